@@ -1,0 +1,32 @@
+# `make run` and `make test` each set up .venv on first use (uv when present, pip otherwise)
+# and reinstall only when pyproject.toml changes.
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format migration
+
+$(STAMP): pyproject.toml
+	@if command -v uv >/dev/null 2>&1; then \
+		uv venv -q --allow-existing $(VENV) && uv pip install -q --python $(PY) -e '.[dev]'; \
+	else \
+		python3 -m venv $(VENV) && $(PY) -m pip install -q --upgrade pip && $(PY) -m pip install -q -e '.[dev]'; \
+	fi
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) main.py
+
+test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# make migration DB=local MSG="add x"  (autogenerates a revision from the models)
+migration: $(STAMP)
+	$(PY) -m services.db revision $(DB) "$(MSG)"

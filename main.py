@@ -1,0 +1,122 @@
+"""Composition root and command line of Business Software + Online Desktop.
+
+settings -> databases -> services -> HTTP API and pages -> ui.run. Sub-commands reuse the same
+settings and services (``python main.py --help``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from nicegui import app, ui
+
+from services.api.health import health_router
+from services.config import Settings
+from services.container import Services, bootstrap, build_services
+from ui.app import register_pages
+
+log = logging.getLogger("main")
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="main.py",
+        description="Business Software + Online Desktop. Every option also reads from the environment "
+        "(HOST, PORT, DATA_DIR, ROLE, ONLINE_URL, LOCAL_DATABASE_URL, ONLINE_DATABASE_URL, ...).",
+    )
+    parser.add_argument("--host", help="address to listen on (HOST, default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port to listen on (PORT, default 8080)")
+    parser.add_argument(
+        "--data-dir", help="folder for databases, secret key and logs (DATA_DIR, default ./data)"
+    )
+    parser.add_argument(
+        "--role", choices=("all", "local", "online"), help="which side to run (ROLE, default all)"
+    )
+    parser.add_argument("--online-url", help="Online Desktop base URL for --role local (ONLINE_URL)")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("serve", help="start the web application (the default)")
+    demo = sub.add_parser("demo-data", help="create or refill a company database with demo data")
+    demo.add_argument("--company", required=True, help="company name (created when missing)")
+    demo.add_argument("--size", choices=("S", "M", "L"), default="S")
+    demo.add_argument("--locale", choices=("de", "en"), default="de")
+    return parser.parse_args(argv)
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {
+        key: value
+        for key, value in {
+            "host": args.host,
+            "port": args.port,
+            "data_dir": args.data_dir,
+            "role": args.role,
+            "online_url": args.online_url,
+        }.items()
+        if value is not None
+    }
+    return Settings(**overrides)
+
+
+def build_app(settings: Settings) -> Services:
+    """Create services and register the HTTP API and pages on NiceGUI's FastAPI app."""
+    services = build_services(settings)
+    password = bootstrap(services, initial_admin_password=os.environ.get("INITIAL_ADMIN_PASSWORD"))
+    if password:
+        print(f"First start: log in as 'admin' with the one-time password {password}", flush=True)
+    if settings.runs_online:
+        app.include_router(health_router(lambda: services.db.online))
+    register_pages(services)
+    app.on_startup(services.start)
+    app.on_shutdown(services.stop)
+    return services
+
+
+def serve(settings: Settings) -> None:
+    build_app(settings)
+    print(f"Business Software + Online Desktop on {settings.base_url}/", flush=True)
+    ui.run(
+        host=settings.host,
+        port=settings.port,
+        title="Business Software",
+        storage_secret=build_storage_secret(settings),
+        reload=False,
+        show=False,
+        show_welcome_message=False,
+        favicon="🗂️",
+        session_middleware_kwargs={"same_site": "lax", "https_only": settings.base_url.startswith("https")},
+    )
+
+
+def build_storage_secret(settings: Settings) -> str:
+    from services.config import load_secret_key
+
+    return load_secret_key(settings.data_dir)
+
+
+def main(argv: Sequence[str]) -> int:
+    logging.basicConfig(
+        level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    args = parse_args(argv)
+    settings = settings_from(args)
+    if args.command in (None, "serve"):
+        serve(settings)
+        return 0
+    if args.command == "demo-data":
+        from services.demo_data import run_demo_data_command
+
+        return run_demo_data_command(settings, company=args.company, size=args.size, locale=args.locale)
+    return 2
+
+
+if __name__ in {"__main__", "__mp_main__"}:
+    if os.environ.get("NICEGUI_USER_SIMULATION"):
+        # Under the NiceGUI `user` test fixture: settings come from the environment only.
+        serve(Settings())
+    else:
+        sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,31 @@
+"""Declarative base of the Online Desktop database."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import BigInteger, Boolean, ForeignKey, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+from models.types import UTCDateTime, naming_metadata, utcnow
+
+
+class OnlineBase(DeclarativeBase):
+    metadata = naming_metadata()
+
+
+class SyncedRow:
+    """Columns of every synced copy of company data.
+
+    Keyed by (tenant, uuid); ``seq`` is the tenant sequence number of the row's last change, so
+    "changes after cursor N" is an index range scan; deleted rows stay as tombstones.
+    """
+
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    @declared_attr
+    def tenant_id(cls) -> Mapped[int]:  # noqa: N805
+        return mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)

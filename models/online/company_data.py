@@ -1,0 +1,75 @@
+"""Synced copies of company data, per tenant (references are record UUIDs, no foreign keys)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.fields import (
+    ActivityFields,
+    ContactFields,
+    ContactPersonFields,
+    EmployeeFields,
+    ProductFields,
+    SalesOrderFields,
+    SalesOrderLineFields,
+)
+from models.online.base import OnlineBase, SyncedRow
+
+
+def _seq_index(table: str) -> Index:
+    return Index(f"ix_{table}_tenant_seq", "tenant_id", "seq")
+
+
+class OnlineContact(SyncedRow, ContactFields, OnlineBase):
+    __tablename__ = "online_contacts"
+    __table_args__ = (_seq_index(__tablename__), Index("ix_online_contacts_tenant_name", "tenant_id", "name"))
+
+
+class OnlineContactPerson(SyncedRow, ContactPersonFields, OnlineBase):
+    __tablename__ = "online_contact_persons"
+    __table_args__ = (_seq_index(__tablename__),)
+    contact_uuid: Mapped[str] = mapped_column(String(36), index=True)
+
+
+class OnlineProduct(SyncedRow, ProductFields, OnlineBase):
+    __tablename__ = "online_products"
+    __table_args__ = (_seq_index(__tablename__),)
+
+
+class OnlineEmployee(SyncedRow, EmployeeFields, OnlineBase):
+    __tablename__ = "online_employees"
+    __table_args__ = (_seq_index(__tablename__),)
+
+
+class OnlineSalesOrder(SyncedRow, SalesOrderFields, OnlineBase):
+    __tablename__ = "online_sales_orders"
+    __table_args__ = (_seq_index(__tablename__),)
+    contact_uuid: Mapped[str] = mapped_column(String(36), index=True)
+    employee_uuid: Mapped[str | None] = mapped_column(String(36), nullable=True)
+
+
+class OnlineSalesOrderLine(SyncedRow, SalesOrderLineFields, OnlineBase):
+    __tablename__ = "online_sales_order_lines"
+    __table_args__ = (_seq_index(__tablename__),)
+    order_uuid: Mapped[str] = mapped_column(String(36), index=True)
+    product_uuid: Mapped[str | None] = mapped_column(String(36), nullable=True)
+
+
+class OnlineActivity(SyncedRow, ActivityFields, OnlineBase):
+    __tablename__ = "online_activities"
+    __table_args__ = (_seq_index(__tablename__),)
+    contact_uuid: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
+    employee_uuid: Mapped[str | None] = mapped_column(String(36), nullable=True)
+
+
+# Same order as models.local.SYNCED_MODELS; the local table name is the key of the sync protocol.
+SYNCED_ONLINE_MODELS = {
+    "employees": OnlineEmployee,
+    "contacts": OnlineContact,
+    "contact_persons": OnlineContactPerson,
+    "products": OnlineProduct,
+    "sales_orders": OnlineSalesOrder,
+    "sales_order_lines": OnlineSalesOrderLine,
+    "activities": OnlineActivity,
+}

@@ -1,0 +1,99 @@
+"""Settings of one process: where it listens, which role it plays, where its databases live.
+
+Every field reads from the environment (upper-case name, e.g. ``LOCAL_DATABASE_URL``) and can be
+overridden on the command line by ``main.py``. Tests build their own ``Settings`` and pass it in.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Role = Literal["all", "local", "online"]
+
+
+class Settings(BaseSettings):
+    """Configuration of one Business Software / Online Desktop process."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True)
+
+    host: str = Field("127.0.0.1", description="Address to listen on.")
+    port: int = Field(8080, description="Port to listen on.")
+    data_dir: Path = Field(Path("data"), description="Folder for SQLite files, the secret key and logs.")
+    role: Role = Field(
+        "all", description="all: both sides; local: Business Software; online: Online Desktop."
+    )
+    online_url: str | None = Field(
+        None, description="Base URL of the Online Desktop (default: this process)."
+    )
+    public_url: str | None = Field(None, description="URL used in e-mail links (default: http://host:port).")
+    local_database_url: str | None = Field(None, description="Business Software database (default SQLite).")
+    online_database_url: str | None = Field(None, description="Online Desktop database (default SQLite).")
+    computer_name: str = Field(
+        default_factory=socket.gethostname, description="Name of this network computer."
+    )
+    mail_backend: Literal["outbox", "smtp"] = Field(
+        "outbox", description="outbox: built-in mailbox at /mail."
+    )
+    mailbox_enabled: bool = Field(True, description="Serve the built-in mailbox page /mail.")
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_security: Literal["none", "starttls", "tls"] = "none"
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_timeout: float = 10.0
+    mail_from: str = "Online Desktop <no-reply@localhost>"
+    redis_url: str | None = Field(
+        None, description="Redis for NiceGUI storage when scaled out (role online)."
+    )
+    log_level: str = "INFO"
+
+    @property
+    def base_url(self) -> str:
+        """The URL a browser uses to reach this process."""
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def online_base_url(self) -> str:
+        """Where the Business Software side finds the Online Desktop HTTP API."""
+        return (self.online_url or self.base_url).rstrip("/")
+
+    @property
+    def link_base_url(self) -> str:
+        """Base of links in e-mails."""
+        return (self.public_url or self.online_url or self.base_url).rstrip("/")
+
+    @property
+    def runs_local(self) -> bool:
+        return self.role in ("all", "local")
+
+    @property
+    def runs_online(self) -> bool:
+        return self.role in ("all", "online")
+
+    @property
+    def local_db_url(self) -> str:
+        return self.local_database_url or f"sqlite:///{(self.data_dir / 'business.sqlite3').resolve()}"
+
+    @property
+    def online_db_url(self) -> str:
+        return self.online_database_url or f"sqlite:///{(self.data_dir / 'online.sqlite3').resolve()}"
+
+
+def load_secret_key(data_dir: Path) -> str:
+    """Return the process secret, creating it (mode 600) on first start; it is never a constant."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(48))
+    os.chmod(path, 0o600)
+    return path.read_text().strip()

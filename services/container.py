@@ -1,0 +1,62 @@
+"""The composition root's product: one object holding every service of this process.
+
+``main.py`` builds it once and hands it to the page and API registration functions; nothing
+imports a global instance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import httpx
+
+from services.company import CompanyService
+from services.config import Settings, load_secret_key
+from services.db import Databases, open_databases
+from services.local_auth import LocalAuthService
+
+
+@dataclass(kw_only=True)
+class Services:
+    settings: Settings
+    secret_key: str
+    db: Databases
+    local_auth: LocalAuthService | None = None
+    companies: CompanyService | None = None
+    # One shared client for every outgoing HTTP call; opened on start-up, closed on shutdown.
+    http: httpx.AsyncClient | None = field(default=None)
+
+    def require_local(self) -> tuple[LocalAuthService, CompanyService]:
+        assert self.local_auth is not None and self.companies is not None, "role has no Business Software"
+        return self.local_auth, self.companies
+
+    async def start(self) -> None:
+        self.http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))
+
+    async def stop(self) -> None:
+        if self.http is not None:
+            await self.http.aclose()
+        self.db.dispose()
+
+
+def build_services(settings: Settings) -> Services:
+    """Open the databases this role needs (migrating them) and create the services."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = open_databases(
+        local_url=settings.local_db_url if settings.runs_local else None,
+        online_url=settings.online_db_url if settings.runs_online else None,
+    )
+    services = Services(settings=settings, secret_key=load_secret_key(settings.data_dir), db=db)
+    if db.local is not None:
+        services.local_auth = LocalAuthService(db.local)
+        services.companies = CompanyService(db.local)
+    return services
+
+
+def bootstrap(services: Services, *, initial_admin_password: str | None = None) -> str | None:
+    """First-start work: administrator and sample company. Returns a generated admin password."""
+    if services.local_auth is None or services.companies is None:
+        return None
+    password = services.local_auth.ensure_admin(initial_admin_password)
+    services.companies.ensure_sample_company()
+    return password

@@ -1,0 +1,119 @@
+"""Engines, session factories and schema migrations for the two databases.
+
+Run ``python -m services.db revision local|online "message"`` to autogenerate a migration.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
+
+Which = Literal["local", "online"]
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # Let SQLAlchemy emit BEGIN itself so that "BEGIN IMMEDIATE" can be used for writers.
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None  # autocommit at the driver level; SQLAlchemy's "begin" starts txns
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions live for one user action; objects stay readable after commit."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def alembic_config(which: Which, url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS / which))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    cfg.attributes["which"] = which
+    return cfg
+
+
+def migrate(which: Which, engine: Engine) -> None:
+    """Bring a database to the newest schema (called at start-up and by tests)."""
+    if engine.url.get_backend_name() == "sqlite" and engine.url.database:
+        Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
+    cfg = alembic_config(which, engine.url.render_as_string(hide_password=False))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Databases:
+    """Both databases of a process (either may be absent in a split deployment)."""
+
+    local_engine: Engine | None
+    online_engine: Engine | None
+    local: sessionmaker[Session] | None
+    online: sessionmaker[Session] | None
+
+    def dispose(self) -> None:
+        for engine in (self.local_engine, self.online_engine):
+            if engine is not None:
+                engine.dispose()
+
+
+def open_databases(*, local_url: str | None, online_url: str | None, migrate_now: bool = True) -> Databases:
+    """Create engines (and run migrations) for the databases this process uses."""
+    engines: dict[str, Engine | None] = {}
+    for which, url in (("local", local_url), ("online", online_url)):
+        if url is None:
+            engines[which] = None
+            continue
+        engine = make_engine(url)
+        if migrate_now:
+            migrate(which, engine)  # type: ignore[arg-type]
+        engines[which] = engine
+    local, online = engines["local"], engines["online"]
+    return Databases(
+        local_engine=local,
+        online_engine=online,
+        local=make_session_factory(local) if local else None,
+        online=make_session_factory(online) if online else None,
+    )
+
+
+def _revision(which: Which, message: str) -> None:
+    """Autogenerate a migration against a scratch SQLite database at the current head."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/scratch.sqlite3"
+        engine = make_engine(url, poolclass=NullPool)
+        migrate(which, engine)
+        cfg = alembic_config(which, url)
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.revision(cfg, message=message, autogenerate=True)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 4 or sys.argv[1] != "revision" or sys.argv[2] not in ("local", "online"):
+        sys.exit('usage: python -m services.db revision local|online "message"')
+    _revision(sys.argv[2], sys.argv[3])  # type: ignore[arg-type]

@@ -1,0 +1,56 @@
+"""Calling services from UI handlers: in a worker thread, with errors shown translated."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+from nicegui import run, ui
+
+from services.errors import ServiceError, ValidationFailed
+from ui.i18n import _
+
+log = logging.getLogger(__name__)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class CallFailed(Exception):
+    """Raised by ``call`` after the user has been told what went wrong."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+    @property
+    def fields(self) -> dict[str, str]:
+        return self.error.fields if isinstance(self.error, ValidationFailed) else {}
+
+
+def error_text(error: ServiceError) -> str:
+    return _(error.key, **error.params)
+
+
+async def call(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """Run a service function off the event loop; notify and raise CallFailed on any error."""
+    try:
+        return await run.io_bound(fn, *args, **kwargs)  # type: ignore[return-value]
+    except ValidationFailed as exc:
+        ui.notify(_("error.validation"), type="warning")
+        raise CallFailed(exc) from exc
+    except ServiceError as exc:
+        ui.notify(error_text(exc), type="negative")
+        raise CallFailed(exc) from exc
+    except Exception as exc:
+        log.exception("service call %s failed", getattr(fn, "__qualname__", fn))
+        ui.notify(_("error.unexpected"), type="negative")
+        raise CallFailed(exc) from exc
+
+
+def show_field_errors(inputs: dict[str, Any], failed: CallFailed | None) -> None:
+    """Put each field's translated message under its input; clear the others."""
+    fields = failed.fields if failed else {}
+    for name, widget in inputs.items():
+        key = fields.get(name)
+        widget.error = _(key) if key else None

@@ -1,0 +1,106 @@
+"""The Business Software frame: header with menu bar (File, View, Functions, Help), language, user."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from nicegui import app, run, ui
+
+from services.container import Services
+from services.views import SessionView
+from ui.i18n import _, lang, set_lang
+from ui.session import TOKEN_KEY
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """One entry of a menu; an entry without action is shown disabled with its reason as tooltip."""
+
+    label_key: str
+    action: Callable[[], object] | None = None
+    disabled_reason_key: str | None = None
+    children: tuple[MenuItem, ...] = ()
+
+
+MenuBuilder = Callable[[Services, SessionView], dict[str, list[MenuItem]]]
+# Areas of the application add entries to the four menus here (see ui.local.pages).
+MENU_BUILDERS: list[MenuBuilder] = []
+
+
+def menu_for(services: Services, session: SessionView) -> dict[str, list[MenuItem]]:
+    menus: dict[str, list[MenuItem]] = {
+        "menu.file": [],
+        "menu.view": [],
+        "menu.functions": [],
+        "menu.help": [],
+    }
+    for builder in MENU_BUILDERS:
+        for name, items in builder(services, session).items():
+            menus.setdefault(name, []).extend(items)
+    return menus
+
+
+def _render_items(items: list[MenuItem] | tuple[MenuItem, ...]) -> None:
+    for item in items:
+        if item.children:
+            with ui.menu_item(_(item.label_key), auto_close=False).props("data-testid=submenu"):
+                with ui.item_section().props("side"):
+                    ui.icon("keyboard_arrow_right")
+                with ui.menu().props('anchor="top end" self="top start"'):
+                    _render_items(item.children)
+        elif item.action is None:
+            entry = ui.menu_item(_(item.label_key)).props("disable")
+            if item.disabled_reason_key:
+                entry.tooltip(_(item.disabled_reason_key))
+        else:
+            ui.menu_item(_(item.label_key), on_click=item.action)
+
+
+def language_switch() -> None:
+    def switch(value: str) -> None:
+        set_lang(value)
+        ui.navigate.reload()
+
+    ui.toggle({"de": "DE", "en": "EN"}, value=lang(), on_change=lambda e: switch(e.value)).props(
+        "dense flat toggle-color=white text-color=grey-4 data-testid=language"
+    )
+
+
+@contextmanager
+def frame(services: Services, session: SessionView | None, title: str) -> Iterator[None]:
+    """Header, menu bar and a content column; pages build inside the ``with`` block."""
+    ui.page_title(f"{title} · {_('app.business_software')}")
+    with ui.header().classes("items-center gap-2 py-1 px-3 bg-blue-grey-9"):
+        ui.link(_("app.business_software"), "/").classes("text-white text-lg font-medium no-underline mr-4")
+        if session is not None:
+            for name, items in menu_for(services, session).items():
+                with ui.button(_(name)).props("flat dense no-caps color=white"), ui.menu():
+                    if items:
+                        _render_items(items)
+                    else:
+                        ui.menu_item(_("menu.empty")).props("disable")
+        ui.space()
+        language_switch()
+        if session is not None:
+            _user_button(services, session)
+    with ui.column().classes("w-full p-4 gap-4"):
+        yield
+
+
+def _user_button(services: Services, session: SessionView) -> None:
+    auth, _c = services.require_local()
+
+    async def logout() -> None:
+        await run.io_bound(auth.logout, session.token)
+        app.storage.user.pop(TOKEN_KEY, None)
+        ui.navigate.to("/login")
+
+    with (
+        ui.button(session.user.full_name or session.user.username, icon="person").props(
+            "flat dense no-caps color=white"
+        ),
+        ui.menu(),
+    ):
+        ui.menu_item(_("auth.logout"), on_click=logout).mark("logout")

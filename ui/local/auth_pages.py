@@ -1,0 +1,37 @@
+"""Business Software login page."""
+
+from __future__ import annotations
+
+from nicegui import app, ui
+
+from services.container import Services
+from ui.components.calls import CallFailed, call
+from ui.i18n import _, set_lang
+from ui.layout import frame
+from ui.session import TOKEN_KEY
+
+
+def register(services: Services) -> None:
+    auth, _companies = services.require_local()
+
+    @ui.page("/login")
+    def login_page() -> None:
+        async def submit() -> None:
+            try:
+                session = await call(auth.login, username.value or "", password.value or "")
+            except CallFailed:
+                password.value = ""
+                return
+            app.storage.user[TOKEN_KEY] = session.token
+            if session.user.language:
+                set_lang(session.user.language)
+            ui.navigate.to("/companies")
+
+        with frame(services, None, _("auth.login_title")):
+            with ui.card().classes("w-96 self-center mt-16"):
+                ui.label(_("auth.login_title")).classes("text-xl")
+                ui.label(_("auth.login_hint")).classes("text-sm text-grey-7")
+                username = ui.input(_("auth.username")).props("autofocus").mark("username").classes("w-full")
+                password = ui.input(_("auth.password"), password=True, password_toggle_button=True)
+                password.mark("password").classes("w-full").on("keydown.enter", submit)
+                ui.button(_("auth.login"), on_click=submit).mark("login").classes("w-full")

@@ -1,0 +1,84 @@
+"""Company database list: open, switch, create (optionally with demo data)."""
+
+from __future__ import annotations
+
+from nicegui import app, ui
+
+from services.container import Services
+from services.views import CompanyView
+from ui.components.calls import CallFailed, call, show_field_errors
+from ui.i18n import _
+from ui.layout import frame
+from ui.session import TOKEN_KEY, require_session
+
+REGISTRATION_INPUTS = (
+    ("name", "company.name"),
+    ("street", "company.street"),
+    ("postal_code", "company.postal_code"),
+    ("city", "company.city"),
+    ("country", "company.country"),
+    ("phone", "company.phone"),
+    ("email", "company.email"),
+    ("registration_number", "company.registration_number"),
+)
+
+
+def register(services: Services) -> None:
+    auth, companies = services.require_local()
+
+    async def open_company(company_id: int) -> None:
+        await call(auth.open_company, app.storage.user[TOKEN_KEY], company_id)
+        ui.navigate.to("/")
+
+    @ui.page("/companies")
+    async def companies_page() -> None:
+        session = await require_session(services)
+        if session is None:
+            return
+        rows = await call(companies.list_companies)
+        with frame(services, session, _("company.list_title")):
+            ui.label(_("company.list_title")).classes("text-2xl")
+            if len(rows) <= 1:
+                ui.label(_("company.newcomer_hint")).classes("text-grey-8")
+            with ui.row().classes("gap-4 flex-wrap"):
+                for company in rows:
+                    _company_card(company, session.company_id == company.id, open_company)
+            ui.button(
+                _("company.create"), icon="add", on_click=lambda: _create_dialog(services, open_company)
+            )
+
+
+def _company_card(company: CompanyView, is_open: bool, open_company: object) -> None:
+    with ui.card().classes("w-72").mark(f"company-{company.id}"):
+        with ui.row().classes("items-center"):
+            ui.icon("apartment", size="md")
+            ui.label(company.name).classes("text-lg font-medium")
+        if company.is_sample:
+            ui.badge(_("company.sample_badge"), color="orange")
+        ui.label(" ".join(p for p in (company.postal_code, company.city) if p)).classes("text-grey-7")
+        ui.button(
+            _("company.opened") if is_open else _("company.open"),
+            on_click=lambda c=company: open_company(c.id),  # type: ignore[operator]
+        ).props("flat" if is_open else "")
+
+
+def _create_dialog(services: Services, open_company: object) -> None:
+    _auth, companies = services.require_local()
+    with ui.dialog() as dialog, ui.card().classes("w-[32rem]"):
+        ui.label(_("company.create")).classes("text-xl")
+        inputs = {name: ui.input(_(key)).classes("w-full") for name, key in REGISTRATION_INPUTS}
+
+        async def save() -> None:
+            values = {name: widget.value or "" for name, widget in inputs.items()}
+            try:
+                company = await call(companies.create_company, values)
+            except CallFailed as failed:
+                show_field_errors(inputs, failed)
+                return
+            dialog.close()
+            await open_company(company.id)  # type: ignore[operator]
+
+        with ui.row().classes("justify-end w-full"):
+            ui.button(_("action.cancel"), on_click=dialog.close).props("flat")
+            ui.button(_("action.create"), on_click=save).mark("create-company")
+    dialog.open()

@@ -1,0 +1,30 @@
+"""Who is using this browser tab: the Business Software session kept in the user's storage."""
+
+from __future__ import annotations
+
+from nicegui import app, run, ui
+
+from services.container import Services
+from services.views import SessionView
+
+TOKEN_KEY = "bs_token"
+
+
+async def current_session(services: Services) -> SessionView | None:
+    auth, _companies = services.require_local()
+    token = app.storage.user.get(TOKEN_KEY)
+    if not token:
+        return None
+    return await run.io_bound(auth.current, token)
+
+
+async def require_session(services: Services, *, company: bool = False) -> SessionView | None:
+    """The session, or None after redirecting to login (or to the company list)."""
+    session = await current_session(services)
+    if session is None:
+        ui.navigate.to("/login")
+        return None
+    if company and session.company_id is None:
+        ui.navigate.to("/companies")
+        return None
+    return session
