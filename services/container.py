@@ -14,6 +14,7 @@ from services.company import CompanyService
 from services.config import Settings, load_secret_key
 from services.db import Databases, open_databases
 from services.local_auth import LocalAuthService
+from services.locks import InitialSyncLock
 
 
 @dataclass(kw_only=True)
@@ -23,6 +24,7 @@ class Services:
     db: Databases
     local_auth: LocalAuthService | None = None
     companies: CompanyService | None = None
+    sync_lock: InitialSyncLock | None = None
     # One shared client for every outgoing HTTP call; opened on start-up, closed on shutdown.
     http: httpx.AsyncClient | None = field(default=None)
 
@@ -50,6 +52,7 @@ def build_services(settings: Settings) -> Services:
     if db.local is not None:
         services.local_auth = LocalAuthService(db.local)
         services.companies = CompanyService(db.local)
+        services.sync_lock = InitialSyncLock(db.local)
     return services
 
 

@@ -5,6 +5,7 @@ Run ``python -m services.db revision local|online "message"`` to autogenerate a 
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,7 +111,10 @@ def _revision(which: Which, message: str) -> None:
         cfg = alembic_config(which, url)
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
-            command.revision(cfg, message=message, autogenerate=True)
+            script = command.revision(cfg, message=message, autogenerate=True)
+    paths = [sc.path for sc in (script if isinstance(script, list) else [script]) if sc is not None]
+    subprocess.run([sys.executable, "-m", "ruff", "check", "--fix", "-q", *paths], check=False)
+    subprocess.run([sys.executable, "-m", "ruff", "format", "-q", *paths], check=False)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from models.local.company_data import (
     SalesOrder,
     SalesOrderLine,
 )
+from models.local.online_link import OnlineDesktopSettings, SyncConnection
 from models.local.system import (
     AddonBinding,
     ApiSession,
@@ -40,9 +41,11 @@ __all__ = [
     "LicenceHolder",
     "LocalBase",
     "NetworkComputer",
+    "OnlineDesktopSettings",
     "Product",
     "SalesOrder",
     "SalesOrderLine",
+    "SyncConnection",
     "SystemSetting",
     "User",
     "UserSession",

@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from nicegui.testing import User
 
 
 @pytest.fixture(autouse=True)
 def _app_environment(app_env: Path) -> Path:
     """Autouse, so the environment is set before the `user` fixture imports main.py."""
     return app_env
+
+
+# The default of three 0.1 s attempts is too tight for pages that hash a password or query a
+# large table on a busy 2-core machine; wait up to 5 s for what a user should see.
+_should_see = User.should_see
+
+
+async def _patient_should_see(self: User, *args: Any, retries: int = 50, **kwargs: Any) -> None:
+    await _should_see(self, *args, retries=retries, **kwargs)
+
+
+User.should_see = _patient_should_see  # type: ignore[assignment,method-assign]

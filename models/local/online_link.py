@@ -1,0 +1,39 @@
+"""How a company database is linked to the Online Desktop: settings and the connection itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.local.base import LocalBase
+from models.types import UTCDateTime, utcnow
+
+
+class OnlineDesktopSettings(LocalBase):
+    """Company settings › Settings per module › Online Desktop (Sync tab)."""
+
+    __tablename__ = "online_desktop_settings"
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True)
+    # Name of the network computer that runs the sync; None means the system database host.
+    sync_computer: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    sync_interval_seconds: Mapped[int] = mapped_column(Integer, default=60)
+
+
+class SyncConnection(LocalBase):
+    """The company's connection to an Online Desktop company account, with its sync credential.
+
+    The bearer token is kept here because this side must present it; the online side keeps only
+    its hash. ``status``: connected | needs_reconnect | disconnected.
+    """
+
+    __tablename__ = "sync_connections"
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True)
+    online_url: Mapped[str] = mapped_column(String(300))
+    tenant_uuid: Mapped[str] = mapped_column(String(36))
+    token: Mapped[str] = mapped_column(Text)
+    connected_by: Mapped[str] = mapped_column(String(254), default="")
+    status: Mapped[str] = mapped_column(String(20), default="connected")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
