@@ -30,6 +30,7 @@ MENU_BUILDERS: list[MenuBuilder] = []
 
 
 def menu_for(services: Services, session: SessionView) -> dict[str, list[MenuItem]]:
+    """The four menus with every area's entries; submenus of the same name are merged."""
     menus: dict[str, list[MenuItem]] = {
         "menu.file": [],
         "menu.view": [],
@@ -38,8 +39,30 @@ def menu_for(services: Services, session: SessionView) -> dict[str, list[MenuIte
     }
     for builder in MENU_BUILDERS:
         for name, items in builder(services, session).items():
-            menus.setdefault(name, []).extend(items)
+            menus[name] = merge_items(menus.get(name, []), items)
     return menus
+
+
+def merge_items(existing: list[MenuItem], added: list[MenuItem]) -> list[MenuItem]:
+    """Append entries; an entry with children joins a same-named submenu (Functions › Settings › ...)."""
+    result = list(existing)
+    for item in added:
+        index = next(
+            (
+                i
+                for i, old in enumerate(result)
+                if item.children and old.children and old.label_key == item.label_key
+            ),
+            None,
+        )
+        if index is None:
+            result.append(item)
+        else:
+            old = result[index]
+            result[index] = MenuItem(
+                old.label_key, children=tuple(merge_items(list(old.children), list(item.children)))
+            )
+    return result
 
 
 def _render_items(items: list[MenuItem] | tuple[MenuItem, ...]) -> None:
