@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from nicegui import app, ui
+from nicegui import app, background_tasks, ui
 
 from services.api.health import health_router
 from services.config import Settings
@@ -72,6 +72,9 @@ def build_app(settings: Settings) -> Services:
         app.include_router(health_router(lambda: services.db.online))
     register_pages(services)
     app.on_startup(services.start)
+    if services.mail_delivery is not None:
+        delivery = services.mail_delivery
+        app.on_startup(lambda: background_tasks.create(delivery.run(), name="mail-delivery"))
     app.on_shutdown(services.stop)
     return services
 

@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     smtp_user: str | None = None
     smtp_password: str | None = None
     smtp_timeout: float = 10.0
+    smtp_cert_bundle: str | None = Field(None, description="CA file for a mail server with a private CA.")
     mail_from: str = "Online Desktop <no-reply@localhost>"
     redis_url: str | None = Field(
         None, description="Redis for NiceGUI storage when scaled out (role online)."

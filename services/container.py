@@ -9,12 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import httpx
+from sqlalchemy.orm import Session, sessionmaker
 
+from services.clock import SYSTEM_CLOCK, Clock
 from services.company import CompanyService
 from services.config import Settings, load_secret_key
 from services.db import Databases, open_databases
+from services.identity import IdentityService
 from services.local_auth import LocalAuthService
 from services.locks import InitialSyncLock
+from services.mail import MailService
+from services.mail_smtp import SmtpConfig, SmtpDelivery
+from services.tokens import LinkTokens
 
 
 @dataclass(kw_only=True)
@@ -25,12 +31,20 @@ class Services:
     local_auth: LocalAuthService | None = None
     companies: CompanyService | None = None
     sync_lock: InitialSyncLock | None = None
+    mail: MailService | None = None
+    # Only with the smtp backend: the background worker that sends queued mail (main.py starts it).
+    mail_delivery: SmtpDelivery | None = None
+    identity: IdentityService | None = None
     # One shared client for every outgoing HTTP call; opened on start-up, closed on shutdown.
     http: httpx.AsyncClient | None = field(default=None)
 
     def require_local(self) -> tuple[LocalAuthService, CompanyService]:
         assert self.local_auth is not None and self.companies is not None, "role has no Business Software"
         return self.local_auth, self.companies
+
+    def require_online(self) -> tuple[IdentityService, MailService]:
+        assert self.identity is not None and self.mail is not None, "role has no Online Desktop"
+        return self.identity, self.mail
 
     async def start(self) -> None:
         self.http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))
@@ -41,7 +55,7 @@ class Services:
         self.db.dispose()
 
 
-def build_services(settings: Settings) -> Services:
+def build_services(settings: Settings, *, clock: Clock = SYSTEM_CLOCK) -> Services:
     """Open the databases this role needs (migrating them) and create the services."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = open_databases(
@@ -53,7 +67,24 @@ def build_services(settings: Settings) -> Services:
         services.local_auth = LocalAuthService(db.local)
         services.companies = CompanyService(db.local)
         services.sync_lock = InitialSyncLock(db.local)
+    if db.online is not None:
+        _build_online(services, db.online, clock)
     return services
+
+
+def _build_online(services: Services, online: sessionmaker[Session], clock: Clock) -> None:
+    settings = services.settings
+    services.mail = MailService(online, backend=settings.mail_backend, clock=clock)
+    if settings.mail_backend == "smtp":
+        services.mail_delivery = SmtpDelivery(online, SmtpConfig.from_settings(settings), clock=clock)
+        services.mail.on_queued(services.mail_delivery.wake)
+    services.identity = IdentityService(
+        online,
+        tokens=LinkTokens(services.secret_key, clock=clock),
+        mail=services.mail,
+        link_base_url=settings.link_base_url,
+        clock=clock,
+    )
 
 
 def bootstrap(services: Services, *, initial_admin_password: str | None = None) -> str | None:

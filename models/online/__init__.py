@@ -12,6 +12,7 @@ from models.online.company_data import (
     OnlineSalesOrder,
     OnlineSalesOrderLine,
 )
+from models.online.identity import LoginThrottle, OnlineSession
 from models.online.operations import AuditEntry, Connection, OutgoingMail
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "AuditEntry",
     "Connection",
     "Invitation",
+    "LoginThrottle",
     "Membership",
     "OnlineActivity",
     "OnlineBase",
@@ -30,6 +32,7 @@ __all__ = [
     "OnlineProduct",
     "OnlineSalesOrder",
     "OnlineSalesOrderLine",
+    "OnlineSession",
     "OutgoingMail",
     "Tenant",
     "TokenUse",

@@ -93,6 +93,7 @@ class TokenUse(OnlineBase):
     """A single-use link's nonce; consumed in the same transaction as the action it allows."""
 
     __tablename__ = "token_uses"
+    __table_args__ = (Index("ix_token_uses_purpose_subject", "purpose", "subject"),)
     nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
     purpose: Mapped[str] = mapped_column(String(30))
     subject: Mapped[str] = mapped_column(String(254), default="")

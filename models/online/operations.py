@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.online.base import OnlineBase
@@ -33,6 +33,8 @@ class OutgoingMail(OnlineBase):
     """An e-mail: in the outbox backend it is the mailbox; with SMTP it records the send status."""
 
     __tablename__ = "outgoing_mail"
+    # The delivery worker asks for "queued or stale sending, due now".
+    __table_args__ = (Index("ix_outgoing_mail_status_next", "status", "next_attempt_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     to_address: Mapped[str] = mapped_column(String(254), index=True)
     subject: Mapped[str] = mapped_column(String(300))

@@ -1,0 +1,24 @@
+"""The current time as a dependency: services take a clock so tests can freeze and advance it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from models.types import utcnow
+
+Clock = Callable[[], dt.datetime]
+SYSTEM_CLOCK: Clock = utcnow
+
+
+class FrozenClock:
+    """A clock that stands still until told to move (expiry and lockout tests)."""
+
+    def __init__(self, now: dt.datetime | None = None) -> None:
+        self.now = now or dt.datetime(2030, 1, 15, 9, 0, tzinfo=dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += dt.timedelta(**delta)
