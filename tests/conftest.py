@@ -2,6 +2,9 @@
 
 - ``settings`` / ``services``: in-process services on a fresh temporary data directory.
 - ``app_env``: environment for the NiceGUI ``user`` fixture.
+- ``online_db_url`` / ``online_engine`` / ``online_sessions``: an Online Desktop database on
+  SQLite and, when ``TEST_POSTGRES_URL`` is set, on a fresh PostgreSQL database (see
+  ``tests/online_db.py``).
 - ``live_server`` / ``start_server``: real ``main.py`` processes on free ports (see
   ``tests/live_server.py``); their logs are attached to the report of a failing test.
 """
@@ -12,10 +15,14 @@ from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from services.config import Settings
 from services.container import Services, build_services
+from services.db import make_engine, make_session_factory, migrate
 from tests.live_server import LiveServer, ServerFactory
+from tests.online_db import fresh_postgres_database, postgres_server_url, sqlite_url
 
 ADMIN_PASSWORD = "Correct-Horse-42"
 
@@ -46,6 +53,33 @@ def app_env(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> Path:
     return data_dir
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def online_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty Online Desktop database: SQLite, and PostgreSQL when TEST_POSTGRES_URL is set."""
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path / "online-db")
+        return
+    server = postgres_server_url()
+    if server is None:
+        pytest.skip("TEST_POSTGRES_URL is not set: online database tests ran on SQLite only")
+    with fresh_postgres_database(server) as url:
+        yield url
+
+
+@pytest.fixture
+def online_engine(online_db_url: str) -> Iterator[Engine]:
+    """An engine on ``online_db_url`` with the online migrations applied."""
+    engine = make_engine(online_db_url)
+    migrate("online", engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def online_sessions(online_engine: Engine) -> sessionmaker[Session]:
+    return make_session_factory(online_engine)
+
+
 @pytest.fixture
 def start_server(tmp_path: Path) -> Iterator[ServerFactory]:
     """Factory: ``start_server(*args, env=..., data_dir=..., port=...)`` starts main.py and waits."""
@@ -61,6 +95,14 @@ def live_server(start_server: ServerFactory) -> LiveServer:
     return start_server()
 
 
+@pytest.fixture(scope="module")
+def shared_live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One server for all tests of a module that only read (starting one costs seconds)."""
+    factory = ServerFactory(base_dir=tmp_path_factory.mktemp("servers"), admin_password=ADMIN_PASSWORD)
+    yield factory()
+    factory.stop_all()
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
@@ -68,8 +110,12 @@ def pytest_runtest_makereport(
     """Attach the logs of the test's servers to the report when the test fails."""
     report = yield
     if isinstance(report, pytest.TestReport) and report.failed and report.when == "call":
-        funcargs = getattr(item, "funcargs", {})
-        factory = funcargs.get("start_server")
-        if isinstance(factory, ServerFactory) and factory.servers:
-            report.sections.append(("server log", factory.logs()))
+        logs = []
+        for value in getattr(item, "funcargs", {}).values():
+            if isinstance(value, ServerFactory) and value.servers:
+                logs.append(value.logs())
+            elif isinstance(value, LiveServer) and value.log_path.exists():
+                logs.append(f"--- {value.url} ---\n{value.log()}")
+        if logs:
+            report.sections.append(("server log", "\n\n".join(dict.fromkeys(logs))))
     return report

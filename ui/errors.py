@@ -1,10 +1,19 @@
-"""A friendly page instead of a stack trace, whatever went wrong."""
+"""A friendly page instead of a stack trace, whatever went wrong.
+
+Two ways a visitor reaches an error: a page raises (a missing record, a refused action, a bug),
+or the address matches no page at all. Both get the same translated page; the HTTP API keeps
+FastAPI's JSON errors.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from nicegui import app, ui
+from fastapi import Request, Response
+from fastapi.exception_handlers import http_exception_handler
+from nicegui import Client, app, ui
+from nicegui.page import page
+from starlette.exceptions import HTTPException
 
 from services.errors import NotFound, ServiceError
 from ui.i18n import _
@@ -12,9 +21,27 @@ from ui.i18n import _
 log = logging.getLogger(__name__)
 
 
+class _ExpectedErrors(logging.Filter):
+    """Keep refusals a service raises on purpose (a missing record ...) out of NiceGUI's error log.
+
+    NiceGUI logs every page exception with its traceback at ERROR; a ``ServiceError`` is a
+    normal answer, shown to the user and logged at INFO by ``error_page``.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], ServiceError))
+
+
+_EXPECTED_ERRORS = _ExpectedErrors()
+
+
 def register() -> None:
+    logging.getLogger("nicegui").addFilter(_EXPECTED_ERRORS)  # adding the same filter twice is a no-op
+
     @app.on_page_exception
     def error_page(exception: Exception) -> None:
+        if isinstance(exception, ServiceError):
+            log.info("page refused: %s %s", exception.key, exception.params)
         if isinstance(exception, NotFound):
             title, text = _("error.not_found_title"), _(exception.key, **exception.params)
         elif isinstance(exception, ServiceError):
@@ -22,8 +49,28 @@ def register() -> None:
         else:
             log.error("page failed", exc_info=exception)
             title, text = _("error.title"), _("error.unexpected")
-        with ui.column().classes("w-full items-center mt-24 gap-4"):
-            ui.icon("sentiment_dissatisfied", size="4rem").classes("text-grey-6")
-            ui.label(title).classes("text-2xl")
-            ui.label(text).classes("text-grey-8")
-            ui.link(_("error.back_home"), "/")
+        _error_content(title, text)
+
+    # Replaces NiceGUI's own 404 page, which shows the raw exception text.
+    app.add_exception_handler(404, _unknown_address)
+
+
+async def _unknown_address(request: Request, exception: Exception) -> Response:
+    """The friendly page for an address that matches no page; JSON for API endpoints."""
+    endpoint = request.scope.get("endpoint")
+    is_api_endpoint = (
+        endpoint is not None and endpoint is not app and not request.scope.get("nicegui_page_path")
+    )
+    if isinstance(exception, HTTPException) and (is_api_endpoint or request.url.path.startswith("/api/")):
+        return await http_exception_handler(request, exception)
+    with Client(page(""), request=request) as client:
+        _error_content(_("error.not_found_title"), _("harness.page_not_found"))
+    return client.build_response(request, 404)
+
+
+def _error_content(title: str, text: str) -> None:
+    with ui.column().classes("w-full items-center mt-24 gap-4"):
+        ui.icon("sentiment_dissatisfied", size="4rem").classes("text-grey-6")
+        ui.label(title).classes("text-2xl")
+        ui.label(text).classes("text-grey-8")
+        ui.link(_("error.back_home"), "/")
