@@ -16,6 +16,8 @@ from typing import Any
 from nicegui import app, background_tasks, ui
 
 from services.api.health import health_router
+from services.api.identity import identity_router
+from services.api.openapi import openapi_router
 from services.config import Settings
 from services.container import Services, bootstrap, build_services
 from ui.app import register_pages
@@ -69,7 +71,10 @@ def build_app(settings: Settings) -> Services:
     if password:
         print(f"First start: log in as 'admin' with the one-time password {password}", flush=True)
     if settings.runs_online:
+        identity, _mail = services.require_online()
         app.include_router(health_router(lambda: services.db.online))
+        app.include_router(identity_router(identity))
+        app.include_router(openapi_router(app))
     register_pages(services)
     app.on_startup(services.start)
     if services.mail_delivery is not None:

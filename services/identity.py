@@ -215,7 +215,10 @@ class IdentityService:
             session, row = found
             if not verify_password(row.password_hash, current_password or ""):
                 raise ValidationFailed({"current_password": "password.wrong_current"})
-            self._set_password(row, new_password)
+            try:
+                self._set_password(row, new_password)
+            except ValidationFailed as refused:
+                raise ValidationFailed({"new_password": refused.fields["password"]}) from None
             self._end_sessions(s, row.id, keep=session.id)
             self._tokens.retire(s, "reset", str(row.id))
 

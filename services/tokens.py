@@ -39,10 +39,12 @@ class LinkInvalid(ServiceError):
 
 class LinkExpired(ServiceError):
     key = "id.link.expired"
+    status_code = 410
 
 
 class LinkUsed(ServiceError):
     key = "id.link.used"
+    status_code = 410
 
 
 class LinkWrongPurpose(ServiceError):

@@ -233,3 +233,12 @@ def test_an_api_token_is_short_lived_and_ends_at_logout(online: Services, clock:
         ident(online).authenticate_api_token(api.token)
     with pytest.raises(NotAuthenticated):
         ident(online).authenticate_api_token("made-up-token")
+
+
+def test_a_weak_new_password_is_refused_when_changing(online: Services) -> None:
+    signed_up(online)
+    session = ident(online).login(ADDRESS, PASSWORD)
+    with pytest.raises(ValidationFailed) as failed:
+        ident(online).change_password(session.token, PASSWORD, "short")
+    assert failed.value.fields == {"new_password": "password.too_short"}
+    assert ident(online).login(ADDRESS, PASSWORD).token
