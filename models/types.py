@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 import uuid
 
 from sqlalchemy import DateTime, MetaData
@@ -40,6 +42,27 @@ def uuid7() -> uuid.UUID:
     value |= 0b10 << 62
     value |= rand & ((1 << 62) - 1)
     return uuid.UUID(int=value)
+
+
+def new_uuids(count: int) -> list[str]:
+    """``count`` UUIDv7 strings in ascending order, for bulk inserts.
+
+    One clock read and one ``os.urandom`` call for the whole batch: about ten times cheaper per
+    UUID than ``new_uuid``, and sorted so that the unique index is appended to, not scattered.
+    """
+    stamp = (int(time.time() * 1000) & ((1 << 48) - 1)) << 80 | 0x7 << 76 | 0b10 << 62
+    noise = os.urandom(10 * count)
+    values = sorted(
+        stamp | (word >> 62) << 64 | (word & ((1 << 62) - 1))
+        for word in (
+            int.from_bytes(noise[i : i + 10], "big") & ((1 << 74) - 1) for i in range(0, 10 * count, 10)
+        )
+    )
+    texts = []
+    for value in values:
+        h = f"{value:032x}"
+        texts.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
+    return texts
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):

@@ -15,6 +15,7 @@ from services.clock import SYSTEM_CLOCK, Clock
 from services.company import CompanyService
 from services.config import Settings, load_secret_key
 from services.db import Databases, open_databases
+from services.demo_data import DemoDataService
 from services.identity import IdentityService
 from services.local_auth import LocalAuthService
 from services.locks import InitialSyncLock
@@ -30,6 +31,7 @@ class Services:
     db: Databases
     local_auth: LocalAuthService | None = None
     companies: CompanyService | None = None
+    demo_data: DemoDataService | None = None
     sync_lock: InitialSyncLock | None = None
     mail: MailService | None = None
     # Only with the smtp backend: the background worker that sends queued mail (main.py starts it).
@@ -66,6 +68,7 @@ def build_services(settings: Settings, *, clock: Clock = SYSTEM_CLOCK) -> Servic
     if db.local is not None:
         services.local_auth = LocalAuthService(db.local)
         services.companies = CompanyService(db.local)
+        services.demo_data = DemoDataService(db.local)
         services.sync_lock = InitialSyncLock(db.local)
     if db.online is not None:
         _build_online(services, db.online, clock)
@@ -88,9 +91,15 @@ def _build_online(services: Services, online: sessionmaker[Session], clock: Cloc
 
 
 def bootstrap(services: Services, *, initial_admin_password: str | None = None) -> str | None:
-    """First-start work: administrator and sample company. Returns a generated admin password."""
+    """First-start work: administrator and sample company. Returns a generated admin password.
+
+    The sample company gets demo data of size S only when it is created, so a later start never
+    overwrites what someone changed in it.
+    """
     if services.local_auth is None or services.companies is None:
         return None
     password = services.local_auth.ensure_admin(initial_admin_password)
-    services.companies.ensure_sample_company()
+    sample = services.companies.ensure_sample_company()
+    if sample is not None and services.demo_data is not None:
+        services.demo_data.fill(sample.id, "S", "de")
     return password

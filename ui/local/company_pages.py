@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from nicegui import app, ui
 
 from services.container import Services
 from services.views import CompanyView
 from ui.components.calls import CallFailed, call, show_field_errors
-from ui.i18n import _
+from ui.i18n import _, fmt_number, lang
 from ui.layout import frame
 from ui.session import TOKEN_KEY, require_session
 
@@ -67,6 +69,7 @@ def _create_dialog(services: Services, open_company: object) -> None:
     with ui.dialog() as dialog, ui.card().classes("w-[32rem]"):
         ui.label(_("company.create")).classes("text-xl")
         inputs = {name: ui.input(_(key)).classes("w-full") for name, key in REGISTRATION_INPUTS}
+        with_demo_data = ui.checkbox(_("company.with_demo_data")).mark("with-demo-data")
 
         async def save() -> None:
             values = {name: widget.value or "" for name, widget in inputs.items()}
@@ -76,6 +79,11 @@ def _create_dialog(services: Services, open_company: object) -> None:
                 show_field_errors(inputs, failed)
                 return
             dialog.close()
+            if with_demo_data.value and services.demo_data is not None:
+                # The company exists either way; a failed fill is reported and it opens empty.
+                with contextlib.suppress(CallFailed):
+                    report = await call(services.demo_data.fill, company.id, "S", lang())
+                    ui.notify(_("demo.filled", rows=fmt_number(report.rows)), type="positive")
             await open_company(company.id)  # type: ignore[operator]
 
         with ui.row().classes("justify-end w-full"):
