@@ -10,7 +10,7 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from nicegui import app, background_tasks, ui
@@ -18,6 +18,7 @@ from nicegui import app, background_tasks, ui
 from services.api.health import health_router
 from services.api.identity import identity_router
 from services.api.openapi import openapi_router
+from services.api.sync import sync_router
 from services.config import Settings
 from services.container import Services, bootstrap, build_services
 from ui.app import register_pages
@@ -75,6 +76,7 @@ def build_app(settings: Settings) -> Services:
         app.include_router(health_router(lambda: services.db.online))
         app.include_router(identity_router(identity))
         app.include_router(openapi_router(app))
+        app.include_router(sync_router(lambda: services.sync_server, lambda: online_id_auth(services)))
     register_pages(services)
     app.on_startup(services.start)
     if services.mail_delivery is not None:
@@ -82,6 +84,11 @@ def build_app(settings: Settings) -> Services:
         app.on_startup(lambda: background_tasks.create(delivery.run(), name="mail-delivery"))
     app.on_shutdown(services.stop)
     return services
+
+
+def online_id_auth(services: Services) -> Callable[[str], Any] | None:
+    """Online ID API-token check for creating sync connections."""
+    return None if services.identity is None else services.identity.authenticate_api_token
 
 
 def serve(settings: Settings) -> None:

@@ -12,6 +12,16 @@ from models.local.company_data import (
     SalesOrderLine,
 )
 from models.local.online_link import OnlineDesktopSettings, SyncConnection
+from models.local.sync import (
+    SyncApplying,
+    SyncCheckpoint,
+    SyncConflict,
+    SyncOutboxEntry,
+    SyncRejection,
+    SyncRun,
+    SyncSchedule,
+    SyncState,
+)
 from models.local.system import (
     AddonBinding,
     ApiSession,
@@ -45,7 +55,15 @@ __all__ = [
     "Product",
     "SalesOrder",
     "SalesOrderLine",
+    "SyncApplying",
+    "SyncCheckpoint",
+    "SyncConflict",
     "SyncConnection",
+    "SyncOutboxEntry",
+    "SyncRejection",
+    "SyncRun",
+    "SyncSchedule",
+    "SyncState",
     "SystemSetting",
     "User",
     "UserSession",

@@ -14,6 +14,7 @@ from models.online.company_data import (
 )
 from models.online.identity import LoginThrottle, OnlineSession
 from models.online.operations import AuditEntry, Connection, OutgoingMail
+from models.online.sync import OnlineSyncConflict, SyncFieldChange, SyncSnapshot
 
 __all__ = [
     "ROLES",
@@ -33,7 +34,10 @@ __all__ = [
     "OnlineSalesOrder",
     "OnlineSalesOrderLine",
     "OnlineSession",
+    "OnlineSyncConflict",
     "OutgoingMail",
+    "SyncFieldChange",
+    "SyncSnapshot",
     "Tenant",
     "TokenUse",
 ]

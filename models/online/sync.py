@@ -1,0 +1,61 @@
+"""Sync bookkeeping of the Online Desktop side: field changes made online, conflicts, snapshots."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.online.base import OnlineBase
+from models.types import UTCDateTime, utcnow
+
+
+class SyncFieldChange(OnlineBase):
+    """A field last changed online (not by Business Software), with the sequence of that change.
+
+    A pushed change of the same field whose base is older than ``seq`` is a conflict.
+    """
+
+    __tablename__ = "sync_field_changes"
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    field: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class OnlineSyncConflict(OnlineBase):
+    """The online record of a conflict (the client keeps its own copy for its history)."""
+
+    __tablename__ = "online_sync_conflicts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    connection_id: Mapped[int | None] = mapped_column(
+        ForeignKey("connections.id", ondelete="SET NULL"), nullable=True
+    )
+    table_name: Mapped[str] = mapped_column(String(64))
+    uuid: Mapped[str] = mapped_column(String(36))
+    field: Mapped[str] = mapped_column(String(64))
+    business_value: Mapped[str] = mapped_column(Text, default="")
+    online_value: Mapped[str] = mapped_column(Text, default="")
+    resolution: Mapped[str] = mapped_column(String(30))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SyncSnapshot(OnlineBase):
+    """An initial sync (or a table re-sync) in progress or finished, for one connection."""
+
+    __tablename__ = "sync_snapshots"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connections.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    tables: Mapped[str] = mapped_column(String(300))
+    base_seq: Mapped[int] = mapped_column(BigInteger)
+    pages: Mapped[int] = mapped_column(Integer, default=0)  # sequence numbers taken by its pages
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | finished
+    finish_cursor: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -1,0 +1,231 @@
+"""The synced tables as the sync protocol sees them, derived from the models (never hand-kept).
+
+A table's protocol name is its local table name (``models.local.SYNCED_MODELS`` order, parents
+before children). Its synced columns are the local model's columns minus the local key, the
+owning company and ``updated_at``; the online model must declare the same columns, checked at
+import time. References to other synced tables (``contact_uuid`` ...) carry the local foreign
+key's ``ON DELETE`` rule, which the online side mirrors so both sides delete the same rows.
+
+Every value travels in one "wire" form per column kind (see PROTOCOL.md): text as str, integers
+as int, booleans as bool, numerics as JSON numbers, dates as ``YYYY-MM-DD`` and UTC datetimes as
+``YYYY-MM-DD HH:MM:SS.ffffff``. Checksums hash the wire form, so both sides agree whatever the
+database engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+from sqlalchemy import Boolean, Date, Integer, Numeric, String, Text
+from sqlalchemy.orm import DeclarativeBase
+
+from models.local import SYNCED_MODELS
+from models.online import SYNCED_ONLINE_MODELS
+from models.types import UTCDateTime
+
+Kind = Literal["str", "int", "bool", "numeric", "date", "datetime"]
+LOCAL_ONLY_COLUMNS = frozenset({"id", "company_id", "updated_at", "uuid"})
+ONLINE_ONLY_COLUMNS = frozenset({"tenant_id", "seq", "deleted", "updated_at", "uuid"})
+DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnSpec:
+    name: str
+    kind: Kind
+    nullable: bool
+    max_length: int | None = None
+    scale: int = 0
+    limit: float = 0.0  # numerics: absolute values must stay below this
+
+
+@dataclass(frozen=True, slots=True)
+class RefSpec:
+    column: str
+    target: str  # protocol name of the referenced table
+    on_delete: Literal["CASCADE", "SET NULL"]
+
+
+@dataclass(frozen=True, slots=True)
+class TableSpec:
+    name: str
+    online_table: str
+    columns: tuple[ColumnSpec, ...]
+    refs: tuple[RefSpec, ...]
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> ColumnSpec:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _kind(column_type: object) -> Kind:
+    if isinstance(column_type, UTCDateTime):
+        return "datetime"
+    if isinstance(column_type, Boolean):
+        return "bool"
+    if isinstance(column_type, Numeric):
+        return "numeric"
+    if isinstance(column_type, Integer):
+        return "int"
+    if isinstance(column_type, Date):
+        return "date"
+    if isinstance(column_type, String | Text):
+        return "str"
+    raise TypeError(f"no wire form for column type {column_type!r}")
+
+
+def _column_spec(column: Any) -> ColumnSpec:
+    kind = _kind(column.type)
+    if kind == "numeric":
+        precision, scale = column.type.precision or 18, column.type.scale or 0
+        return ColumnSpec(column.name, kind, column.nullable, scale=scale, limit=10.0 ** (precision - scale))
+    length = getattr(column.type, "length", None) if kind == "str" else None
+    return ColumnSpec(column.name, kind, bool(column.nullable), max_length=length)
+
+
+def _refs(model: type[DeclarativeBase], synced_names: set[str]) -> tuple[RefSpec, ...]:
+    refs = []
+    for column in model.__table__.columns:
+        for fk in column.foreign_keys:
+            target = fk.column.table.name
+            if target in synced_names and fk.column.name == "uuid":
+                refs.append(
+                    RefSpec(column.name, target, "SET NULL" if fk.ondelete == "SET NULL" else "CASCADE")
+                )
+    return tuple(refs)
+
+
+def _build_specs() -> dict[str, TableSpec]:
+    names = {m.__tablename__ for m in SYNCED_MODELS}
+    specs: dict[str, TableSpec] = {}
+    for model in SYNCED_MODELS:
+        name = model.__tablename__
+        online = SYNCED_ONLINE_MODELS[name]
+        local_cols = [c for c in model.__table__.columns if c.name not in LOCAL_ONLY_COLUMNS]
+        online_cols = {c.name for c in online.__table__.columns} - ONLINE_ONLY_COLUMNS
+        if {c.name for c in local_cols} != online_cols:
+            raise RuntimeError(f"synced columns of {name} differ between local and online models")
+        specs[name] = TableSpec(
+            name=name,
+            online_table=online.__tablename__,
+            columns=tuple(_column_spec(c) for c in local_cols),
+            refs=_refs(model, names),
+        )
+    return specs
+
+
+TABLES: dict[str, TableSpec] = _build_specs()
+TABLE_ORDER: tuple[str, ...] = tuple(TABLES)  # parents before children
+
+
+def schema_version() -> str:
+    """A short fingerprint of every synced column: both sides must agree on it."""
+    text = ";".join(
+        f"{t.name}:" + ",".join(f"{c.name}/{c.kind}/{int(c.nullable)}" for c in t.columns)
+        for t in TABLES.values()
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+SCHEMA_VERSION = schema_version()
+
+
+# --- database values -> wire values -------------------------------------------------------------
+
+
+def _datetime_to_wire(value: Any) -> str:
+    if isinstance(value, str):
+        if len(value) == 26 and value[10] == " ":
+            return value
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return str(value.strftime(DATETIME_FORMAT))
+
+
+def _date_to_wire(value: Any) -> str:
+    return value if isinstance(value, str) else str(value.isoformat())
+
+
+def _numeric_to_wire(value: Any) -> int | float:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    if isinstance(value, Decimal | str):
+        number = Decimal(value)
+        return int(number) if number == number.to_integral_value() else float(number)
+    raise TypeError(f"not a number: {value!r}")
+
+
+def column_to_wire(kind: Kind, values: Sequence[Any]) -> list[Any] | Sequence[Any]:
+    """Convert one column of raw database values (SQLite or PostgreSQL) to wire values."""
+    if kind in ("str", "int"):
+        return values
+    converters: dict[str, Callable[[Any], Any]] = {
+        "bool": bool,
+        "numeric": _numeric_to_wire,
+        "date": _date_to_wire,
+        "datetime": _datetime_to_wire,
+    }
+    convert = converters[kind]
+    return [None if v is None else convert(v) for v in values]
+
+
+def columns_to_wire(spec: TableSpec, columns: Sequence[Sequence[Any]]) -> list[Any]:
+    """``columns[0]`` holds the uuids, the rest follow ``spec.columns``."""
+    out: list[Any] = [columns[0]]
+    for column, values in zip(spec.columns, columns[1:], strict=True):
+        out.append(column_to_wire(column.kind, values))
+    return out
+
+
+# --- checksums -----------------------------------------------------------------------------------
+
+
+def _canonical(value: Any, scale: int) -> str:
+    if value is None:
+        return "\x00"
+    if value is True:
+        return "1"
+    if value is False:
+        return "0"
+    if scale:
+        return format(value, f".{scale}f")
+    return str(value)
+
+
+def rows_checksum(spec: TableSpec, wire_columns: Sequence[Sequence[Any]]) -> int:
+    """Order-independent sum of per-row hashes of the wire values (uuid first), modulo 2**64."""
+    scales = [0] + [c.scale if c.kind == "numeric" else 0 for c in spec.columns]
+    total = 0
+    blake = hashlib.blake2b
+    for row in zip(*wire_columns, strict=True):
+        text = "\x1f".join([_canonical(v, s) for v, s in zip(row, scales, strict=True)])
+        total += int.from_bytes(blake(text.encode(), digest_size=8).digest(), "little")
+    return total & 0xFFFFFFFFFFFFFFFF
+
+
+@dataclass(slots=True)
+class TableSum:
+    """Running count and checksum of one table (both sides compute it the same way)."""
+
+    count: int = 0
+    checksum: int = 0
+
+    def add(self, spec: TableSpec, wire_columns: Sequence[Sequence[Any]]) -> None:
+        if wire_columns and len(wire_columns[0]):
+            self.count += len(wire_columns[0])
+            self.checksum = (self.checksum + rows_checksum(spec, wire_columns)) & 0xFFFFFFFFFFFFFFFF
+
+
+def transpose(rows: Iterable[Sequence[Any]], width: int) -> list[tuple[Any, ...]]:
+    """Rows to columns; an empty input gives ``width`` empty columns."""
+    columns = list(zip(*rows, strict=True))
+    return columns if columns else [() for _ in range(width)]

@@ -1,0 +1,55 @@
+"""Small factories for sync tests: connections, wire rows, requests with the right versions."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from models.types import new_uuid
+from services.sync.connections import ConnectionContext
+from services.sync.protocol import CompanyInfo, request_fields
+from services.sync.server import SyncServer
+from services.sync.tables import TABLES
+
+_numbers = itertools.count(1)
+
+
+def connect(server: SyncServer, name: str = "Müller GmbH") -> tuple[ConnectionContext, str]:
+    """A new tenant with an active connection; returns its context and bearer token."""
+    created = server.connections.create_connection(online_id_id=None, company=CompanyInfo(name=name))
+    return server.connections.authenticate(created.token), created.token
+
+
+def fields(ctx: ConnectionContext) -> dict[str, Any]:
+    return request_fields(ctx.tenant_uuid)
+
+
+def contact(**values: Any) -> dict[str, Any]:
+    """A full contact row in wire form."""
+    n = next(_numbers)
+    row = {
+        "number": f"K{n:05d}", "name": f"Kunde {n}", "kind": "company", "street": "Hauptstraße 1",
+        "postal_code": "10115", "city": "Berlin", "country": "DE", "phone": "", "email": "",
+        "website": "", "notes": "",
+    }  # fmt: skip
+    row.update(values)
+    return row
+
+
+def person(contact_uuid: str, **values: Any) -> dict[str, Any]:
+    row = {"contact_uuid": contact_uuid, "first_name": "Eva", "last_name": "Schmidt", "position": "",
+           "phone": "", "email": ""}  # fmt: skip
+    row.update(values)
+    return row
+
+
+def columnar(table: str, rows: dict[str, dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
+    """Rows by uuid -> (columns, data) as a snapshot page carries them."""
+    spec = TABLES[table]
+    columns = ["uuid", *spec.column_names]
+    data = [list(rows)] + [[row[c] for row in rows.values()] for c in spec.column_names]
+    return columns, data
+
+
+def many_contacts(count: int) -> dict[str, dict[str, Any]]:
+    return {new_uuid(): contact() for _ in range(count)}
