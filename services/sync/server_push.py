@@ -45,22 +45,30 @@ def apply_mutations(conn: Connection, tenant_id: int, seq: int, mutations: list[
             )
         else:
             by_table[m.table].append(m)
+    rows = {name: _last_per_uuid(by_table.get(name, [])) for name in TABLE_ORDER}
     for name in TABLE_ORDER:
-        upserts = [m for m in by_table.get(name, []) if m.op == "upsert"]
+        upserts = [m for m in rows[name] if m.op == "upsert"]
         if upserts:
-            _apply_upserts(conn, tenant_id, seq, TABLES[name], _last_per_uuid(upserts), outcome)
+            _apply_upserts(conn, tenant_id, seq, TABLES[name], upserts, outcome)
     for name in reversed(TABLE_ORDER):
-        deletes = [m for m in by_table.get(name, []) if m.op == "delete"]
+        deletes = [m for m in rows[name] if m.op == "delete"]
         if deletes:
-            _apply_deletes(conn, tenant_id, seq, TABLES[name], _last_per_uuid(deletes), outcome)
+            _apply_deletes(conn, tenant_id, seq, TABLES[name], deletes, outcome)
     return outcome
 
 
 def _last_per_uuid(mutations: list[Mutation]) -> list[Mutation]:
-    latest: dict[str, Mutation] = {}
+    """One mutation per row: the client sends one per local change, each with the row's values
+    at push time; merged, they change the union of their fields since the oldest base."""
+    merged: dict[str, Mutation] = {}
     for m in mutations:
-        latest[m.uuid] = m
-    return list(latest.values())
+        first = merged.get(m.uuid)
+        if first is not None:
+            m = m.model_copy(
+                update={"base": min(first.base, m.base), "fields": sorted({*first.fields, *m.fields})}
+            )
+        merged[m.uuid] = m
+    return list(merged.values())
 
 
 def _reject_reason(m: Mutation) -> str:
