@@ -1,65 +1,40 @@
-"""Sync test fixtures: one online database per module (tenants keep tests apart), on SQLite and,
-when ``TEST_POSTGRES_URL`` is set, on PostgreSQL too."""
+"""Sync test fixtures: one online database per module and backend (tenants keep tests apart).
+
+The shared ``online_db_url`` fixture makes a database per test; the sync suites create a tenant
+per test instead and share one migrated database per module, which keeps them fast. Backends:
+SQLite always, PostgreSQL when ``TEST_POSTGRES_URL`` is set (tests/online_db.py).
+"""
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
 
 from services.db import Databases, open_databases
 from services.sync.server import SyncServer
+from tests.online_db import fresh_postgres_database, postgres_server_url, sqlite_url
 
-ONLINE_BACKENDS = ["sqlite", "postgres"] if os.environ.get("TEST_POSTGRES_URL") else ["sqlite"]
+SYNC_BACKENDS = ["sqlite", "postgresql"] if postgres_server_url() else ["sqlite"]
 
 
-@pytest.fixture(scope="module")
-def online_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    backend = getattr(request, "param", "sqlite")
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('online') / 'online.sqlite3'}"
+@pytest.fixture(scope="module", params=SYNC_BACKENDS)
+def sync_online_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """An empty online database shared by the tests of one module."""
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path_factory.mktemp("online"))
         return
-    with postgres_database() as url:
+    server = postgres_server_url()
+    assert server is not None
+    with fresh_postgres_database(server) as url:
         yield url
 
 
-class _PostgresDatabase:
-    """A throw-away PostgreSQL database on the server named by TEST_POSTGRES_URL."""
-
-    def __init__(self) -> None:
-        base = make_url(os.environ["TEST_POSTGRES_URL"])
-        self.name = f"sync_test_{uuid.uuid4().hex[:12]}"
-        self.admin = create_engine(base, isolation_level="AUTOCOMMIT")
-        self.url = base.set(database=self.name).render_as_string(hide_password=False)
-
-    def __enter__(self) -> str:
-        with self.admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{self.name}"'))
-        return self.url
-
-    def __exit__(self, *exc: object) -> None:
-        with self.admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
-        self.admin.dispose()
-
-
-def postgres_database() -> _PostgresDatabase:
-    return _PostgresDatabase()
-
-
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Every test that uses the online database runs once per backend."""
-    if "online_db_url" in metafunc.fixturenames:
-        metafunc.parametrize("online_db_url", ONLINE_BACKENDS, indirect=True, scope="module")
-
-
 @pytest.fixture(scope="module")
-def online_dbs(online_db_url: str) -> Iterator[Databases]:
-    dbs = open_databases(local_url=None, online_url=online_db_url)
+def online_dbs(sync_online_url: str) -> Iterator[Databases]:
+    dbs = open_databases(local_url=None, online_url=sync_online_url)
     yield dbs
     dbs.dispose()
 
@@ -68,8 +43,3 @@ def online_dbs(online_db_url: str) -> Iterator[Databases]:
 def server(online_dbs: Databases) -> SyncServer:
     assert online_dbs.online is not None
     return SyncServer(online_dbs.online)
-
-
-@pytest.fixture
-def scratch(tmp_path: Path) -> Path:
-    return tmp_path

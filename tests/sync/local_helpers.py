@@ -114,6 +114,8 @@ def local_summary(engine: Engine, company_id: int) -> dict[str, tuple[int, int]]
 
 def online_summary(server: SyncServer, tenant_id: int) -> dict[str, tuple[int, int]]:
     """Counts and checksums of the tenant's live rows, as the verify call reports them."""
-    context = ConnectionContext(connection_id=0, tenant_id=tenant_id, tenant_uuid="-", last_round_trip_at=None)
+    context = ConnectionContext(
+        connection_id=0, tenant_id=tenant_id, tenant_uuid="-", last_round_trip_at=None
+    )
     answer = server.verify(context, VerifyRequest(**request_fields("-"), tables=list(TABLE_ORDER)))
     return {name: (t.count, t.checksum) for name, t in answer.tables.items()}

@@ -1,7 +1,7 @@
 """sync bookkeeping
 
 Revision ID: a0b449a01e5a
-Revises: f22d0e48a324
+Revises: b7c76c32ad48
 Create Date: 2026-11-27 23:22:20.731183
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import models.types
 
 revision: str = "a0b449a01e5a"
-down_revision: str | Sequence[str] | None = "f22d0e48a324"
+down_revision: str | Sequence[str] | None = "b7c76c32ad48"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
