@@ -1,0 +1,28 @@
+"""The benchmark scripts still run, at size S: right counts and consistent data, no timing asserted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from services.config import Settings
+from services.db import open_databases
+from services.demo_data import DemoDataService
+from tests.benchmarks import demo_data
+from tests.benchmarks.consistency import broken_references, orders_with_wrong_total
+
+
+def test_the_demo_data_benchmark_reports_the_rows_it_wrote_and_they_hang_together(tmp_path: Path) -> None:
+    result = demo_data.main(["--size", "S", "--locale", "en", "--data-dir", str(tmp_path)])
+    assert set(result) >= {"size", "rows", "seconds", "rows_per_second"}
+    assert result["size"] == "S" and 900 <= result["rows"] <= 1_100
+    assert result["rows"] == sum(result["counts"].values())
+    db = open_databases(
+        local_url=Settings(data_dir=tmp_path).local_db_url, online_url=None, migrate_now=False
+    )
+    assert db.local is not None
+    try:
+        assert DemoDataService(db.local).count_rows(result["company_id"]) == result["counts"]
+        assert broken_references(db.local, result["company_id"]) == {}
+        assert orders_with_wrong_total(db.local, result["company_id"]) == []
+    finally:
+        db.dispose()
