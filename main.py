@@ -11,17 +11,12 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from nicegui import app, background_tasks, ui
-
-from services.api.health import health_router
-from services.api.identity import identity_router
-from services.api.openapi import openapi_router
-from services.api.sync import sync_router
 from services.config import Settings
-from services.container import Services, bootstrap, build_services
-from ui.app import register_pages
+
+if TYPE_CHECKING:
+    from services.container import Services
 
 log = logging.getLogger("main")
 
@@ -67,6 +62,17 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 def build_app(settings: Settings) -> Services:
     """Create services and register the HTTP API and pages on NiceGUI's FastAPI app."""
+    # The web stack and the services are imported here, not at the top: they take seconds to
+    # import, and the sub-commands (demo-data) need neither.
+    from nicegui import app, background_tasks
+
+    from services.api.health import health_router
+    from services.api.identity import identity_router
+    from services.api.openapi import openapi_router
+    from services.api.sync import sync_router
+    from services.container import bootstrap, build_services
+    from ui.app import register_pages
+
     services = build_services(settings)
     password = bootstrap(services, initial_admin_password=os.environ.get("INITIAL_ADMIN_PASSWORD"))
     if password:
@@ -92,6 +98,8 @@ def online_id_auth(services: Services) -> Callable[[str], Any] | None:
 
 
 def serve(settings: Settings) -> None:
+    from nicegui import ui
+
     build_app(settings)
     print(f"Business Software + Online Desktop on {settings.base_url}/", flush=True)
     ui.run(

@@ -8,13 +8,37 @@ already converted exactly as SQLAlchemy would convert them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from operator import itemgetter
-from typing import Any
+from queue import Empty, Queue
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Table, insert
 
 Processor = Callable[[Any], Any]
+T = TypeVar("T")
+FILL_CACHE_KIB = 128 * 1024
+
+
+@contextmanager
+def roomy_cache(connection: Connection) -> Iterator[None]:
+    """Give SQLite 128 MB of page cache while a fill runs on this connection.
+
+    With the default 2 MB, every row's index and foreign-key lookups re-read pages from the
+    operating system; at size L the larger cache nearly halves the time spent in SQLite.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    previous = int(connection.exec_driver_sql("PRAGMA cache_size").scalar_one())
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{FILL_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size={previous}")
 
 
 class BulkInsert:
@@ -35,10 +59,11 @@ class BulkInsert:
             if processor is not None:
                 self._processors.append((index, _remembering(processor)))
 
-    def __call__(self, rows: Sequence[dict[str, Any]]) -> int:
-        """Insert ``rows`` (dicts with a value for every column but the key); returns their number."""
-        if not rows:
-            return 0
+    def params(self, rows: Sequence[dict[str, Any]]) -> list[Any]:
+        """Driver parameters for ``rows`` (dicts with a value for every column but the key).
+
+        Pure computation, so it may run in another thread than ``execute``.
+        """
         get, processors = self._get, self._processors
         params: list[Any] = []
         for row in rows:
@@ -46,8 +71,50 @@ class BulkInsert:
             for index, processor in processors:
                 values[index] = processor(values[index])
             params.append(tuple(values) if self._positional else dict(zip(self._names, values, strict=True)))
-        self._connection.exec_driver_sql(self._sql, params)
-        return len(rows)
+        return params
+
+    def execute(self, params: list[Any]) -> int:
+        """One executemany of prepared parameters; returns the number of rows."""
+        if params:
+            self._connection.exec_driver_sql(self._sql, params)
+        return len(params)
+
+
+def prefetched(items: Iterator[T], depth: int = 2) -> Iterator[T]:
+    """Yield ``items``, computed ahead by a worker thread.
+
+    The database driver releases the GIL while SQLite writes a batch, so the next batch is built
+    on the second core meanwhile. Errors of the producer are raised in the consumer.
+    """
+    queue: Queue[tuple[bool, Any]] = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if stop.is_set():
+                    return
+                queue.put((True, item))
+            queue.put((False, None))
+        except BaseException as error:
+            queue.put((False, error))
+
+    worker = threading.Thread(target=produce, name="demo-data-rows", daemon=True)
+    worker.start()
+    try:
+        while True:
+            more, item = queue.get()
+            if not more:
+                if item is not None:
+                    raise item
+                return
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():  # unblock a producer waiting on a full queue
+            with contextlib.suppress(Empty):
+                queue.get(timeout=0.05)
+        worker.join()
 
 
 def _remembering(processor: Processor) -> Processor:

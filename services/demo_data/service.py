@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -30,7 +30,7 @@ from models.local.company_data import (
 from models.local.online_link import SyncConnection
 from models.types import utcnow
 from services.company import CompanyService
-from services.demo_data.bulk import BulkInsert
+from services.demo_data.bulk import BulkInsert, prefetched, roomy_cache
 from services.demo_data.pools import pools_for, slug
 from services.demo_data.rows import Row, RowFactory
 from services.demo_data.vocabulary import VOCABULARIES
@@ -110,11 +110,12 @@ class DemoDataService:
                 raise NotFound("company.not_found")
             if s.get(SyncConnection, company_id) is not None:
                 raise Conflict("demo.company_connected")
-            _delete_company_data(s, company_id)
             factory = RowFactory(
                 company_id=company_id, pools=pools_for(locale, seed), rng=random.Random(seed), now=utcnow()
             )
-            counts = _write_all(s, factory, plan, company.name)
+            with roomy_cache(s.connection()):
+                _delete_company_data(s, company_id)
+                counts = _write_all(s, factory, plan, company.name)
         return DemoDataReport(
             company_id=company_id,
             size=size,
@@ -168,24 +169,30 @@ def _delete_company_data(s: Session, company_id: int) -> None:
 
 
 def _write_all(s: Session, factory: RowFactory, plan: DemoDataPlan, company_name: str) -> dict[str, int]:
-    counts = dict.fromkeys(REGISTERS, 0)
-
+    """Insert every register; the next batch is generated while the current one is written."""
     connection = s.connection()
     inserts = {
         name: BulkInsert(connection, cast(Table, model.__table__)) for name, model in REGISTERS.items()
     }
-
-    def write(register: str, rows: list[Row]) -> None:
-        counts[register] += inserts[register](rows)
-
-    write("employees", factory.employee_rows(plan.employees, f"{slug(company_name) or 'company'}.example"))
-    write("products", factory.product_rows(plan.products))
-    for contacts, persons in factory.contact_chunks(plan.contacts):
-        write("contacts", contacts)
-        write("contact_persons", persons)
-    for orders, lines in factory.order_chunks(plan.sales_orders, factory.now.date()):
-        write("sales_orders", orders)
-        write("sales_order_lines", lines)
-    for activities in factory.activity_chunks(plan.activities):
-        write("activities", activities)
+    batches = (
+        (register, inserts[register].params(rows))
+        for register, rows in _batches(factory, plan, f"{slug(company_name) or 'company'}.example")
+    )
+    counts = dict.fromkeys(REGISTERS, 0)
+    for register, params in prefetched(batches):
+        counts[register] += inserts[register].execute(params)
     return counts
+
+
+def _batches(factory: RowFactory, plan: DemoDataPlan, mail_domain: str) -> Iterator[tuple[str, list[Row]]]:
+    """(register, rows) in insert order: every referenced row comes before its references."""
+    yield "employees", factory.employee_rows(plan.employees, mail_domain)
+    yield "products", factory.product_rows(plan.products)
+    for contacts, persons in factory.contact_chunks(plan.contacts):
+        yield "contacts", contacts
+        yield "contact_persons", persons
+    for orders, lines in factory.order_chunks(plan.sales_orders, factory.now.date()):
+        yield "sales_orders", orders
+        yield "sales_order_lines", lines
+    for activities in factory.activity_chunks(plan.activities):
+        yield "activities", activities

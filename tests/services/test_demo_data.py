@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +15,7 @@ from models.local.online_link import SyncConnection
 from services.config import Settings
 from services.container import Services, bootstrap
 from services.demo_data import DemoDataService, run_demo_data_command
+from services.demo_data.rows import RowFactory
 from services.errors import Conflict, NotFound, ValidationFailed
 from tests.benchmarks.consistency import broken_references, orders_with_wrong_total
 
@@ -170,3 +172,20 @@ def test_the_command_creates_the_company_and_prints_counts_and_time(
         assert s.scalar(select(func.count()).where(Contact.company_id == company_id)) == 200
         newest = s.scalar(select(func.max(SalesOrder.order_date)).where(SalesOrder.company_id == company_id))
     assert newest is not None and newest <= dt.date.today()
+
+
+def test_a_fill_that_fails_half_way_keeps_the_previous_data(
+    demo: DemoDataService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    company = demo.ensure_company("Abbruch GmbH")
+    demo.fill(company.id, "S")
+    before = demo.count_rows(company.id)
+
+    def broken(self: RowFactory, count: int) -> Iterator[list[dict[str, object]]]:
+        raise RuntimeError("disk full")
+        yield []
+
+    monkeypatch.setattr(RowFactory, "activity_chunks", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        demo.fill(company.id, "S", seed=99)
+    assert demo.count_rows(company.id) == before
