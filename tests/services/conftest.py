@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from argon2 import PasswordHasher
-from psycopg import sql
-from sqlalchemy.engine import make_url
 
 import services.passwords
 from services.clock import FrozenClock
@@ -34,31 +29,11 @@ def clock() -> FrozenClock:
     return FrozenClock()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def identity_db_url(request: pytest.FixtureRequest, data_dir: Path) -> Iterator[str]:
-    """An empty online database: SQLite, and a fresh PostgreSQL database when TEST_POSTGRES_URL is set."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{data_dir / 'online.sqlite3'}"
-        return
-    server = os.environ.get("TEST_POSTGRES_URL")
-    if not server:
-        pytest.skip("TEST_POSTGRES_URL is not set: online database tests ran on SQLite only")
-    name = f"test_identity_{os.getpid()}_{uuid.uuid4().hex[:10]}"
-    base = make_url(server)
-    admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-
-
 @pytest.fixture
-def online(data_dir: Path, identity_db_url: str, clock: FrozenClock) -> Iterator[Services]:
-    """Online Desktop services on a fresh database whose clock the test controls."""
-    settings = Settings(data_dir=data_dir, role="online", online_database_url=identity_db_url)
+def online(data_dir: Path, online_db_url: str, clock: FrozenClock) -> Iterator[Services]:
+    """Online Desktop services on a fresh database (SQLite, and PostgreSQL when TEST_POSTGRES_URL
+    is set) whose clock the test controls."""
+    settings = Settings(data_dir=data_dir, role="online", online_database_url=online_db_url)
     built = build_services(settings, clock=clock)
     yield built
     built.db.dispose()
