@@ -1,0 +1,47 @@
+"""Which Online ID is logged in in this browser: its session token kept in the user's storage.
+
+Separate from the Business Software session (``ui.session``): a person can be logged in to
+both, as different people.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from nicegui import app, run, ui
+
+from services.identity import IdentityService, OnlineIdView
+
+ONLINE_TOKEN_KEY = "online_token"
+
+
+def online_token() -> str | None:
+    token = app.storage.user.get(ONLINE_TOKEN_KEY)
+    return token if isinstance(token, str) and token else None
+
+
+async def current_online_id(identity: IdentityService) -> OnlineIdView | None:
+    """The logged-in Online ID, or None (a stale token is forgotten)."""
+    token = online_token()
+    if token is None:
+        return None
+    view = await run.io_bound(identity.current, token)
+    if view is None:
+        app.storage.user.pop(ONLINE_TOKEN_KEY, None)
+    return view
+
+
+async def require_online_id(identity: IdentityService, here: str) -> OnlineIdView | None:
+    """The logged-in Online ID, or None after sending the browser to the login (and back afterwards)."""
+    view = await current_online_id(identity)
+    if view is None:
+        ui.navigate.to(f"/id/login?next={quote(here, safe='/')}")
+    return view
+
+
+async def log_out(identity: IdentityService) -> None:
+    token = online_token()
+    if token is not None:
+        await run.io_bound(identity.logout, token)
+    app.storage.user.pop(ONLINE_TOKEN_KEY, None)
+    ui.navigate.to("/id/login")

@@ -1,0 +1,100 @@
+"""The built-in mailbox at ``/mail``: every e-mail the outbox backend "sent", with clickable links.
+
+It lets one person complete every e-mail flow on one machine. It shows all addresses' mail, so
+it is for the embedded setup only: settings turn it off (``MAILBOX_ENABLED=false``), and it is
+off whenever real SMTP delivery is configured.
+"""
+
+from __future__ import annotations
+
+from nicegui import run, ui
+
+from services.container import Services
+from services.errors import NotFound
+from services.mail import MailSummary, MailView
+from ui.i18n import _, fmt_datetime
+from ui.id.frame import online_frame
+
+
+def register(services: Services) -> None:
+    _identity, mail = services.require_online()
+    enabled = services.settings.mailbox_enabled and services.settings.mail_backend == "outbox"
+    sender = services.settings.mail_from
+
+    @ui.page("/mail")
+    async def mailbox_page() -> None:
+        with online_frame(_("mail.mailbox")):
+            if not enabled:
+                _disabled()
+                return
+            _mail_list(await run.io_bound(mail.list_mail) or [])
+
+    @ui.page("/mail/{mail_id}")
+    async def mail_page(mail_id: str) -> None:
+        with online_frame(_("mail.mailbox")):
+            if not enabled:
+                _disabled()
+                return
+            try:
+                view = await run.io_bound(mail.get_mail, int(mail_id)) if mail_id.isdigit() else None
+            except NotFound:
+                view = None
+            if view is None:
+                _missing()
+            else:
+                _open_mail(view, sender)
+
+
+def _disabled() -> None:
+    with ui.card().classes("w-full max-w-2xl"):
+        ui.label(_("mail.disabled")).mark("mailbox-disabled")
+
+
+def _missing() -> None:
+    with ui.card().classes("w-full max-w-2xl"):
+        ui.label(_("mail.not_found")).mark("mail-missing")
+        ui.link(f"← {_('mail.back')}", "/mail").classes("text-sm")
+
+
+def _mail_list(mails: list[MailSummary]) -> None:
+    with ui.card().classes("w-full max-w-4xl gap-0 p-0"):
+        with ui.row().classes("w-full items-center p-3"):
+            ui.label(_("mail.mailbox")).classes("text-xl")
+            ui.space()
+            ui.button(icon="refresh", on_click=ui.navigate.reload).props("flat round").tooltip(
+                _("mail.refresh")
+            )
+        if not mails:
+            ui.label(_("mail.empty")).classes("p-3 text-grey-7").mark("mailbox-empty")
+        for item in mails:
+            ui.separator()
+            with ui.row().classes("w-full items-center gap-4 px-3 py-2 no-wrap"):
+                ui.label(fmt_datetime(item.created_at)).classes("text-sm text-grey-7 w-40 shrink-0")
+                ui.label(item.to).classes("text-sm w-56 shrink-0 truncate")
+                ui.link(item.subject, f"/mail/{item.id}").classes("grow").mark("mail-link")
+                if item.status not in ("stored", "sent"):
+                    ui.badge(_(f"mail.status.{item.status}"), color="orange")
+
+
+def _open_mail(view: MailView, sender: str) -> None:
+    summary = view.summary
+    with ui.card().classes("w-full max-w-4xl gap-2"):
+        ui.link(f"← {_('mail.back')}", "/mail").classes("text-sm")
+        ui.label(summary.subject).classes("text-xl").mark("mail-subject")
+        for label_key, value in (
+            ("mail.from", sender),
+            ("mail.to", summary.to),
+            ("mail.date", fmt_datetime(summary.created_at)),
+        ):
+            with ui.row().classes("gap-2 text-sm"):
+                ui.label(_(label_key)).classes("text-grey-7 w-16")
+                ui.label(value)
+        with ui.tabs().classes("w-full") as tabs:
+            html_tab = ui.tab(_("mail.html_part"))
+            text_tab = ui.tab(_("mail.text_part"))
+        with ui.tab_panels(tabs, value=html_tab).classes("w-full"):
+            with ui.tab_panel(html_tab):
+                # Sanitised in the browser (DOMPurify): links stay, scripts and handlers go.
+                ui.html(view.html, sanitize=True).classes("w-full").mark("mail-html")
+            with ui.tab_panel(text_tab):
+                ui.label(view.text).classes("whitespace-pre-wrap font-mono text-sm").mark("mail-text")
