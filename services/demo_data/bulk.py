@@ -41,6 +41,31 @@ def roomy_cache(connection: Connection) -> Iterator[None]:
         connection.exec_driver_sql(f"PRAGMA cache_size={previous}")
 
 
+@contextmanager
+def triggers_suspended(connection: Connection, tables: Sequence[str]) -> Iterator[None]:
+    """Drop the SQLite triggers of ``tables`` for the block and create them again after it.
+
+    Only for a caller that knows the triggers would do nothing for what it writes (the fill
+    refuses companies whose changes are tracked for sync). A table with a trigger makes SQLite
+    keep a statement journal of every page each row touches, which more than doubles the cost
+    of a bulk insert. Dropping and re-creating happen in the caller's transaction: if the block
+    fails, the rollback brings the triggers back.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    marks = ", ".join("?" for _ in tables)
+    triggers = connection.exec_driver_sql(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({marks})",
+        tuple(tables),
+    ).all()
+    for name, _sql in triggers:
+        connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    yield
+    for _name, sql in triggers:
+        connection.exec_driver_sql(sql)
+
+
 class BulkInsert:
     """A compiled INSERT of every column but the integer key, for one table and connection."""
 

@@ -30,7 +30,7 @@ from models.local.company_data import (
 from models.local.online_link import SyncConnection
 from models.types import utcnow
 from services.company import CompanyService
-from services.demo_data.bulk import BulkInsert, prefetched, roomy_cache
+from services.demo_data.bulk import BulkInsert, prefetched, roomy_cache, triggers_suspended
 from services.demo_data.pools import pools_for, slug
 from services.demo_data.rows import Row, RowFactory
 from services.demo_data.vocabulary import VOCABULARIES
@@ -108,12 +108,14 @@ class DemoDataService:
             company = s.get(Company, company_id)
             if company is None:
                 raise NotFound("company.not_found")
-            if s.get(SyncConnection, company_id) is not None:
+            connection = s.get(SyncConnection, company_id)
+            if connection is not None and connection.status != "disconnected":
                 raise Conflict("demo.company_connected")
             factory = RowFactory(
                 company_id=company_id, pools=pools_for(locale, seed), rng=random.Random(seed), now=utcnow()
             )
-            with roomy_cache(s.connection()):
+            tables = [model.__tablename__ for model in SYNCED_MODELS]
+            with roomy_cache(s.connection()), triggers_suspended(s.connection(), tables):
                 _delete_company_data(s, company_id)
                 counts = _write_all(s, factory, plan, company.name)
         return DemoDataReport(

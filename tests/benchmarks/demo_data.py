@@ -21,23 +21,22 @@ from pathlib import Path
 from typing import Any
 
 from services.config import Settings
-from services.db import open_databases
-from services.demo_data import DemoDataService
+from services.container import build_services
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def fill_in_process(data_dir: Path, company: str, size: str, locale: str) -> dict[str, Any]:
-    db = open_databases(local_url=Settings(data_dir=data_dir).local_db_url, online_url=None)
-    assert db.local is not None
+    services = build_services(Settings(data_dir=data_dir, role="local"))  # migrated, sync triggers on
+    assert services.demo_data is not None
     try:
-        demo = DemoDataService(db.local)
+        demo = services.demo_data
         company_id = demo.ensure_company(company, locale).id
         cpu = time.process_time()
         report = demo.fill(company_id, size, locale)
         cpu = time.process_time() - cpu
     finally:
-        db.dispose()
+        services.db.dispose()
     return {
         "size": size,
         "locale": locale,

@@ -17,6 +17,7 @@ from services.container import Services, bootstrap
 from services.demo_data import DemoDataService, run_demo_data_command
 from services.demo_data.rows import RowFactory
 from services.errors import Conflict, NotFound, ValidationFailed
+from services.sync.tracking import install_change_tracking
 from tests.benchmarks.consistency import broken_references, orders_with_wrong_total
 
 
@@ -189,3 +190,27 @@ def test_a_fill_that_fails_half_way_keeps_the_previous_data(
     with pytest.raises(RuntimeError, match="disk full"):
         demo.fill(company.id, "S", seed=99)
     assert demo.count_rows(company.id) == before
+
+
+def test_a_disconnected_company_may_be_refilled(services: Services, demo: DemoDataService) -> None:
+    assert services.db.local is not None
+    company = demo.ensure_company("Getrennt GmbH")
+    with services.db.local.begin() as s:
+        s.add(
+            SyncConnection(
+                company_id=company.id,
+                online_url="http://x",
+                tenant_uuid="t",
+                token="x",
+                status="disconnected",
+            )
+        )
+    assert demo.fill(company.id, "S").counts["contacts"] == 200
+
+
+def test_the_sync_change_tracking_is_intact_after_a_fill(services: Services, demo: DemoDataService) -> None:
+    assert services.db.local_engine is not None
+    company = demo.ensure_company("Verfolgt GmbH")
+    demo.fill(company.id, "S")
+    demo.fill(company.id, "S")
+    assert install_change_tracking(services.db.local_engine) == 0
