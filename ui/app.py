@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from services.container import Services
 from ui import errors
-from ui.local import auth_pages, company_pages, desktop
+from ui.local import auth_pages, company_pages, desktop, registers
 
 
 def register_pages(services: Services) -> None:
@@ -13,3 +13,4 @@ def register_pages(services: Services) -> None:
         auth_pages.register(services)
         company_pages.register(services)
         desktop.register(services)
+        registers.register(services)
