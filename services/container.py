@@ -21,6 +21,8 @@ from services.local_auth import LocalAuthService
 from services.locks import InitialSyncLock
 from services.mail import MailService
 from services.mail_smtp import SmtpConfig, SmtpDelivery
+from services.registers import RegisterService
+from services.registers.users import UserAdminService
 from services.sync.server import SyncServer
 from services.sync.tracking import install_change_tracking
 from services.tokens import LinkTokens
@@ -40,6 +42,8 @@ class Services:
     mail_delivery: SmtpDelivery | None = None
     identity: IdentityService | None = None
     sync_server: SyncServer | None = None
+    registers: RegisterService | None = None
+    users: UserAdminService | None = None
     # One shared client for every outgoing HTTP call; opened on start-up, closed on shutdown.
     http: httpx.AsyncClient | None = field(default=None)
 
@@ -73,6 +77,8 @@ def build_services(settings: Settings, *, clock: Clock = SYSTEM_CLOCK) -> Servic
         services.companies = CompanyService(db.local)
         services.demo_data = DemoDataService(db.local)
         services.sync_lock = InitialSyncLock(db.local)
+        services.registers = RegisterService(db.local)
+        services.users = UserAdminService(db.local)
     if db.local_engine is not None:
         install_change_tracking(db.local_engine)
     if db.online is not None:

@@ -13,12 +13,13 @@ from typing import Any, Literal
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 from sqlalchemy.pool import NullPool
 
 Which = Literal["local", "online"]
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+IMMEDIATE = "sqlite_begin_immediate"
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -26,8 +27,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
-        # Let SQLAlchemy emit BEGIN itself so that "BEGIN IMMEDIATE" can be used for writers.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        # SQLAlchemy emits BEGIN itself, so that writers can use "BEGIN IMMEDIATE" (see WriterSession).
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
@@ -42,9 +43,30 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+def _sqlite_begin(conn: Connection) -> None:
+    immediate = conn.get_execution_options().get(IMMEDIATE, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class WriterSession(Session):
+    """A session whose explicit transactions (``sessions.begin()``) take SQLite's write lock first.
+
+    A deferred transaction that reads and then writes fails at once with "database is locked"
+    when another connection committed in between (WAL snapshot conflict); BEGIN IMMEDIATE makes it
+    wait for the busy timeout instead. Plain reads (``with sessions() as s``) stay deferred and
+    never block writers. Other databases ignore the option.
+    """
+
+    def begin(self, nested: bool = False) -> SessionTransaction:
+        transaction = super().begin(nested)
+        if not nested:
+            self.connection(execution_options={IMMEDIATE: True})
+        return transaction
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions live for one user action; objects stay readable after commit."""
-    return sessionmaker(engine, expire_on_commit=False)
+    return sessionmaker(engine, expire_on_commit=False, class_=WriterSession)
 
 
 def alembic_config(which: Which, url: str) -> Config:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from services.container import Services
 from ui import errors
 from ui.id import link_pages, pages
-from ui.local import auth_pages, company_pages, desktop
+from ui.local import auth_pages, company_pages, desktop, registers
 from ui.mailbox import pages as mailbox_pages
 from ui.online import home
 
@@ -16,6 +16,7 @@ def register_pages(services: Services) -> None:
         auth_pages.register(services)
         company_pages.register(services)
         desktop.register(services)
+        registers.register(services)
     if services.settings.runs_online:
         pages.register(services)
         link_pages.register(services)

@@ -6,12 +6,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from nicegui import app, run, ui
+from nicegui import run, ui
 
 from services.container import Services
 from services.views import SessionView
 from ui.i18n import _, lang, set_lang
-from ui.session import TOKEN_KEY
+from ui.session import log_out
 
 
 @dataclass(frozen=True)
@@ -81,9 +81,13 @@ def _render_items(items: list[MenuItem] | tuple[MenuItem, ...]) -> None:
             ui.menu_item(_(item.label_key), on_click=item.action)
 
 
-def language_switch() -> None:
-    def switch(value: str) -> None:
+def language_switch(services: Services, session: SessionView | None) -> None:
+    """DE/EN toggle; a logged-in user's choice is stored with the user, so it follows them."""
+
+    async def switch(value: str) -> None:
         set_lang(value)
+        if session is not None and services.local_auth is not None:
+            await run.io_bound(services.local_auth.set_language, session.user.id, lang())
         ui.navigate.reload()
 
     ui.toggle({"de": "DE", "en": "EN"}, value=lang(), on_change=lambda e: switch(e.value)).props(
@@ -105,7 +109,7 @@ def frame(services: Services, session: SessionView | None, title: str) -> Iterat
                     else:
                         ui.menu_item(_("menu.empty")).props("disable")
         ui.space()
-        language_switch()
+        language_switch(services, session)
         if session is not None:
             _user_button(services, session)
     with ui.column().classes("w-full p-4 gap-4"):
@@ -113,12 +117,8 @@ def frame(services: Services, session: SessionView | None, title: str) -> Iterat
 
 
 def _user_button(services: Services, session: SessionView) -> None:
-    auth, _c = services.require_local()
-
     async def logout() -> None:
-        await run.io_bound(auth.logout, session.token)
-        app.storage.user.pop(TOKEN_KEY, None)
-        ui.navigate.to("/login")
+        await log_out(services, session.token)
 
     with (
         ui.button(session.user.full_name or session.user.username, icon="person").props(

@@ -28,3 +28,11 @@ async def require_session(services: Services, *, company: bool = False) -> Sessi
         ui.navigate.to("/companies")
         return None
     return session
+
+
+async def log_out(services: Services, token: str) -> None:
+    """End the session (in the database, so it no longer counts as logged in) and show the login."""
+    auth, _companies = services.require_local()
+    await run.io_bound(auth.logout, token)
+    app.storage.user.pop(TOKEN_KEY, None)
+    ui.navigate.to("/login")

@@ -54,6 +54,7 @@ def _tile(tile: Tile) -> None:
         .classes("w-48 h-32 items-center justify-center cursor-pointer hover:shadow-lg")
         .on("click", lambda t=tile: ui.navigate.to(t.target))
         .props(f"data-testid=tile-{tile.testid}")
+        .mark(f"tile-{tile.testid}")
     ):
         ui.icon(tile.icon, size="xl").classes("text-blue-grey-7")
         ui.label(_(tile.label_key)).classes("text-center")

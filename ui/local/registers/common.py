@@ -1,0 +1,59 @@
+"""Small pieces shared by the register pages: the service, choosers' options, delete confirmation."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from nicegui import ui
+
+from services.container import Services
+from services.registers import Option, RegisterService
+from ui.components.calls import CallFailed, call
+from ui.i18n import _
+from ui.local.registers.form import OptionsFn
+
+
+def registers_of(services: Services) -> RegisterService:
+    assert services.registers is not None, "role has no Business Software"
+    return services.registers
+
+
+def options_for(services: Services, company_id: int) -> OptionsFn:
+    async def options(register: str, text: str) -> list[Option]:
+        try:
+            return await call(registers_of(services).options, company_id, register, text)
+        except CallFailed:
+            return []
+
+    return options
+
+
+def show_missing(message_key: str, back: str) -> None:
+    """The friendly answer to a missing, deleted or foreign record (inside the normal frame)."""
+    with ui.column().classes("w-full items-center mt-16 gap-4").mark("not-found"):
+        ui.icon("search_off", size="4rem").classes("text-grey-6")
+        ui.label(_("error.not_found_title")).classes("text-2xl")
+        ui.label(_(message_key)).classes("text-grey-8")
+        ui.link(_("registers.back_to_list"), back)
+
+
+def transient_dialog() -> ui.dialog:
+    """A dialog that removes itself once closed, so a later dialog's inputs are the only ones."""
+    dialog = ui.dialog()
+    dialog.on_value_change(lambda e: None if e.value else dialog.delete())
+    return dialog
+
+
+def confirm_delete(title: str, delete: Callable[[], Awaitable[None]]) -> None:
+    """Ask before deleting; only the confirm button deletes."""
+    with transient_dialog() as dialog, ui.card():
+        ui.label(_("registers.delete_confirm", title=title))
+
+        async def confirmed() -> None:
+            dialog.close()
+            await delete()
+
+        with ui.row().classes("justify-end w-full"):
+            ui.button(_("action.cancel"), on_click=dialog.close).props("flat")
+            ui.button(_("action.delete"), on_click=confirmed).props("color=negative").mark("confirm-delete")
+    dialog.open()

@@ -1,0 +1,183 @@
+"""Pages of the company registers: ``/registers/<name>`` (list) and ``/registers/<name>/<id>``.
+
+The company always comes from the user's session, never from the URL, so a link to another
+company's record shows the friendly "not found" page.
+"""
+
+from __future__ import annotations
+
+from nicegui import run, ui
+
+from services.container import Services
+from services.errors import NotFound
+from services.registers import CHILDREN, REGISTERS, TOP_LEVEL, ListPage, RegisterRow
+from services.views import SessionView
+from ui.components.calls import CallFailed, call, show_field_errors
+from ui.i18n import _
+from ui.layout import frame
+from ui.local.registers.children import ChildList
+from ui.local.registers.common import (
+    confirm_delete,
+    options_for,
+    registers_of,
+    show_missing,
+    transient_dialog,
+)
+from ui.local.registers.display import table_columns, table_row
+from ui.local.registers.form import build_inputs, prefill, read_values
+from ui.local.registers.table import RegisterTable
+from ui.session import require_session
+
+# After creating one of these the detail page opens, because the record needs its parts next.
+OPEN_AFTER_CREATE = ("sales_orders",)
+
+
+def register(services: Services) -> None:
+    for name in TOP_LEVEL:
+        _list_page(services, name)
+        _detail_page(services, name)
+
+
+def _list_page(services: Services, name: str) -> None:
+    spec = REGISTERS[name]
+
+    @ui.page(f"/registers/{name}")
+    async def list_page() -> None:
+        session = await require_session(services, company=True)
+        if session is None or session.company_id is None:
+            return
+        company_id = session.company_id
+
+        async def fetch(search: str, sort: str, descending: bool, page: int, size: int) -> ListPage:
+            return await call(
+                registers_of(services).list_rows, company_id, name, search=search, sort=sort,
+                descending=descending, page=page, page_size=size,
+            )  # fmt: skip
+
+        with frame(services, session, _(f"registers.{name}.title")):
+            with ui.row().classes("items-center w-full"):
+                ui.label(_(f"registers.{name}.title")).classes("text-2xl")
+                ui.space()
+                new = ui.button(_("action.new"), icon="add").mark("new")
+            table = RegisterTable(
+                columns=table_columns(spec),
+                fetch=fetch,
+                to_cells=lambda row: table_row(spec, row),
+                on_open=lambda row_id: ui.navigate.to(f"/registers/{name}/{row_id}"),
+                sort=spec.default_sort,
+            )
+            new.on_click(lambda: _new_dialog(services, session, name, table))
+            await table.load()
+
+
+async def _new_dialog(services: Services, session: SessionView, name: str, table: RegisterTable) -> None:
+    """Create a record in a dialog; the list shows it afterwards."""
+    spec = REGISTERS[name]
+    assert session.company_id is not None
+    company_id = session.company_id
+    with transient_dialog() as dialog, ui.card().classes("w-[36rem]"):
+        ui.label(_("registers.new_title", what=_(f"registers.{name}.one"))).classes("text-xl")
+        inputs = build_inputs(spec.fields, {}, {}, options_for(services, company_id))
+
+        async def save() -> None:
+            try:
+                row = await call(registers_of(services).create_row, company_id, name, read_values(inputs))
+            except CallFailed as failed:
+                show_field_errors(inputs, failed)
+                return
+            dialog.close()
+            ui.notify(_("registers.saved"), type="positive")
+            if name in OPEN_AFTER_CREATE:
+                ui.navigate.to(f"/registers/{name}/{row.id}")
+            else:
+                await table.load()
+
+        with ui.row().classes("justify-end w-full"):
+            ui.button(_("action.cancel"), on_click=dialog.close).props("flat").mark("cancel")
+            ui.button(_("action.save"), on_click=save).mark("save")
+    dialog.open()
+    await prefill(inputs)
+
+
+def _detail_page(services: Services, name: str) -> None:
+    @ui.page(f"/registers/{name}/{{row_id}}")
+    async def detail_page(row_id: str) -> None:
+        session = await require_session(services, company=True)
+        if session is None or session.company_id is None:
+            return
+        company_id = session.company_id
+        row = await _find(services, company_id, name, row_id)
+        with frame(services, session, _(f"registers.{name}.one")):
+            if row is None:
+                show_missing("registers.not_found", f"/registers/{name}")
+                return
+            ui.link(_("registers.back_to_list"), f"/registers/{name}").mark("back")
+            with ui.row().classes("items-center gap-3"):
+                heading = ui.label(heading_text(name, row)).classes("text-2xl")
+                if row.read_only:
+                    ui.badge(_("registers.read_only_notice"), color="orange").mark("read-only")
+            with ui.card().classes("w-full max-w-3xl"):
+                await _record_form(services, company_id, name, row, heading)
+            if name in CHILDREN:
+                await ChildList(services, company_id, name, row.id, read_only=row.read_only).show()
+
+
+async def _record_form(
+    services: Services, company_id: int, name: str, row: RegisterRow, heading: ui.label
+) -> None:
+    """The record's fields with Save and Delete; the heading follows a saved change of name."""
+    spec = REGISTERS[name]
+    with ui.grid(columns=2).classes("w-full gap-x-6"):
+        inputs = build_inputs(
+            spec.fields, row.values, row.labels, options_for(services, company_id), read_only=row.read_only
+        )
+    if row.read_only:
+        return
+    shown = {"title": title_of(name, row)}
+
+    async def save() -> None:
+        try:
+            saved = await call(
+                registers_of(services).update_row, company_id, name, row.id, read_values(inputs)
+            )
+        except CallFailed as failed:
+            show_field_errors(inputs, failed)
+            return
+        show_field_errors(inputs, None)
+        heading.text, shown["title"] = heading_text(name, saved), title_of(name, saved)
+        ui.notify(_("registers.saved"), type="positive")
+        if saved.read_only:
+            ui.navigate.reload()
+
+    async def delete() -> None:
+        try:
+            await call(registers_of(services).delete_row, company_id, name, row.id)
+        except CallFailed:
+            return
+        ui.notify(_("registers.deleted"), type="positive")
+        ui.navigate.to(f"/registers/{name}")
+
+    with ui.row().classes("w-full justify-end"):
+        ui.button(
+            _("action.delete"), icon="delete", on_click=lambda: confirm_delete(shown["title"], delete)
+        ).props("flat color=negative").mark("delete")
+        ui.button(_("action.save"), on_click=save).mark("save")
+
+
+async def _find(services: Services, company_id: int, name: str, row_id: str) -> RegisterRow | None:
+    """The record, or None when it does not exist in the open company."""
+    if not row_id.isdigit():
+        return None
+    try:
+        return await run.io_bound(registers_of(services).get_row, company_id, name, int(row_id))
+    except NotFound:
+        return None
+
+
+def heading_text(name: str, row: RegisterRow) -> str:
+    return _("registers.edit_title", what=_(f"registers.{name}.one"), title=title_of(name, row))
+
+
+def title_of(name: str, row: RegisterRow) -> str:
+    """How a record is named in headings and questions (for example the contact's name)."""
+    return " ".join(str(row.values[c]) for c in REGISTERS[name].title if row.values.get(c))

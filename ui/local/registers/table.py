@@ -1,0 +1,88 @@
+"""A register list: search box, sortable columns and server-side paging in a Quasar table.
+
+Only one page of rows ever reaches the browser. Changing the page, the page size or the sort
+column emits Quasar's ``request`` event; the table then asks the service for exactly that page
+and tells Quasar the total (``rowsNumber``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from nicegui import ui
+
+from services.registers import ListPage, RegisterRow
+from ui.components.calls import CallFailed
+from ui.i18n import _
+
+Fetch = Callable[[str, str, bool, int, int], Awaitable[ListPage]]
+SEARCH_DELAY = 0.3
+
+
+class RegisterTable:
+    """Search + table + pager; ``fetch(search, sort, descending, page, page_size)`` gives a page."""
+
+    def __init__(
+        self,
+        *,
+        columns: list[dict[str, Any]],
+        fetch: Fetch,
+        to_cells: Callable[[RegisterRow], dict[str, Any]],
+        on_open: Callable[[int], Any],
+        sort: str,
+        page_size: int = 25,
+    ) -> None:
+        self._fetch, self._to_cells = fetch, to_cells
+        self._typed = 0
+        self.search = ui.input(_("action.search"), on_change=self._search_changed).props(
+            "clearable outlined dense"
+        )
+        self.search.mark("search").classes("w-96")
+        with self.search.add_slot("prepend"):
+            ui.icon("search")
+        pagination = {
+            "page": 1,
+            "rowsPerPage": page_size,
+            "sortBy": sort,
+            "descending": False,
+            "rowsNumber": 0,
+        }
+        self.table = ui.table(columns=columns, rows=[], row_key="id", pagination=pagination)
+        self.table.mark("register-table").classes("w-full").props(
+            f'flat bordered :rows-per-page-options="[10, 25, 50, 100]" '
+            f'rows-per-page-label="{_("registers.rows_per_page")}" no-data-label="{_("registers.no_rows")}" '
+            f":pagination-label=\"(a, b, n) => a + '–' + b + ' {_('registers.of')} ' + n\""
+        )
+        self.table.on("request", lambda e: self.load(e.args["pagination"]))
+        self.table.on("rowClick", lambda e: on_open(int(e.args[1]["id"])))
+        self.table.classes("cursor-pointer")
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        return self.table.rows
+
+    async def load(self, pagination: dict[str, Any] | None = None) -> None:
+        """Fetch the requested page (default: the current one) and show it."""
+        wanted = {**self.table.pagination, **(pagination or {})}
+        try:
+            page = await self._fetch(
+                self.search.value or "",
+                wanted.get("sortBy") or self.table.pagination["sortBy"],
+                bool(wanted.get("descending")),
+                int(wanted.get("page") or 1),
+                int(wanted.get("rowsPerPage") or 25),
+            )
+        except CallFailed:
+            return
+        self.table.rows = [self._to_cells(row) for row in page.rows]
+        self.table.pagination = {**wanted, "page": page.page, "rowsNumber": page.total}
+
+    async def _search_changed(self) -> None:
+        """Search while typing, once the user pauses."""
+        self._typed += 1
+        typed = self._typed
+        await asyncio.sleep(SEARCH_DELAY)
+        if typed == self._typed:
+            await self.load({"page": 1})
