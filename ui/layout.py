@@ -81,12 +81,12 @@ def _render_items(items: list[MenuItem] | tuple[MenuItem, ...]) -> None:
             ui.menu_item(_(item.label_key), on_click=item.action)
 
 
-def language_switch(services: Services, session: SessionView | None) -> None:
+def language_switch(services: Services | None = None, session: SessionView | None = None) -> None:
     """DE/EN toggle; a logged-in user's choice is stored with the user, so it follows them."""
 
     async def switch(value: str) -> None:
         set_lang(value)
-        if session is not None and services.local_auth is not None:
+        if session is not None and services is not None and services.local_auth is not None:
             await run.io_bound(services.local_auth.set_language, session.user.id, lang())
         ui.navigate.reload()
 

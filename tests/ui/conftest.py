@@ -16,11 +16,11 @@ def _app_environment(app_env: Path) -> Path:
 
 
 # The default of three 0.1 s attempts is too tight for pages that hash a password or query a
-# large table on a busy 2-core machine; wait up to 5 s for what a user should see.
+# large table on a busy 2-core machine; wait up to 15 s for what a user should see.
 _should_see = User.should_see
 
 
-async def _patient_should_see(self: User, *args: Any, retries: int = 50, **kwargs: Any) -> None:
+async def _patient_should_see(self: User, *args: Any, retries: int = 150, **kwargs: Any) -> None:
     await _should_see(self, *args, retries=retries, **kwargs)
 
 
