@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from services.config import Settings
+from services.licence_commands import add_licence_commands, run_licence_command
 
 if TYPE_CHECKING:
     from services.container import Services
@@ -42,6 +43,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     demo.add_argument("--company", required=True, help="company name (created when missing)")
     demo.add_argument("--size", choices=("S", "M", "L"), default="S")
     demo.add_argument("--locale", choices=("de", "en"), default="de")
+    add_licence_commands(sub)
     return parser.parse_args(argv)
 
 
@@ -68,6 +70,7 @@ def build_app(settings: Settings) -> Services:
 
     from services.api.health import health_router
     from services.api.identity import identity_router
+    from services.api.local import local_api_router
     from services.api.openapi import openapi_router
     from services.api.sync import sync_router
     from services.container import bootstrap, build_services
@@ -83,6 +86,8 @@ def build_app(settings: Settings) -> Services:
         app.include_router(identity_router(identity))
         app.include_router(openapi_router(app))
         app.include_router(sync_router(lambda: services.sync_server, lambda: online_id_auth(services)))
+    if settings.runs_local:
+        app.include_router(local_api_router(services))
     register_pages(services)
     app.on_startup(services.start)
     if services.mail_delivery is not None:
@@ -134,6 +139,8 @@ def main(argv: Sequence[str]) -> int:
         from services.demo_data import run_demo_data_command
 
         return run_demo_data_command(settings, company=args.company, size=args.size, locale=args.locale)
+    if args.command == "licence":
+        return run_licence_command(settings, args)
     return 2
 
 

@@ -54,6 +54,11 @@ class Settings(BaseSettings):
         None, description="Redis for NiceGUI storage when scaled out (role online)."
     )
     log_level: str = "INFO"
+    licence_vendor_key: str | None = Field(
+        None,
+        description="Secret the vendor signs licence keys with (default: the built-in vendor key, "
+        "see services.licence_keys).",
+    )
 
     @property
     def base_url(self) -> str:

@@ -11,16 +11,23 @@ from dataclasses import dataclass, field
 import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.api_records import ApiRecordService
+from services.api_users import ApiUserService
 from services.clock import SYSTEM_CLOCK, Clock
 from services.company import CompanyService
 from services.config import Settings, load_secret_key
 from services.db import Databases, open_databases
 from services.demo_data import DemoDataService
 from services.identity import IdentityService
+from services.integrations import IntegrationService
+from services.licensing import LicensingService
 from services.local_auth import LocalAuthService
 from services.locks import InitialSyncLock
 from services.mail import MailService
 from services.mail_smtp import SmtpConfig, SmtpDelivery
+from services.network import NetworkService
+from services.online_desktop import OnlineDesktopSettingsService
+from services.prerequisites import PrerequisiteService
 from services.registers import RegisterService
 from services.registers.users import UserAdminService
 from services.sync.server import SyncServer
@@ -44,6 +51,13 @@ class Services:
     sync_server: SyncServer | None = None
     registers: RegisterService | None = None
     users: UserAdminService | None = None
+    licensing: LicensingService | None = None
+    network: NetworkService | None = None
+    online_settings: OnlineDesktopSettingsService | None = None
+    prerequisites: PrerequisiteService | None = None
+    api_users: ApiUserService | None = None
+    integrations: IntegrationService | None = None
+    api_records: ApiRecordService | None = None
     # One shared client for every outgoing HTTP call; opened on start-up, closed on shutdown.
     http: httpx.AsyncClient | None = field(default=None)
 
@@ -79,6 +93,7 @@ def build_services(settings: Settings, *, clock: Clock = SYSTEM_CLOCK) -> Servic
         services.sync_lock = InitialSyncLock(db.local)
         services.registers = RegisterService(db.local)
         services.users = UserAdminService(db.local)
+        _build_licensing_services(services, db.local)
     if db.local_engine is not None:
         install_change_tracking(db.local_engine)
     if db.online is not None:
@@ -102,8 +117,25 @@ def _build_online(services: Services, online: sessionmaker[Session], clock: Cloc
     )
 
 
+def _build_licensing_services(services: Services, local: sessionmaker[Session]) -> None:
+    """Licence, network computers, Online Desktop settings, prerequisites and the local API."""
+    assert services.local_auth is not None and services.sync_lock is not None
+    services.licensing = LicensingService(local, vendor_key=services.settings.licence_vendor_key)
+    services.network = NetworkService(local)
+    services.online_settings = OnlineDesktopSettingsService(local)
+    services.prerequisites = PrerequisiteService(
+        local, services.settings, services.local_auth, lambda: services.http
+    )
+    services.api_users = ApiUserService(local, services.sync_lock)
+    services.integrations = IntegrationService(local, services.sync_lock)
+    services.api_records = ApiRecordService(local)
+
+
 def bootstrap(services: Services, *, initial_admin_password: str | None = None) -> str | None:
-    """First-start work: administrator and sample company. Returns a generated admin password.
+    """Start-up work. Returns a generated admin password (first start only).
+
+    First start: administrator, sample company (with demo data) and demo licence. Every start: this
+    computer joins the network computers, and add-ons bound since the last start become active.
 
     The sample company gets demo data of size S only when it is created, so a later start never
     overwrites what someone changed in it.
@@ -114,4 +146,8 @@ def bootstrap(services: Services, *, initial_admin_password: str | None = None) 
     sample = services.companies.ensure_sample_company()
     if sample is not None and services.demo_data is not None:
         services.demo_data.fill(sample.id, "S", "de")
+    if services.licensing is not None and services.network is not None:
+        services.licensing.ensure_demo_licence()
+        services.network.register_computer(services.settings.computer_name)
+        services.licensing.restart()
     return password

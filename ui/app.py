@@ -5,7 +5,18 @@ from __future__ import annotations
 from services.container import Services
 from ui import errors
 from ui.id import link_pages, pages
-from ui.local import auth_pages, company_pages, desktop, registers
+from ui.local import (
+    api_users_page,
+    auth_pages,
+    company_pages,
+    desktop,
+    focus_area,
+    integrations_page,
+    licence_page,
+    network_page,
+    online_desktop_page,
+    registers,
+)
 from ui.mailbox import pages as mailbox_pages
 from ui.online import home
 
@@ -17,6 +28,12 @@ def register_pages(services: Services) -> None:
         company_pages.register(services)
         desktop.register(services)
         registers.register(services)
+        licence_page.register(services)
+        online_desktop_page.register(services)
+        focus_area.register(services)
+        network_page.register(services)
+        api_users_page.register(services)
+        integrations_page.register(services)
     if services.settings.runs_online:
         pages.register(services)
         link_pages.register(services)

@@ -68,17 +68,22 @@ def merge_items(existing: list[MenuItem], added: list[MenuItem]) -> list[MenuIte
 def _render_items(items: list[MenuItem] | tuple[MenuItem, ...]) -> None:
     for item in items:
         if item.children:
-            with ui.menu_item(_(item.label_key), auto_close=False).props("data-testid=submenu"):
+            with (
+                ui.menu_item(_(item.label_key), auto_close=False)
+                .props("data-testid=submenu")
+                .mark(item.label_key)
+            ):
                 with ui.item_section().props("side"):
                     ui.icon("keyboard_arrow_right")
                 with ui.menu().props('anchor="top end" self="top start"'):
                     _render_items(item.children)
         elif item.action is None:
-            entry = ui.menu_item(_(item.label_key)).props("disable")
+            entry = ui.menu_item(_(item.label_key)).props("disable").mark(item.label_key)
             if item.disabled_reason_key:
                 entry.tooltip(_(item.disabled_reason_key))
         else:
-            ui.menu_item(_(item.label_key), on_click=item.action)
+            # The label key is the entry's marker, so tests can walk a menu path (texts sit in a child).
+            ui.menu_item(_(item.label_key), on_click=item.action).mark(item.label_key)
 
 
 def language_switch(services: Services | None = None, session: SessionView | None = None) -> None:
@@ -103,7 +108,7 @@ def frame(services: Services, session: SessionView | None, title: str) -> Iterat
         ui.link(_("app.business_software"), "/").classes("text-white text-lg font-medium no-underline mr-4")
         if session is not None:
             for name, items in menu_for(services, session).items():
-                with ui.button(_(name)).props("flat dense no-caps color=white"), ui.menu():
+                with ui.button(_(name)).props("flat dense no-caps color=white").mark(name), ui.menu():
                     if items:
                         _render_items(items)
                     else:

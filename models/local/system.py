@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, String, Text
+from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.local.base import LocalBase
@@ -107,10 +107,11 @@ class NetworkComputer(LocalBase):
 
 
 class ApiUser(LocalBase):
-    """A user of the local REST API (third-party software)."""
+    """A user of the local REST API (third-party software), working in one company database."""
 
     __tablename__ = "api_users"
     id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     secret_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -130,13 +131,16 @@ class ApiSession(LocalBase):
 
 
 class Integration(LocalBase):
-    """A registered third-party integration; an open one blocks the initial sync."""
+    """A registered third-party integration of one company database; an open one blocks the initial sync."""
 
     __tablename__ = "integrations"
+    __table_args__ = (UniqueConstraint("company_id", "name"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(100), unique=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
     is_open: Mapped[bool] = mapped_column(Boolean, default=False)
     opened_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class SystemSetting(LocalBase):
