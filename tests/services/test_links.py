@@ -31,9 +31,9 @@ def reset_token(services: Services, clock: FrozenClock) -> str:
 
 
 def tamper(token: str) -> str:
-    """Flip one character of the signature."""
-    last = token[-1]
-    return token[:-1] + ("A" if last != "A" else "B")
+    """Change the first character of the signature (all its bits count, unlike the last one's)."""
+    head, signature = token.rsplit(".", 1)
+    return f"{head}.{'Q' if signature[0] != 'Q' else 'A'}{signature[1:]}"
 
 
 @pytest.mark.parametrize(

@@ -227,3 +227,14 @@ async def test_settings_can_turn_the_mailbox_off(mailbox_off: None, user: User) 
     await user.should_not_see("Confirm your Online ID")
     await user.open("/mail/1")
     await user.should_see("The built-in mailbox is turned off.")
+
+
+async def test_the_pages_speak_german_to_a_german_browser(user: User) -> None:
+    user.http_client.headers["Accept-Language"] = "de-DE,de;q=0.9"
+    await user.open("/id/")
+    user.find(marker="email").type(ADDRESS)
+    user.find(marker="sign-up").click()
+    await user.should_see("Sehen Sie in Ihre E-Mails")
+    await user.should_see("Keine E-Mail erhalten? Sehen Sie bitte auch in Ihrem Spam-Ordner nach.")
+    await user.open("/mail")
+    await user.should_see("Bestätigen Sie Ihre Online-ID")
