@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.online import OnlineId, OnlineSession
@@ -104,6 +105,13 @@ class IdentityService:
         """
         address = normalise_email(email)
         lang = normalise_language(language)
+        try:
+            self._sign_up(address, lang)
+        except IntegrityError:
+            # A simultaneous sign-up created the ID first; now it exists, so this is a re-send.
+            self._sign_up(address, lang)
+
+    def _sign_up(self, address: str, lang: str) -> None:
         with self._sessions.begin() as s:
             row = s.scalar(select(OnlineId).where(OnlineId.email == address))
             if row is None:

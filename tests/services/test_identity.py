@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from sqlalchemy import func, select
 
@@ -242,3 +244,27 @@ def test_a_weak_new_password_is_refused_when_changing(online: Services) -> None:
         ident(online).change_password(session.token, PASSWORD, "short")
     assert failed.value.fields == {"new_password": "password.too_short"}
     assert ident(online).login(ADDRESS, PASSWORD).token
+
+
+def test_simultaneous_sign_ups_of_one_address_make_one_id(online: Services) -> None:
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda _n: ident(online).sign_up(ADDRESS, "en"), range(4)))
+    assert id_count(online) == 1
+    assert len(mails_to(online, ADDRESS)) >= 1
+
+
+def test_simultaneous_failed_logins_are_all_counted(online: Services) -> None:
+    signed_up(online)
+
+    def attempt(_n: int) -> str:
+        try:
+            ident(online).login(ADDRESS, "Wrong-Password-11")
+        except (NotAuthenticated, TooManyAttempts) as refused:
+            return refused.key
+        return "logged in"
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(attempt, range(8)))
+    assert set(answers) <= {"id.login.failed", "id.login.throttled"}
+    with pytest.raises(TooManyAttempts):
+        ident(online).login(ADDRESS, PASSWORD)
