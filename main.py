@@ -7,6 +7,7 @@ settings and services (``python main.py --help``).
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import os
 import sys
@@ -44,7 +45,26 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     demo.add_argument("--size", choices=("S", "M", "L"), default="S")
     demo.add_argument("--locale", choices=("de", "en"), default="de")
     add_licence_commands(sub)
+    add_sync_commands(sub)
     return parser.parse_args(argv)
+
+
+def add_sync_commands(sub: Any) -> None:
+    sync = sub.add_parser("sync", help="connect a company database to the Online Desktop and synchronise it")
+    actions = sync.add_subparsers(dest="sync_command", required=True)
+    connect = actions.add_parser(
+        "connect",
+        help="create the company account online (password from ONLINE_ID_PASSWORD or a prompt)",
+    )
+    connect.add_argument("--company", required=True, help="company database name")
+    connect.add_argument("--online-id", required=True, help="Online ID e-mail address")
+    connect.add_argument(
+        "--reconnect", action="store_true", help="new credentials for an existing connection"
+    )
+    run = actions.add_parser(
+        "run", help="initial sync (resumed if interrupted), then continuous until Ctrl+C"
+    )
+    run.add_argument("--company", required=True, help="company database name")
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -90,6 +110,10 @@ def build_app(settings: Settings) -> Services:
         app.include_router(local_api_router(services))
     register_pages(services)
     app.on_startup(services.start)
+    if services.sync_manager is not None:
+        manager = services.sync_manager
+        app.on_startup(lambda: background_tasks.create(manager.run(), name="sync-manager"))
+        app.on_shutdown(manager.shutdown)  # before services.stop closes the HTTP client
     if services.mail_delivery is not None:
         delivery = services.mail_delivery
         app.on_startup(lambda: background_tasks.create(delivery.run(), name="mail-delivery"))
@@ -141,7 +165,25 @@ def main(argv: Sequence[str]) -> int:
         return run_demo_data_command(settings, company=args.company, size=args.size, locale=args.locale)
     if args.command == "licence":
         return run_licence_command(settings, args)
+    if args.command == "sync":
+        return sync_command(settings, args)
     return 2
+
+
+def sync_command(settings: Settings, args: argparse.Namespace) -> int:
+    from services.sync.cli import connect_command, run_command
+
+    if args.sync_command == "connect":
+        password = os.environ.get("ONLINE_ID_PASSWORD") or getpass.getpass(f"Password of {args.online_id}: ")
+        return connect_command(
+            settings,
+            company=args.company,
+            online_id=args.online_id,
+            password=password,
+            online_url=args.online_url,
+            reconnect=args.reconnect,
+        )
+    return run_command(settings, company=args.company)
 
 
 if __name__ in {"__main__", "__mp_main__"}:

@@ -30,7 +30,9 @@ from services.online_desktop import OnlineDesktopSettingsService
 from services.prerequisites import PrerequisiteService
 from services.registers import RegisterService
 from services.registers.users import UserAdminService
+from services.sync.manager import SyncManager
 from services.sync.server import SyncServer
+from services.sync.status import SyncStatusService
 from services.sync.tracking import install_change_tracking
 from services.tokens import LinkTokens
 
@@ -58,6 +60,9 @@ class Services:
     api_users: ApiUserService | None = None
     integrations: IntegrationService | None = None
     api_records: ApiRecordService | None = None
+    sync_status: SyncStatusService | None = None
+    # Runs the sync agents of the companies whose sync computer this is (main.py starts it).
+    sync_manager: SyncManager | None = None
     # One shared client for every outgoing HTTP call; opened on start-up, closed on shutdown.
     http: httpx.AsyncClient | None = field(default=None)
 
@@ -94,8 +99,16 @@ def build_services(settings: Settings, *, clock: Clock = SYSTEM_CLOCK) -> Servic
         services.registers = RegisterService(db.local)
         services.users = UserAdminService(db.local)
         _build_licensing_services(services, db.local)
-    if db.local_engine is not None:
+    if db.local is not None and db.local_engine is not None:
         install_change_tracking(db.local_engine)
+        services.sync_status = SyncStatusService(db.local, settings.data_dir, clock)
+        services.sync_manager = SyncManager(
+            engine=db.local_engine,
+            computer_name=settings.computer_name,
+            data_dir=settings.data_dir,
+            http=lambda: services.http,
+            lock=services.sync_lock,
+        )
     if db.online is not None:
         _build_online(services, db.online, clock)
         services.sync_server = SyncServer(db.online)

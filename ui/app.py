@@ -16,6 +16,7 @@ from ui.local import (
     network_page,
     online_desktop_page,
     registers,
+    sync_pages,
 )
 from ui.mailbox import pages as mailbox_pages
 from ui.online import home
@@ -34,6 +35,7 @@ def register_pages(services: Services) -> None:
         network_page.register(services)
         api_users_page.register(services)
         integrations_page.register(services)
+        sync_pages.register(services)
     if services.settings.runs_online:
         pages.register(services)
         link_pages.register(services)

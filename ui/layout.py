@@ -25,6 +25,9 @@ class MenuItem:
 
 
 MenuBuilder = Callable[[Services, SessionView], dict[str, list[MenuItem]]]
+FrameHook = Callable[[Services, SessionView], None]
+# Areas add elements that every Business Software page carries (e.g. the initial-sync window).
+FRAME_HOOKS: list[FrameHook] = []
 # Areas of the application add entries to the four menus here (see ui.local.pages).
 MENU_BUILDERS: list[MenuBuilder] = []
 
@@ -117,6 +120,9 @@ def frame(services: Services, session: SessionView | None, title: str) -> Iterat
         language_switch(services, session)
         if session is not None:
             _user_button(services, session)
+    if session is not None:
+        for hook in FRAME_HOOKS:
+            hook(services, session)
     with ui.column().classes("w-full p-4 gap-4"):
         yield
 

@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.online import Connection, Membership, Tenant
@@ -64,6 +64,10 @@ class ConnectionService:
         token = secrets.token_urlsafe(32)
         with self._sessions.begin() as s:
             tenant = self._tenant_for(s, online_id_id, company, tenant_uuid)
+            # A new token for the same company database keeps counting its mutation ids.
+            applied = s.scalar(
+                select(func.max(Connection.last_mutation_id)).where(Connection.tenant_id == tenant.id)
+            )
             s.execute(
                 update(Connection)
                 .where(Connection.tenant_id == tenant.id, Connection.status == "active")
@@ -74,6 +78,7 @@ class ConnectionService:
                 token_hash=hash_token(token),
                 connected_by_id=online_id_id,
                 computer_name=computer_name,
+                last_mutation_id=applied or 0,
             )
             s.add(connection)
             s.flush()

@@ -95,7 +95,7 @@ def _upsert(
         check_row(spec, row)
     except ProtocolError as exc:
         column = exc.message.split(":")[0].split(".")[-1]
-        raise ValidationFailed({column: "validation.invalid"}) from None
+        raise ValidationFailed({column: "sync.invalid_value"}) from None
     _check_references(conn, spec, tenant_id, row)
     store.upsert_rows(conn, spec, tenant_id, seq, [[uuid, *(row[c] for c in spec.column_names)]])
     store.record_fields(conn, tenant_id, spec.name, uuid, changed, seq)
