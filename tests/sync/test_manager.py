@@ -14,8 +14,6 @@ from services.sync.manager import SyncManager
 from services.sync.status import SyncStatusService
 from tests.sync.local_helpers import create_company
 
-NOW = dt.datetime.now(dt.UTC)
-
 
 @pytest.fixture
 def local(services: Services) -> tuple[sessionmaker[Session], Engine]:
@@ -49,12 +47,13 @@ def test_a_scheduled_initial_sync_waits_runs_when_due_and_a_missed_one_waits_for
     local: tuple[sessionmaker[Session], Engine], services: Services
 ) -> None:
     sessions, engine = local
+    now = dt.datetime.now(dt.UTC)
     future, due, missed = (connected_company(sessions, n) for n in ("Zukunft", "Fällig", "Verpasst"))
     status = services.sync_status
     assert isinstance(status, SyncStatusService)
-    status.schedule_initial(future, NOW + dt.timedelta(hours=1))
-    status.schedule_initial(due, NOW - dt.timedelta(seconds=1))
-    status.schedule_initial(missed, NOW - dt.timedelta(hours=3))  # passed while no process ran
+    status.schedule_initial(future, now + dt.timedelta(hours=1))
+    status.schedule_initial(due, now - dt.timedelta(seconds=1))
+    status.schedule_initial(missed, now - dt.timedelta(hours=3))  # passed while no process ran
 
     m = manager(engine)
     ready = {c.company_id: m._ready(c) for c in m._candidates()}
@@ -75,7 +74,7 @@ def test_two_processes_never_hold_the_same_company_at_once(
     assert first._lease(company) and first._lease(company)  # renewing is fine
     assert not second._lease(company)
     with sessions.begin() as s:
-        s.execute(update(SyncState).values(lease_until=NOW - dt.timedelta(seconds=1)))
+        s.execute(update(SyncState).values(lease_until=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)))
     assert second._lease(company)  # the first one died: its lease expired
 
 
@@ -85,7 +84,7 @@ def test_a_schedule_is_kept_in_the_database(
     sessions, _engine = local
     company = connected_company(sessions)
     assert services.sync_status is not None
-    services.sync_status.schedule_initial(company, NOW + dt.timedelta(days=1))
+    services.sync_status.schedule_initial(company, dt.datetime.now(dt.UTC) + dt.timedelta(days=1))
     with sessions() as s:
         stored = s.get(SyncSchedule, company)
     assert stored is not None and stored.status == "scheduled"

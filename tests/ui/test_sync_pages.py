@@ -19,8 +19,6 @@ from services.db import open_databases
 from services.locks import InitialSyncLock
 from tests.ui.test_login_and_companies import log_in
 
-NOW = dt.datetime.now(dt.UTC)
-
 
 @pytest.fixture
 def local_db(app_env: Path) -> Iterator[sessionmaker[Session]]:
@@ -61,18 +59,19 @@ async def test_the_history_shows_runs_conflicts_and_offers_to_run_a_missed_sched
     user: User, local_db: sessionmaker[Session]
 ) -> None:
     company = await open_new_company(user, local_db, "Historie GmbH")
+    now = dt.datetime.now(dt.UTC)
     connect(local_db, company)
     with local_db.begin() as s:
         s.add(
             SyncRun(
-                company_id=company, kind="initial", status="ok", started_at=NOW, finished_at=NOW, rows_up=1234
+                company_id=company, kind="initial", status="ok", started_at=now, finished_at=now, rows_up=1234
             )
         )
         conflict = SyncConflict(company_id=company, table_name="contacts", uuid="0190-abc", field="name")
         conflict.business_value, conflict.online_value = "Lokal GmbH", "Online AG"
-        conflict.resolution, conflict.created_at = "business_wins", NOW
+        conflict.resolution, conflict.created_at = "business_wins", now
         s.add(conflict)
-        s.add(SyncSchedule(company_id=company, run_at=NOW - dt.timedelta(hours=2), status="missed"))
+        s.add(SyncSchedule(company_id=company, run_at=now - dt.timedelta(hours=2), status="missed"))
 
     await user.open("/sync/history")
     await user.should_see("Sync history")
@@ -89,16 +88,17 @@ async def test_the_history_shows_runs_conflicts_and_offers_to_run_a_missed_sched
     await user.should_see("The initial synchronisation starts in a few seconds.")
     with local_db() as s:
         schedule = s.get(SyncSchedule, company)
-        assert schedule is not None and schedule.status == "scheduled" and schedule.run_at > NOW
+        assert schedule is not None and schedule.status == "scheduled" and schedule.run_at > now
 
 
 async def test_every_page_is_covered_by_the_progress_window_while_the_initial_sync_runs(
     user: User, local_db: sessionmaker[Session]
 ) -> None:
     company = await open_new_company(user, local_db, "Fortschritt GmbH")
+    now = dt.datetime.now(dt.UTC)
     connect(local_db, company)
     with local_db.begin() as s:
-        started = NOW - dt.timedelta(seconds=10)
+        started = now - dt.timedelta(seconds=10)
         s.add(SyncRun(company_id=company, kind="initial", status="running", started_at=started, rows_up=300))
         s.add(
             SyncCheckpoint(company_id=company, table_name="employees", rows_done=50, rows_total=50, done=True)
