@@ -29,6 +29,7 @@ from services.network import NetworkService
 from services.online_desktop import OnlineDesktopSettingsService
 from services.prerequisites import PrerequisiteService
 from services.registers import RegisterService
+from services.registers.fulltext import install_search_index
 from services.registers.users import UserAdminService
 from services.sync.manager import SyncManager
 from services.sync.server import SyncServer
@@ -101,6 +102,7 @@ def build_services(settings: Settings, *, clock: Clock = SYSTEM_CLOCK) -> Servic
         _build_licensing_services(services, db.local)
     if db.local is not None and db.local_engine is not None:
         install_change_tracking(db.local_engine)
+        install_search_index(db.local_engine)
         services.sync_status = SyncStatusService(db.local, settings.data_dir, clock)
         services.sync_manager = SyncManager(
             engine=db.local_engine,

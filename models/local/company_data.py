@@ -19,7 +19,13 @@ from models.local.base import CompanyRow, LocalBase
 
 class Contact(CompanyRow, ContactFields, LocalBase):
     __tablename__ = "contacts"
-    __table_args__ = (Index("ix_contacts_company_name", "company_id", "name"),)
+    # One index per sortable list column, so any page of a sorted list is read in index order.
+    __table_args__ = (
+        Index("ix_contacts_company_name", "company_id", "name"),
+        Index("ix_contacts_company_number", "company_id", "number"),
+        Index("ix_contacts_company_city", "company_id", "city"),
+        Index("ix_contacts_company_email", "company_id", "email"),
+    )
 
 
 class ContactPerson(CompanyRow, ContactPersonFields, LocalBase):

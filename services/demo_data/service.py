@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, select
+from sqlalchemy import Connection, Table, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.local import Company
@@ -35,8 +35,10 @@ from services.demo_data.pools import pools_for, slug
 from services.demo_data.rows import Row, RowFactory
 from services.demo_data.vocabulary import VOCABULARIES
 from services.errors import Conflict, NotFound, ValidationFailed
+from services.registers import fulltext
 from services.views import CompanyView
 
+TABLES = tuple(model.__tablename__ for model in SYNCED_MODELS)
 SIZES = {"S": 1_000, "M": 50_000, "L": 500_000}
 LOCALES = tuple(VOCABULARIES)
 DEFAULT_SEED = 20240601
@@ -108,16 +110,17 @@ class DemoDataService:
             company = s.get(Company, company_id)
             if company is None:
                 raise NotFound("company.not_found")
-            connection = s.get(SyncConnection, company_id)
-            if connection is not None and connection.status != "disconnected":
+            link = s.get(SyncConnection, company_id)
+            if link is not None and link.status != "disconnected":
                 raise Conflict("demo.company_connected")
             factory = RowFactory(
                 company_id=company_id, pools=pools_for(locale, seed), rng=random.Random(seed), now=utcnow()
             )
-            tables = [model.__tablename__ for model in SYNCED_MODELS]
-            with roomy_cache(s.connection()), triggers_suspended(s.connection(), tables):
+            connection = s.connection()
+            with roomy_cache(connection), triggers_suspended(connection, TABLES):
                 _delete_company_data(s, company_id)
                 counts = _write_all(s, factory, plan, company.name)
+                _reindex_company(connection, company_id)
         return DemoDataReport(
             company_id=company_id,
             size=size,
@@ -165,9 +168,17 @@ def registration_for(name: str, locale: str, seed: int = DEFAULT_SEED) -> dict[s
 
 
 def _delete_company_data(s: Session, company_id: int) -> None:
-    """Children before parents, one statement per register."""
+    """Children before parents, one statement per register; search index entries first."""
+    for table in fulltext.INDEXED:
+        fulltext.forget_company(s.connection(), table, company_id)
     for model in reversed(SYNCED_MODELS):
         s.execute(delete(model).where(model.company_id == company_id))
+
+
+def _reindex_company(connection: Connection, company_id: int) -> None:
+    """The triggers that keep the search index current were suspended: index the new rows."""
+    for table in fulltext.INDEXED:
+        fulltext.index_company(connection, table, company_id)
 
 
 def _write_all(s: Session, factory: RowFactory, plan: DemoDataPlan, company_name: str) -> dict[str, int]:

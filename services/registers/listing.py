@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, func, literal_column, or_, select
+from sqlalchemy import table as sql_table
 from sqlalchemy.orm import Session, aliased
 
 from services.errors import ValidationFailed
+from services.registers import fulltext
 from services.registers.specs import REGISTERS, RegisterSpec
 from services.registers.views import ListPage, RegisterRow
 
@@ -43,7 +45,7 @@ def fetch_page(
     conditions = [
         _company_condition(model, company_id, searching and dialect == "sqlite"),
         *where,
-        *_search_conditions(spec, lookup_columns, search, dialect),
+        *_search_conditions(spec, lookup_columns, search, s.connection()),
     ]
 
     count_stmt = _joined(select(func.count(model.id)).select_from(model), lookup_columns, searching)
@@ -109,12 +111,36 @@ def _joined(stmt: Select[Any], lookups: Lookups, join: bool) -> Select[Any]:
 
 
 def _search_conditions(
-    spec: RegisterSpec, lookups: Lookups, search: str, dialect: str
+    spec: RegisterSpec, lookups: Lookups, search: str, connection: Connection
 ) -> list[ColumnElement[bool]]:
-    """Every word must occur (case-insensitively) in one of the search columns."""
+    """Every word must occur (case-insensitively) in one of the search columns.
+
+    Where the register has a trigram index (``fulltext``), words of three or more letters are
+    looked up there; shorter words, and every word elsewhere, are matched with LIKE.
+    """
+    words = search.split()[:8]
+    dialect = connection.dialect.name
+    conditions: list[ColumnElement[bool]] = []
+    table = spec.model.__tablename__
+    if fulltext.has_index(connection, table):
+        indexed = [word for word in words if len(word) >= fulltext.MIN_LENGTH]
+        words = [word for word in words if len(word) < fulltext.MIN_LENGTH]
+        if indexed:
+            conditions.append(_indexed_match(spec.model, table, indexed))
     columns = [lookups[name][0] if name in lookups else getattr(spec.model, name) for name in spec.search]
-    conditions = [or_(*(_contains(col, word, dialect) for col in columns)) for word in search.split()[:8]]
+    conditions += [or_(*(_contains(col, word, dialect) for col in columns)) for word in words]
     return [and_(*conditions)] if conditions else []
+
+
+def _indexed_match(model: Any, table: str, words: list[str]) -> ColumnElement[bool]:
+    """``id IN (rowids of the trigram index matching every word)``."""
+    index = fulltext.index_name(table)
+    rowids: Select[Any] = (
+        select(literal_column("rowid"))
+        .select_from(sql_table(index))
+        .where(literal_column(index).op("MATCH")(fulltext.match_expression(words)))
+    )
+    return model.id.in_(rowids)
 
 
 def _contains(column: Any, word: str, dialect: str) -> ColumnElement[bool]:

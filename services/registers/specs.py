@@ -109,7 +109,7 @@ CONTACTS = RegisterSpec(
         Field(name="notes", kind=TEXTAREA),
     ),
     columns=("number", "name", "city", "phone", "email"),
-    search=("name", "number", "city", "email"),
+    search=("name", "number", "postal_code", "city", "email"),
     sortable=("number", "name", "city", "email"),
     default_sort="name",
     title=("name",),

@@ -7,7 +7,7 @@ from pathlib import Path
 from services.config import Settings
 from services.db import open_databases
 from services.demo_data import DemoDataService
-from tests.benchmarks import demo_data
+from tests.benchmarks import contacts_search, demo_data
 from tests.benchmarks.consistency import broken_references, orders_with_wrong_total
 
 
@@ -26,3 +26,16 @@ def test_the_demo_data_benchmark_reports_the_rows_it_wrote_and_they_hang_togethe
         assert orders_with_wrong_total(db.local, result["company_id"]) == []
     finally:
         db.dispose()
+
+
+def test_the_contacts_search_benchmark_times_every_case_and_finds_what_it_searches(tmp_path: Path) -> None:
+    result = contacts_search.main(["--size", "S", "--repeat", "2", "--data-dir", str(tmp_path)])
+    cases = result["cases"]
+    assert result["contacts"] == 200
+    assert all(case["median_ms"] >= 0 and case["p95_ms"] >= case["median_ms"] for case in cases.values())
+    assert cases["contact_number"]["matches"] == 1
+    assert cases["rare_name"]["matches"] >= 1 and cases["postal_code"]["matches"] >= 1
+    assert cases["no_search_sorted_by_name"]["matches"] == 200
+    assert cases["deep_page_by_name"]["shown"] == 25
+    again = contacts_search.main(["--size", "S", "--repeat", "1", "--data-dir", str(tmp_path), "--reuse"])
+    assert again["fill_seconds"] is None and again["contacts"] == 200
