@@ -110,12 +110,11 @@ def pytest_runtest_makereport(
     """Attach the logs of the test's servers to the report when the test fails."""
     report = yield
     if isinstance(report, pytest.TestReport) and report.failed and report.when == "call":
-        logs = []
+        servers: dict[int, LiveServer] = {}
         for value in getattr(item, "funcargs", {}).values():
-            if isinstance(value, ServerFactory) and value.servers:
-                logs.append(value.logs())
-            elif isinstance(value, LiveServer) and value.log_path.exists():
-                logs.append(f"--- {value.url} ---\n{value.log()}")
-        if logs:
-            report.sections.append(("server log", "\n\n".join(dict.fromkeys(logs))))
+            found = value.servers if isinstance(value, ServerFactory) else [value]
+            servers.update({id(server): server for server in found if isinstance(server, LiveServer)})
+        if servers:
+            logs = (f"--- {server.url} ---\n{server.log()}" for server in servers.values())
+            report.sections.append(("server log", "\n\n".join(logs)))
     return report

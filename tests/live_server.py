@@ -155,11 +155,6 @@ class ServerFactory:
         for server in self.servers:
             server.stop()
 
-    def logs(self) -> str:
-        return "\n\n".join(
-            f"--- {server.url} ({server.log_path.name}) ---\n{server.log()}" for server in self.servers
-        )
-
 
 def _role(args: tuple[str, ...]) -> str:
     for i, arg in enumerate(args):
