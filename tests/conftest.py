@@ -95,9 +95,9 @@ def live_server(start_server: ServerFactory) -> LiveServer:
     return start_server()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def shared_live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """One server for all tests of a module that only read (starting one costs seconds)."""
+    """One server for all tests of the run that only read, never change data (a start costs seconds)."""
     factory = ServerFactory(base_dir=tmp_path_factory.mktemp("servers"), admin_password=ADMIN_PASSWORD)
     yield factory()
     factory.stop_all()

@@ -30,9 +30,9 @@ async def test_the_administrator_logs_in_and_opens_the_sample_company_desktop(
 
 
 async def test_a_wrong_password_keeps_the_visitor_on_the_login_page(
-    page: Page, live_server: LiveServer
+    page: Page, shared_live_server: LiveServer
 ) -> None:
-    await page.goto(live_server.url + "/login")
+    await page.goto(shared_live_server.url + "/login")
     await page.get_by_label("User name").fill("admin")
     await page.get_by_label("Password").fill("not-the-password")
     await page.get_by_role("button", name="Log in").click()
