@@ -22,6 +22,7 @@ server at a real database); pass ``env`` to set them on purpose.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import socket
@@ -47,6 +48,16 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def _end_with_the_test_run() -> None:
+    """In the child, before exec: get SIGTERM when the test process dies (Linux), so no server outlives it.
+
+    The signal follows the *thread* that started the child: start servers from the test's own
+    thread, not from a short-lived worker thread.
+    """
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def server_environment(extra: Mapping[str, str] | None = None, *, admin_password: str) -> dict[str, str]:
@@ -141,6 +152,7 @@ class ServerFactory:
                 stdout=log_file,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
+                preexec_fn=_end_with_the_test_run,
             )
         server = LiveServer(
             url=f"http://127.0.0.1:{port}", port=port, data_dir=data_dir, process=process, log_path=log_path
