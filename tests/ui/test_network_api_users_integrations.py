@@ -13,6 +13,7 @@ from tests.ui.test_licence_journey import (
     arrive_at,
     create_and_open_company,
     open_add_on_products,
+    seen,
 )
 
 
@@ -33,6 +34,7 @@ def hold_initial_sync_lock(data_dir: Path, *, release: bool = False) -> None:
 async def test_this_computer_is_listed_as_the_system_database_host(user: User) -> None:
     await create_and_open_company(user)
     await user.open("/registers/network-computers")
+    await user.should_see(marker="computer-TEST-PC")
     with user.scope(marker="computer-TEST-PC"):
         await user.should_see("System database")
         await user.should_see("this computer")
@@ -41,17 +43,17 @@ async def test_this_computer_is_listed_as_the_system_database_host(user: User) -
 async def test_an_api_session_is_listed_and_logged_out_from_business_software(user: User) -> None:
     await create_and_open_company(user)
     await user.open("/registers/api-users")
-    user.find(marker="api-user-create").click()
-    user.find(marker="api-user-name").type("shop-sync")
-    user.find(marker="api-user-save").click()
+    (await seen(user, "api-user-create")).click()
+    (await seen(user, "api-user-name")).type("shop-sync")
+    (await seen(user, "api-user-save")).click()
     await user.should_see("Note the secret now: it is shown only once.")
-    secret = next(iter(user.find(marker="api-user-secret").elements)).value  # type: ignore[attr-defined]
+    secret = next(iter((await seen(user, "api-user-secret")).elements)).value  # type: ignore[attr-defined]
     login = await user.http_client.post("/api/local/v1/login", json={"name": "shop-sync", "secret": secret})
     headers = {"Authorization": f"Bearer {login.json()['token']}"}
     assert (await user.http_client.get("/api/local/v1/contacts", headers=headers)).status_code == 200
     await user.open("/registers/api-users")
     await user.should_see("1 session(s) logged in")
-    user.find(marker="api-sessions-logout-all").click()
+    (await seen(user, "api-sessions-logout-all")).click()
     await user.should_see(marker="api-sessions-none")
     assert (await user.http_client.get("/api/local/v1/contacts", headers=headers)).status_code == 401
 
@@ -61,19 +63,19 @@ async def test_an_integration_is_opened_and_closed_but_not_opened_during_the_ini
 ) -> None:
     await create_and_open_company(user)
     await user.open("/registers/integrations")
-    user.find(marker="integration-name").type("Webshop")
-    user.find(marker="integration-register").click()
+    (await seen(user, "integration-name")).type("Webshop")
+    (await seen(user, "integration-register")).click()
     await user.should_see(marker="integration-Webshop")
-    user.find(marker="integration-toggle-Webshop").click()
+    (await seen(user, "integration-toggle-Webshop")).click()
     await user.should_see(marker="integration-state-Webshop", content="Open")
-    user.find(marker="integration-toggle-Webshop").click()
+    (await seen(user, "integration-toggle-Webshop")).click()
     await user.should_see(marker="integration-state-Webshop", content="Closed")
     hold_initial_sync_lock(app_env)
-    user.find(marker="integration-toggle-Webshop").click()
+    (await seen(user, "integration-toggle-Webshop")).click()
     await user.should_see("Locked: the initial synchronisation is running. Please try again later.")
     await user.should_see(marker="integration-state-Webshop", content="Closed")
     hold_initial_sync_lock(app_env, release=True)
-    user.find(marker="integration-toggle-Webshop").click()
+    (await seen(user, "integration-toggle-Webshop")).click()
     await user.should_see(marker="integration-state-Webshop", content="Open")
 
 
@@ -93,13 +95,14 @@ async def test_the_sync_tab_saves_the_interval(user: User) -> None:
     await open_add_on_products(user)
     await add_online_desktop_to(user, "Müller GmbH")
     await user.should_see("Restart Business Software to activate the add-on product.")
-    user.find(marker="restart").click()
+    (await seen(user, "restart")).click()
     await arrive_at(user, "/")
     await user.open("/settings/online-desktop?tab=sync")
     await user.should_see("TEST-PC (System database, this computer)")
-    user.find(marker="sync-interval").click()
+    (await seen(user, "sync-interval")).click()
+    await user.should_see("5 min")
     user.find("5 min").click()
-    user.find(marker="sync-save").click()
+    (await seen(user, "sync-save")).click()
     await user.should_see("The synchronisation settings were saved.")
     await user.open("/settings/online-desktop?tab=sync")
     await user.should_see("5 min")
