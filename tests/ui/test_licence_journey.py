@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from nicegui.testing import User
+from nicegui.testing.user_interaction import UserInteraction
 
 from tests.services.licensing_factories import key_for
 from tests.ui.test_login_and_companies import log_in
+
+
+async def seen(user: User, marker: str) -> UserInteraction[Any]:
+    """Find an element by marker once it is there (pages build while the response is on its way)."""
+    await user.should_see(marker=marker)
+    return user.find(marker=marker)
 
 
 async def arrive_at(user: User, path: str) -> None:
@@ -22,9 +30,11 @@ async def arrive_at(user: User, path: str) -> None:
 async def create_and_open_company(user: User, name: str = "Müller GmbH") -> None:
     await log_in(user)
     await user.should_see("Company databases")
+    await user.should_see("Create company database")
     user.find("Create company database").click()
+    await user.should_see("Company name")
     user.find("Company name").type(name)
-    user.find(marker="create-company").click()
+    (await seen(user, "create-company")).click()
     await arrive_at(user, "/")
 
 
@@ -32,7 +42,7 @@ async def walk_menu(user: User, *path: tuple[str, str]) -> None:
     """Click a menu path entry by entry, checking each entry's visible text (marker = label key)."""
     for key, text in path:
         await user.should_see(text)
-        user.find(marker=key).click()
+        (await seen(user, key)).click()
 
 
 async def open_add_on_products(user: User) -> None:
@@ -44,17 +54,18 @@ async def open_add_on_products(user: User) -> None:
         ("licensing.menu.manage", "Manage licence information"),
     )
     await user.should_see("Licence holder")
-    user.find(marker="tab-addons").click()
+    (await seen(user, "tab-addons")).click()
     await user.should_see("Online Desktop")
 
 
 async def add_online_desktop_to(user: User, company_name: str) -> None:
-    user.find(marker="addon-online-desktop").click()
-    user.find(marker="addon-add").click()
+    (await seen(user, "addon-online-desktop")).click()
+    (await seen(user, "addon-add")).click()
     await user.should_see("Mark the company database")
     with user.scope(marker="bind-dialog"):
+        await user.should_see(company_name)
         user.find(company_name).click()
-        user.find(marker="bind-ok").click()
+        (await seen(user, "bind-ok")).click()
 
 
 async def test_adding_online_desktop_and_restarting_shows_the_tile_and_the_settings_page(user: User) -> None:
@@ -67,7 +78,7 @@ async def test_adding_online_desktop_and_restarting_shows_the_tile_and_the_setti
     await user.open("/")
     await user.should_not_see("Connect to Online Desktop")
     await open_add_on_products(user)
-    user.find(marker="restart").click()
+    (await seen(user, "restart")).click()
     await user.should_see("Connect to Online Desktop")
     await user.should_see(marker="tile-focus-online-desktop")
     await walk_menu(
@@ -86,6 +97,7 @@ async def test_adding_online_desktop_and_restarting_shows_the_tile_and_the_setti
 async def test_the_sample_database_is_refused_with_its_reason(user: User) -> None:
     await log_in(user)
     await user.should_see("Company databases")
+    await user.should_see("Open")
     user.find("Open").click()
     await arrive_at(user, "/")
     await open_add_on_products(user)
@@ -97,11 +109,11 @@ async def test_the_sample_database_is_refused_with_its_reason(user: User) -> Non
 async def test_an_expired_licence_is_refused_with_its_reason(user: User) -> None:
     await create_and_open_company(user)
     await open_licence_tab(user)
-    user.find(marker="licence-key").type(key_for("Müller GmbH", days=-2))
-    user.find(marker="licence-install").click()
+    (await seen(user, "licence-key")).type(key_for("Müller GmbH", days=-2))
+    (await seen(user, "licence-install")).click()
     await arrive_at(user, "/settings/licence?tab=licence")
     await user.should_see("The service contract has expired.")
-    user.find(marker="tab-addons").click()
+    (await seen(user, "tab-addons")).click()
     await add_online_desktop_to(user, "Müller GmbH")
     await user.should_see("The service contract expired on")
 
@@ -114,7 +126,7 @@ async def open_licence_tab(user: User) -> None:
         ("licensing.menu.manage", "Manage licence information"),
     )
     await user.should_see(marker="tab-licence")
-    user.find(marker="tab-licence").click()
+    (await seen(user, "tab-licence")).click()
     await user.should_see("Install a licence key")
 
 
@@ -122,8 +134,8 @@ async def test_a_tampered_key_pasted_into_the_dialog_is_refused(user: User) -> N
     await create_and_open_company(user)
     await open_licence_tab(user)
     key = key_for("Müller GmbH")
-    user.find(marker="licence-key").type(key[:-3] + ("xyz" if not key.endswith("xyz") else "abc"))
-    user.find(marker="licence-install").click()
+    (await seen(user, "licence-key")).type(key[:-3] + ("xyz" if not key.endswith("xyz") else "abc"))
+    (await seen(user, "licence-install")).click()
     await user.should_see("This licence key is not valid")
     await user.should_see("Demo licence")
 
@@ -131,10 +143,29 @@ async def test_a_tampered_key_pasted_into_the_dialog_is_refused(user: User) -> N
 async def test_a_key_for_another_holder_is_refused_in_the_dialog(user: User) -> None:
     await create_and_open_company(user)
     await open_licence_tab(user)
-    user.find(marker="licence-key").type(key_for("Müller GmbH"))
-    user.find(marker="licence-install").click()
+    (await seen(user, "licence-key")).type(key_for("Müller GmbH"))
+    (await seen(user, "licence-install")).click()
     await arrive_at(user, "/settings/licence?tab=licence")
     await user.should_not_see("Demo licence")
-    user.find(marker="licence-key").type(key_for("Schmidt AG"))
-    user.find(marker="licence-install").click()
+    (await seen(user, "licence-key")).type(key_for("Schmidt AG"))
+    (await seen(user, "licence-install")).click()
     await user.should_see("This licence key is issued to “Schmidt AG”")
+
+
+async def test_licence_holder_info_is_edited_and_the_name_stays_the_licensed_one(user: User) -> None:
+    await create_and_open_company(user)
+    await open_licence_tab(user)
+    (await seen(user, "licence-key")).type(key_for("Müller GmbH"))
+    (await seen(user, "licence-install")).click()
+    await arrive_at(user, "/settings/licence?tab=licence")
+    await user.open("/settings/licence")
+    contact = await seen(user, "holder-contact_person")
+    contact.clear().type("Max Müller")
+    (await seen(user, "holder-save")).click()
+    await user.should_see("The licence holder information was saved.")
+    (await seen(user, "holder-name")).clear().type("Schmidt AG")
+    (await seen(user, "holder-save")).click()
+    await user.should_see("Must match the holder named in the licence key")
+    await user.open("/settings/licence")
+    await user.should_see("Max Müller")
+    await user.should_not_see("Schmidt AG")

@@ -33,6 +33,8 @@ def register(services: Services) -> None:
             users_box = ui.column().classes("w-full max-w-4xl gap-1")
             ui.label(_("localapi.sessions.title")).classes("text-xl mt-4")
             sessions_box = ui.column().classes("w-full max-w-4xl gap-1")
+            # Dialogs live outside the boxes that are cleared on every redraw.
+            dialog_host = ui.element("div")
 
             async def draw() -> None:
                 users = await call(api_users.list_api_users, company_id)
@@ -46,7 +48,7 @@ def register(services: Services) -> None:
                     ui.button(
                         _("localapi.users.create"),
                         icon="add",
-                        on_click=lambda: _create_dialog(api_users, company_id, draw),
+                        on_click=lambda: _create_dialog(dialog_host, api_users, company_id, draw),
                     ).mark("api-user-create")
                 sessions_box.clear()
                 with sessions_box:
@@ -116,8 +118,8 @@ def _sessions(
     )
 
 
-def _create_dialog(api_users: ApiUserService, company_id: int, redraw: object) -> None:
-    with ui.dialog() as dialog, ui.card().classes("w-[32rem]"):
+def _create_dialog(host: ui.element, api_users: ApiUserService, company_id: int, redraw: object) -> None:
+    with host, ui.dialog() as dialog, ui.card().classes("w-[32rem]"):
         ui.label(_("localapi.users.create")).classes("text-xl")
         name = ui.input(_("localapi.users.name")).classes("w-full").mark("api-user-name")
         result = ui.column().classes("w-full")
