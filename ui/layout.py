@@ -100,7 +100,7 @@ def language_switch(services: Services | None = None, session: SessionView | Non
 
     ui.toggle({"de": "DE", "en": "EN"}, value=lang(), on_change=lambda e: switch(e.value)).props(
         "dense flat toggle-color=white text-color=grey-4 data-testid=language"
-    )
+    ).mark("language")
 
 
 @contextmanager

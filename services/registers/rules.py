@@ -9,6 +9,8 @@ tracking sees every delete.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -24,6 +26,7 @@ CENT = Decimal("0.01")
 INVOICE = "invoice"
 UNIQUE_NUMBERS = ("contacts", "products", "sales_orders")
 AUTO_NUMBERS = ("contacts", "sales_orders")
+TRAILING_DIGITS = re.compile(r"^(.*?)(\d+)$")
 
 
 def is_read_only(s: Session, spec: RegisterSpec, obj: Any) -> bool:
@@ -32,6 +35,16 @@ def is_read_only(s: Session, spec: RegisterSpec, obj: Any) -> bool:
     if spec.name == "sales_order_lines":
         return s.scalar(select(SalesOrder.status).where(SalesOrder.uuid == obj.order_uuid)) == INVOICE
     return False
+
+
+def defaults(spec: RegisterSpec) -> dict[str, Any]:
+    """Starting values of a new record: orders dated today, activities at the next full hour."""
+    if spec.name == "sales_orders":
+        return {"order_date": dt.date.today()}
+    if spec.name == "activities":
+        now = dt.datetime.now().astimezone()
+        return {"start_at": now.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)}
+    return {}
 
 
 def before_save(s: Session, spec: RegisterSpec, company_id: int, obj: Any, values: dict[str, Any]) -> None:
@@ -121,17 +134,27 @@ def _number(s: Session, spec: RegisterSpec, company_id: int, obj: Any, values: d
 
 
 def _next_number(s: Session, model: Any, company_id: int) -> str:
-    """One more than the highest number (read through the company/number index)."""
+    """One more than the highest number, keeping its prefix and width ("K10127" -> "K10128")."""
     last = s.scalar(
         select(model.number)
         .where(model.company_id == company_id, model.number != "")
         .order_by(func.length(model.number).desc(), model.number.desc())
         .limit(1)
     )
-    candidate = int(last) + 1 if last and last.isdigit() else 10001
-    while s.scalar(select(model.id).where(model.company_id == company_id, model.number == str(candidate))):
-        candidate += 1
-    return str(candidate)
+    match = TRAILING_DIGITS.match(last or "")
+    prefix, digits = (match.group(1), match.group(2)) if match else ("", "10000")
+    value = int(digits) + 1
+    while s.scalar(
+        select(model.id).where(
+            model.company_id == company_id, model.number == _numbered(prefix, value, digits)
+        )
+    ):
+        value += 1
+    return _numbered(prefix, value, digits)
+
+
+def _numbered(prefix: str, value: int, digits: str) -> str:
+    return prefix + str(value).zfill(len(digits))
 
 
 def _line_defaults(s: Session, obj: Any, values: dict[str, Any]) -> None:

@@ -110,6 +110,11 @@ class RegisterService:
             s.flush()
             rules.after_delete(s, spec, obj)
 
+    def new_values(self, register: str) -> dict[str, Any]:
+        """What a new record's form starts with (an order is dated today)."""
+        spec = spec_of(register)
+        return rules.defaults(spec)
+
     def options(self, company_id: int, register: str, search: str = "", limit: int = 20) -> list[Option]:
         """Records to choose from (for example the product of an order line), found by search."""
         spec = spec_of(register)

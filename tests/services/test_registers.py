@@ -102,6 +102,8 @@ def test_contacts_and_orders_get_the_next_free_number(services: Services, compan
     first = add_contact(services, company, "Eins")
     second = add_contact(services, company, "Zwei")
     assert int(second.values["number"]) == int(first.values["number"]) + 1
+    add_contact(services, company, "Drei", number="K00099")
+    assert add_contact(services, company, "Vier").values["number"] == "K00100"
     with pytest.raises(ValidationFailed) as failed:
         add_contact(services, company, "Drei", number=first.values["number"])
     assert failed.value.fields == {"number": "registers.number_taken"}

@@ -7,6 +7,7 @@ from typing import Any
 from nicegui import ui
 from nicegui.testing import User
 
+from services.container import Services
 from tests.ui.test_login_and_companies import log_in
 
 
@@ -20,6 +21,16 @@ async def open_new_company(user: User, name: str = "Test GmbH") -> None:
     await user.should_see(marker="tile-contacts")
 
 
+def company_id(services: Services, name: str = "Test GmbH") -> int:
+    """The id of a company created through the UI (tests fill it directly through the services)."""
+    assert services.companies is not None
+    return next(c.id for c in services.companies.list_companies() if c.name == name)
+
+
+def table(user: User) -> ui.table:
+    return next(iter(user.find(kind=ui.table, marker="register-table").elements))
+
+
 def table_rows(user: User) -> list[dict[str, Any]]:
     """The rows the register list shows right now."""
     tables = [e for e in user.find(kind=ui.table, marker="register-table").elements]
@@ -27,9 +38,11 @@ def table_rows(user: User) -> list[dict[str, Any]]:
     return list(tables[0].rows)
 
 
-def table_pagination(user: User) -> dict[str, Any]:
-    table = next(e for e in user.find(marker="register-table").elements if isinstance(e, ui.table))
-    return dict(table.pagination)
+def request_page(user: User, **pagination: Any) -> None:
+    """What Quasar sends when the user pages or clicks a column header."""
+    user.find(kind=ui.table, marker="register-table").trigger(
+        "request", {"pagination": {**table(user).pagination, **pagination}}
+    )
 
 
 async def wait_for_rows(user: User, predicate: Any, retries: int = 50) -> list[dict[str, Any]]:

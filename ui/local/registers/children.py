@@ -106,9 +106,10 @@ class ChildList:
                 dialog.close()
                 ui.notify(_("registers.saved"), type="positive")
                 await self.refresh()
+                dialog.delete()
 
             with ui.row().classes("justify-end w-full"):
-                ui.button(_("action.cancel"), on_click=dialog.close).props("flat")
+                ui.button(_("action.cancel"), on_click=dialog.dispose).props("flat")
                 ui.button(_("action.save"), on_click=save).mark(f"save-{self._name}")
         dialog.open()
         await prefill(inputs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from nicegui import ui
+from nicegui import context, ui
 
 from services.container import Services
 from services.registers import Option, RegisterService
@@ -37,11 +37,26 @@ def show_missing(message_key: str, back: str) -> None:
         ui.link(_("registers.back_to_list"), back)
 
 
-def transient_dialog() -> ui.dialog:
-    """A dialog that removes itself once closed, so a later dialog's inputs are the only ones."""
-    dialog = ui.dialog()
-    dialog.on_value_change(lambda e: None if e.value else dialog.delete())
-    return dialog
+class TransientDialog(ui.dialog):
+    """A dialog built for one use, so that only the open dialog's inputs exist on the page.
+
+    Its handlers close it at once but delete it only as their last step (a deleted dialog can no
+    longer show their notifications); one closed otherwise (Escape) goes when the next opens.
+    """
+
+    def __init__(self) -> None:
+        for element in list(context.client.elements.values()):
+            if isinstance(element, TransientDialog) and not element.value and not element.is_deleted:
+                element.delete()
+        super().__init__()
+
+    def dispose(self) -> None:
+        self.close()
+        self.delete()
+
+
+def transient_dialog() -> TransientDialog:
+    return TransientDialog()
 
 
 def confirm_delete(title: str, delete: Callable[[], Awaitable[None]]) -> None:
@@ -52,8 +67,9 @@ def confirm_delete(title: str, delete: Callable[[], Awaitable[None]]) -> None:
         async def confirmed() -> None:
             dialog.close()
             await delete()
+            dialog.delete()
 
         with ui.row().classes("justify-end w-full"):
-            ui.button(_("action.cancel"), on_click=dialog.close).props("flat")
+            ui.button(_("action.cancel"), on_click=dialog.dispose).props("flat")
             ui.button(_("action.delete"), on_click=confirmed).props("color=negative").mark("confirm-delete")
     dialog.open()

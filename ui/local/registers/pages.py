@@ -77,7 +77,8 @@ async def _new_dialog(services: Services, session: SessionView, name: str, table
     company_id = session.company_id
     with transient_dialog() as dialog, ui.card().classes("w-[36rem]"):
         ui.label(_("registers.new_title", what=_(f"registers.{name}.one"))).classes("text-xl")
-        inputs = build_inputs(spec.fields, {}, {}, options_for(services, company_id))
+        defaults = registers_of(services).new_values(name)
+        inputs = build_inputs(spec.fields, defaults, {}, options_for(services, company_id))
 
         async def save() -> None:
             try:
@@ -91,9 +92,10 @@ async def _new_dialog(services: Services, session: SessionView, name: str, table
                 ui.navigate.to(f"/registers/{name}/{row.id}")
             else:
                 await table.load()
+            dialog.delete()
 
         with ui.row().classes("justify-end w-full"):
-            ui.button(_("action.cancel"), on_click=dialog.close).props("flat").mark("cancel")
+            ui.button(_("action.cancel"), on_click=dialog.dispose).props("flat").mark("cancel")
             ui.button(_("action.save"), on_click=save).mark("save")
     dialog.open()
     await prefill(inputs)

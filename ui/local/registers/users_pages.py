@@ -121,9 +121,10 @@ async def _new_dialog(
             dialog.close()
             ui.notify(_("registers.saved"), type="positive")
             await table.load()
+            dialog.delete()
 
         with ui.row().classes("justify-end w-full"):
-            ui.button(_("action.cancel"), on_click=dialog.close).props("flat")
+            ui.button(_("action.cancel"), on_click=dialog.dispose).props("flat")
             ui.button(_("action.save"), on_click=save).mark("save")
     dialog.open()
     await prefill(inputs)
