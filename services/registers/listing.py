@@ -50,6 +50,8 @@ def fetch_page(
 
     count_stmt = _joined(select(func.count(model.id)).select_from(model), lookup_columns, searching)
     total = s.scalar(count_stmt.where(*conditions)) or 0
+    # A page beyond the end (rows were deleted meanwhile) shows the last page instead of nothing.
+    page = min(page, max(1, -(-total // page_size)))
 
     order_column = lookup_columns[sort][0] if sort in lookup_columns else getattr(model, sort)
     order = [order_column.desc(), model.id.desc()] if descending else [order_column.asc(), model.id.asc()]

@@ -55,6 +55,10 @@ def before_save(s: Session, spec: RegisterSpec, company_id: int, obj: Any, value
         _number(s, spec, company_id, obj, values)
     if spec.name == "sales_order_lines":
         _line_defaults(s, obj, values)
+    if spec.name == "activities":
+        start, end = values.get("start_at", obj.start_at), values.get("end_at", obj.end_at)
+        if start is not None and end is not None and end < start:
+            raise ValidationFailed({"end_at": "registers.validation.end_before_start"})
 
 
 def after_save(s: Session, spec: RegisterSpec, obj: Any) -> None:

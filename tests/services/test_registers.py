@@ -135,3 +135,23 @@ def test_options_offer_matching_records_of_the_company_by_name(services: Service
     add(services, company, "products", number="P-2", name="Tee")
     options = registers(services).options(company, "products", "kaf")
     assert [o.label for o in options] == ["P-1 Kaffee"]
+
+
+def test_a_page_beyond_the_end_shows_the_last_page(services: Services, company: int) -> None:
+    for i in range(12):
+        add_contact(services, company, f"Kunde {i:02d}")
+    late = registers(services).list_rows(company, "contacts", page=9, page_size=5)
+    assert (late.page, [r.values["name"] for r in late.rows]) == (3, ["Kunde 10", "Kunde 11"])
+
+
+def test_an_activity_cannot_end_before_it_starts(services: Services, company: int) -> None:
+    with pytest.raises(ValidationFailed) as failed:
+        add(
+            services,
+            company,
+            "activities",
+            subject="Termin",
+            start_at="2025-06-02 10:00",
+            end_at="2025-06-02 09:00",
+        )
+    assert failed.value.fields == {"end_at": "registers.validation.end_before_start"}

@@ -6,13 +6,25 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from nicegui.testing import User
+
+import services.passwords
 
 
 @pytest.fixture(autouse=True)
 def _app_environment(app_env: Path) -> Path:
     """Autouse, so the environment is set before the `user` fixture imports main.py."""
     return app_env
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id with tiny costs: the same code path without half a second per login on a busy machine
+    (the app runs in-process, so it uses this hasher too)."""
+    monkeypatch.setattr(
+        services.passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=256, parallelism=1)
+    )
 
 
 # The default of three 0.1 s attempts is too tight for pages that hash a password or query a
