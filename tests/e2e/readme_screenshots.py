@@ -28,7 +28,7 @@ async def take(server: LiveServer) -> list[Path]:
         )
         context = await browser.new_context(locale="en-US", viewport=VIEWPORT)  # type: ignore[arg-type]
         page = await context.new_page()
-        saved = [*await _company_list(page, server), *await _desktop(page)]
+        saved = [*await _company_list(page, server), *await _desktop(page), *await _contacts(page)]
         await browser.close()
     return saved
 
@@ -42,8 +42,14 @@ async def _company_list(page: Page, server: LiveServer) -> list[Path]:
 async def _desktop(page: Page) -> list[Path]:
     await page.get_by_role("button", name="Open").first.click()
     await expect(page).to_have_url(re.compile(r"/$"))
-    await expect(page.get_by_test_id("company-name")).to_be_visible()
+    await expect(page.get_by_test_id("tile-contacts")).to_be_visible()
     return [await _save(page, "desktop")]
+
+
+async def _contacts(page: Page) -> list[Path]:
+    await page.get_by_test_id("tile-contacts").click()
+    await expect(page.locator(".q-table tbody tr").first).to_be_visible()
+    return [await _save(page, "contacts")]
 
 
 async def _save(page: Page, name: str) -> Path:
