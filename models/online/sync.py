@@ -54,6 +54,7 @@ class SyncSnapshot(OnlineBase):
     kind: Mapped[str] = mapped_column(String(20))
     tables: Mapped[str] = mapped_column(String(300))
     base_seq: Mapped[int] = mapped_column(BigInteger)
+    known_seq: Mapped[int] = mapped_column(BigInteger, default=0)  # the client's cursor at begin
     pages: Mapped[int] = mapped_column(Integer, default=0)  # sequence numbers taken by its pages
     status: Mapped[str] = mapped_column(String(20), default="open")  # open | finished
     finish_cursor: Mapped[int | None] = mapped_column(BigInteger, nullable=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
@@ -87,20 +88,19 @@ class SnapshotUpload:
         return answer.cursor
 
     async def _begin(self, kind: str, tables: list[str]) -> str:
-        sent = await self._call(
-            lambda: self._client.post(
-                "/snapshot/begin",
-                encode(self._client.payload(kind=kind, tables=tables)),
-                SnapshotBeginResponse,
-            )
-        )
+        known = (await asyncio.to_thread(self._store.state)).cursor
+        body = encode(
+            self._client.payload(snapshot_id=str(uuid.uuid4()), kind=kind, tables=tables, known_seq=known)
+        )  # the same body on every retry: a repeated begin opens nothing new
+        sent = await self._call(lambda: self._client.post("/snapshot/begin", body, SnapshotBeginResponse))
         begin: SnapshotBeginResponse = sent.answer
         await asyncio.to_thread(
             self._snap.start, snapshot_id=begin.snapshot_id, base_seq=begin.base_seq, kind=kind, tables=tables
         )
         self._trace.info(
-            "snapshot %s (%s) begins at sequence %s: %s", begin.snapshot_id, kind, begin.base_seq, tables
-        )
+            "snapshot %s (%s) begins at sequence %s (client had %s): %s",
+            begin.snapshot_id, kind, begin.base_seq, known, tables,
+        )  # fmt: skip
         return begin.snapshot_id
 
     def _prepare(self, snapshot_id: str, table: str, page: int, after_id: int) -> Prepared:

@@ -68,8 +68,13 @@ class ConnectResponse(Message):
 
 
 class SnapshotBeginRequest(Request):
+    """``snapshot_id`` is chosen by the client, so a repeated begin opens nothing new;
+    ``known_seq`` is the client's pull cursor: online rows it has never seen are not removed."""
+
+    snapshot_id: Uuid
     kind: Literal["initial", "resync"]
     tables: list[TableName] = Field(min_length=1, max_length=32)
+    known_seq: int = Field(0, ge=0)
 
 
 class SnapshotBeginResponse(Message):

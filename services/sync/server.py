@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import uuid as uuid_module
 from typing import Any
 
 from sqlalchemy import Connection
@@ -69,33 +68,32 @@ class SyncServer:
     # --- initial sync ---------------------------------------------------------------------------
 
     def begin_snapshot(self, ctx: ConnectionContext, req: SnapshotBeginRequest) -> SnapshotBeginResponse:
-        """Open a snapshot: remember where the tenant's sequence stood, forget stale online edits."""
+        """Open a snapshot (or answer again for one already open): remember where the tenant's
+        sequence stood and what the client had seen, forget stale online field edits."""
         for name in req.tables:
             table_spec(name)
-        snapshot_id = str(uuid_module.uuid4())
         with self._sessions.begin() as s:
             conn = s.connection()
             base = store.bump_seq(conn, ctx.tenant_id)
             p = store.ph(conn)
+            existing = conn.exec_driver_sql(
+                f"SELECT base_seq FROM sync_snapshots WHERE id = {p} AND connection_id = {p}",
+                (req.snapshot_id, ctx.connection_id),
+            ).scalar()
+            if existing is not None:
+                return SnapshotBeginResponse(snapshot_id=req.snapshot_id, base_seq=existing)
             conn.exec_driver_sql(
-                "INSERT INTO sync_snapshots (id, tenant_id, connection_id, kind, tables, base_seq, pages, "
-                f"status, started_at) VALUES ({p}, {p}, {p}, {p}, {p}, {p}, 0, 'open', {p})",
-                (
-                    snapshot_id,
-                    ctx.tenant_id,
-                    ctx.connection_id,
-                    req.kind,
-                    ",".join(req.tables),
-                    base,
-                    store.now_text(),
-                ),
-            )
+                "INSERT INTO sync_snapshots (id, tenant_id, connection_id, kind, tables, base_seq, known_seq, "
+                f"pages, status, started_at) VALUES ({', '.join([p] * 7)}, 0, 'open', {p})",
+                (req.snapshot_id, ctx.tenant_id, ctx.connection_id, req.kind, ",".join(req.tables), base,
+                 min(req.known_seq, base - 1), store.now_text()),
+            )  # fmt: skip
             for name in req.tables:
                 conn.exec_driver_sql(
                     f"DELETE FROM sync_field_changes WHERE tenant_id = {p} AND table_name = {p}",
                     (ctx.tenant_id, name),
                 )
-        return SnapshotBeginResponse(snapshot_id=snapshot_id, base_seq=base)
+        return SnapshotBeginResponse(snapshot_id=req.snapshot_id, base_seq=base)
 
     def snapshot_page(self, ctx: ConnectionContext, req: SnapshotPageRequest) -> SnapshotPageResponse:
         """Upsert one page of rows; uploading the same page again changes nothing but its sequence."""
@@ -121,8 +119,8 @@ class SyncServer:
     ) -> tuple[Any, ...]:
         p = store.ph(conn)
         row = conn.exec_driver_sql(
-            f"SELECT tables, base_seq, pages, status, finish_cursor FROM sync_snapshots WHERE id = {p} "
-            f"AND connection_id = {p}",
+            "SELECT tables, base_seq, pages, status, finish_cursor, known_seq FROM sync_snapshots "
+            f"WHERE id = {p} AND connection_id = {p}",
             (snapshot_id, ctx.connection_id),
         ).first()
         if row is None:
@@ -132,23 +130,26 @@ class SyncServer:
         return tuple(row)
 
     def finish_snapshot(self, ctx: ConnectionContext, req: SnapshotFinishRequest) -> SnapshotFinishResponse:
-        """Delete online rows the snapshot did not contain; tell the client where to pull from.
+        """Delete online rows the client had seen but did not send; tell it where to pull from.
 
-        When nothing but this snapshot's pages changed the tenant since it began, the client may
-        continue after the snapshot (it has every row); otherwise it pulls from the snapshot's base.
-        Finishing twice returns the first answer.
+        When the client had seen everything before the snapshot began and nothing but the
+        snapshot's pages wrote to the tenant since, it continues after the snapshot (it has every
+        row); otherwise it pulls everything after what it had seen. Finishing twice returns the
+        first answer.
         """
         with self._sessions.begin() as s:
             conn = s.connection()
             seq = store.bump_seq(conn, ctx.tenant_id)
-            tables, base, pages, status, finish_cursor = self._open_snapshot(conn, ctx, req.snapshot_id, None)
+            tables, base, pages, status, finish_cursor, known = self._open_snapshot(
+                conn, ctx, req.snapshot_id, None
+            )
             if status != "open":
                 return SnapshotFinishResponse(
                     seq=seq, cursor=finish_cursor, clean=finish_cursor > base, tombstoned=0
                 )
-            clean = seq - 1 - base == pages
-            tombstoned = self._drop_unsent(conn, ctx.tenant_id, seq, tables.split(","), base)
-            cursor = seq if clean else base
+            clean = known == base - 1 and seq - 1 - base == pages
+            tombstoned = self._drop_unsent(conn, ctx.tenant_id, seq, tables.split(","), known)
+            cursor = seq if clean else known
             p = store.ph(conn)
             conn.exec_driver_sql(
                 f"UPDATE sync_snapshots SET status = 'finished', finished_at = {p}, finish_cursor = {p} "
@@ -158,7 +159,7 @@ class SyncServer:
         self.notifier.notify(ctx.tenant_id)
         return SnapshotFinishResponse(seq=seq, cursor=cursor, clean=clean, tombstoned=tombstoned)
 
-    def _drop_unsent(self, conn: Connection, tenant_id: int, seq: int, tables: list[str], base: int) -> int:
+    def _drop_unsent(self, conn: Connection, tenant_id: int, seq: int, tables: list[str], known: int) -> int:
         p = store.ph(conn)
         hit = 0
         for name in sorted(tables, key=TABLE_ORDER.index):
@@ -168,7 +169,7 @@ class SyncServer:
                 for r in conn.exec_driver_sql(
                     f'SELECT uuid FROM "{spec.online_table}" WHERE tenant_id = {p} AND seq <= {p} '
                     f"AND deleted = {'false' if store.is_postgres(conn) else '0'}",
-                    (tenant_id, base),
+                    (tenant_id, known),
                 )
             ]
             hit += len(store.tombstone(conn, spec, tenant_id, seq, stale)) if stale else 0

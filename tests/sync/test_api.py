@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -62,7 +63,9 @@ def contacts_online(server: SyncServer, ctx: Any) -> int:
 async def begin(client: httpx.AsyncClient, ctx: Any, token: str) -> str:
     response = await client.post(
         "/api/online/v1/sync/snapshot/begin",
-        content=body({**fields(ctx), "kind": "initial", "tables": ["contacts"]}),
+        content=body(
+            {**fields(ctx), "snapshot_id": str(uuid.uuid4()), "kind": "initial", "tables": ["contacts"]}
+        ),
         headers=headers(token),
     )
     assert response.status_code == 200, response.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 
 import pytest
 
@@ -23,11 +24,15 @@ from services.sync.tables import TABLES, TableSum
 from tests.sync.helpers import columnar, connect, contact, fields, many_contacts, person
 
 
-def upload(server: SyncServer, ctx, rows_by_table: dict, tables=None) -> int:  # type: ignore[no-untyped-def]
-    """A whole snapshot: begin, one page per table, finish; returns the pull cursor to continue from."""
-    begin = server.begin_snapshot(
-        ctx, SnapshotBeginRequest(**fields(ctx), kind="initial", tables=tables or list(TABLES))
+def begin_request(ctx, tables: list[str], known: int = 0) -> SnapshotBeginRequest:  # type: ignore[no-untyped-def]
+    return SnapshotBeginRequest(
+        **fields(ctx), snapshot_id=str(uuid.uuid4()), kind="initial", tables=tables, known_seq=known
     )
+
+
+def upload(server: SyncServer, ctx, rows_by_table: dict, tables=None, known: int = 0) -> int:  # type: ignore[no-untyped-def]
+    """A whole snapshot: begin, one page per table, finish; returns the pull cursor to continue from."""
+    begin = server.begin_snapshot(ctx, begin_request(ctx, tables or list(TABLES), known))
     for page, (table, rows) in enumerate(rows_by_table.items()):
         columns, data = columnar(table, rows)
         server.snapshot_page(
@@ -55,12 +60,12 @@ def pull_all(server: SyncServer, ctx, cursor: int, limit: int = 5000) -> tuple[d
         page = server.pull_now(ctx, PullRequest(**fields(ctx), cursor=cursor, limit=limit))
         pages += 1
         for change in page.changes:
-            for i, uuid in enumerate(change.data[0]):
-                live[f"{change.table}.{uuid}"] = {c: change.data[j][i] for j, c in enumerate(change.columns)}
-                deleted.discard(f"{change.table}.{uuid}")
-            for uuid in change.deleted:
-                deleted.add(f"{change.table}.{uuid}")
-                live.pop(f"{change.table}.{uuid}", None)
+            for i, key in enumerate(change.data[0]):
+                live[f"{change.table}.{key}"] = {c: change.data[j][i] for j, c in enumerate(change.columns)}
+                deleted.discard(f"{change.table}.{key}")
+            for key in change.deleted:
+                deleted.add(f"{change.table}.{key}")
+                live.pop(f"{change.table}.{key}", None)
         cursor = page.cursor
         if not page.has_more:
             return live, deleted, cursor, pages
@@ -75,9 +80,7 @@ def test_a_snapshot_page_uploaded_twice_leaves_one_copy_and_verify_matches_the_c
 ) -> None:
     ctx, _token = connect(server)
     rows = many_contacts(50)
-    begin = server.begin_snapshot(
-        ctx, SnapshotBeginRequest(**fields(ctx), kind="initial", tables=["contacts"])
-    )
+    begin = server.begin_snapshot(ctx, begin_request(ctx, ["contacts"]))
     columns, data = columnar("contacts", rows)
     page = SnapshotPageRequest(
         **fields(ctx), snapshot_id=begin.snapshot_id, table="contacts", page=0, columns=columns, data=data
@@ -99,30 +102,40 @@ def test_after_a_clean_snapshot_the_client_does_not_pull_its_own_rows_back(serve
     assert live == {} and deleted == set()
 
 
-def test_an_online_edit_during_the_snapshot_makes_the_client_pull_from_the_snapshot_start(
+def test_an_online_edit_during_the_snapshot_makes_the_client_pull_what_it_has_not_seen(
     server: SyncServer,
 ) -> None:
     ctx, _token = connect(server)
-    existing = server.apply_online_change(ctx.tenant_id, "contacts", None, contact(name="Online AG"))
-    begin = server.begin_snapshot(
-        ctx, SnapshotBeginRequest(**fields(ctx), kind="initial", tables=["contacts"])
-    )
+    before = server.apply_online_change(ctx.tenant_id, "contacts", None, contact(name="Vorher AG"))
+    begin = server.begin_snapshot(ctx, begin_request(ctx, ["contacts"]))
     rows = many_contacts(3)
     columns, data = columnar("contacts", rows)
-    server.snapshot_page(
-        ctx,
-        SnapshotPageRequest(
-            **fields(ctx), snapshot_id=begin.snapshot_id, table="contacts", page=0, columns=columns, data=data
-        ),
+    page = SnapshotPageRequest(
+        **fields(ctx), snapshot_id=begin.snapshot_id, table="contacts", page=0, columns=columns, data=data
     )
+    server.snapshot_page(ctx, page)
     during = server.apply_online_change(ctx.tenant_id, "contacts", None, contact(name="Während AG"))
     finish = server.finish_snapshot(ctx, SnapshotFinishRequest(**fields(ctx), snapshot_id=begin.snapshot_id))
 
-    assert not finish.clean and finish.cursor == begin.base_seq
+    assert not finish.clean and finish.cursor == 0
     live, deleted, _c, _p = pull_all(server, ctx, finish.cursor)
-    assert f"contacts.{during.uuid}" in live  # made online meanwhile: kept and delivered
-    assert f"contacts.{existing.uuid}" in deleted  # not in Business Software before: removed
-    assert {f"contacts.{u}" for u in rows} <= set(live)
+    assert {f"contacts.{u}" for u in (before.uuid, during.uuid, *rows)} == set(live)  # nothing unseen is lost
+    assert deleted == set()
+
+
+def test_a_resync_removes_online_rows_the_client_had_seen_but_no_longer_has(server: SyncServer) -> None:
+    ctx, _token = connect(server)
+    kept, dropped = many_contacts(2), many_contacts(1)
+    cursor = upload(server, ctx, {"contacts": {**kept, **dropped}}, tables=["contacts"])
+    upload(server, ctx, {"contacts": kept}, tables=["contacts"], known=cursor)
+    summary = server.verify(ctx, VerifyRequest(**fields(ctx), tables=["contacts"])).tables["contacts"]
+    assert summary.count == 2
+
+
+def test_a_repeated_begin_opens_the_same_snapshot(server: SyncServer) -> None:
+    ctx, _token = connect(server)
+    request = begin_request(ctx, ["contacts"])
+    assert server.begin_snapshot(ctx, request) == server.begin_snapshot(ctx, request)
 
 
 def test_a_repeated_push_is_applied_once(server: SyncServer) -> None:
