@@ -83,8 +83,8 @@ class SyncServer:
             if existing is not None:
                 return SnapshotBeginResponse(snapshot_id=req.snapshot_id, base_seq=existing)
             conn.exec_driver_sql(
-                "INSERT INTO sync_snapshots (id, tenant_id, connection_id, kind, tables, base_seq, known_seq, "
-                f"pages, status, started_at) VALUES ({', '.join([p] * 7)}, 0, 'open', {p})",
+                "INSERT INTO sync_snapshots (id, tenant_id, connection_id, kind, tables, base_seq, "
+                f"known_seq, pages, status, started_at) VALUES ({', '.join([p] * 7)}, 0, 'open', {p})",
                 (req.snapshot_id, ctx.tenant_id, ctx.connection_id, req.kind, ",".join(req.tables), base,
                  min(req.known_seq, base - 1), store.now_text()),
             )  # fmt: skip
