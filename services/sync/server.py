@@ -105,6 +105,7 @@ class SyncServer:
             seq = store.bump_seq(conn, ctx.tenant_id)
             self._open_snapshot(conn, ctx, req.snapshot_id, req.table)
             store.upsert_rows(conn, spec, ctx.tenant_id, seq, list(zip(*req.data, strict=True)))
+            store.respect_deleted_parents(conn, spec, ctx.tenant_id, seq)
             p = store.ph(conn)
             conn.exec_driver_sql(
                 f"UPDATE sync_snapshots SET pages = pages + 1 WHERE id = {p}", (req.snapshot_id,)

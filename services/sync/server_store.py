@@ -253,3 +253,32 @@ def record_fields(
             "ON CONFLICT (tenant_id, table_name, uuid, field) DO UPDATE SET seq = excluded.seq",
             rows,
         )
+
+
+def respect_deleted_parents(conn: Connection, spec: TableSpec, tenant_id: int, seq: int) -> int:
+    """Rows just written at ``seq`` whose parent is deleted online follow the local foreign keys:
+    CASCADE deletes them (a delete wins over the upload), SET NULL clears the reference."""
+    p = ph(conn)
+    hit = 0
+    for ref in spec.refs:
+        parent = TABLES[ref.target].online_table
+        dead = f'SELECT uuid FROM "{parent}" WHERE tenant_id = {p} AND deleted = {_true(conn)}'
+        if ref.on_delete == "SET NULL":
+            conn.exec_driver_sql(
+                f'UPDATE "{spec.online_table}" SET "{ref.column}" = NULL WHERE tenant_id = {p} AND seq = {p} '
+                f'AND "{ref.column}" IN ({dead})',
+                (tenant_id, seq, tenant_id),
+            )
+            continue
+        orphans = [
+            r[0]
+            for r in conn.exec_driver_sql(
+                f'SELECT c.uuid FROM "{spec.online_table}" c JOIN "{parent}" t ON t.tenant_id = c.tenant_id '
+                f'AND t.uuid = c."{ref.column}" WHERE c.tenant_id = {p} AND c.seq = {p} '
+                f"AND t.deleted = {_true(conn)}",
+                (tenant_id, seq),
+            )
+        ]
+        if orphans:
+            hit += len(tombstone(conn, spec, tenant_id, seq, orphans))
+    return hit

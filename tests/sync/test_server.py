@@ -138,6 +138,28 @@ def test_a_repeated_begin_opens_the_same_snapshot(server: SyncServer) -> None:
     assert server.begin_snapshot(ctx, request) == server.begin_snapshot(ctx, request)
 
 
+def test_a_snapshot_child_whose_parent_was_deleted_online_meanwhile_is_deleted_too(
+    server: SyncServer,
+) -> None:
+    ctx, _token = connect(server)
+    parent = many_contacts(1)
+    begin = server.begin_snapshot(ctx, begin_request(ctx, ["contacts", "contact_persons"]))
+
+    def send(table: str, rows: dict) -> None:  # type: ignore[type-arg]
+        columns, data = columnar(table, rows)
+        page = SnapshotPageRequest(
+            **fields(ctx), snapshot_id=begin.snapshot_id, table=table, page=0, columns=columns, data=data
+        )
+        server.snapshot_page(ctx, page)
+
+    send("contacts", parent)
+    (parent_uuid,) = parent
+    server.apply_online_change(ctx.tenant_id, "contacts", parent_uuid, None, delete=True)
+    send("contact_persons", {str(uuid.uuid4()): person(parent_uuid)})
+    summary = server.verify(ctx, VerifyRequest(**fields(ctx), tables=["contact_persons"])).tables
+    assert summary["contact_persons"].count == 0
+
+
 def test_a_repeated_push_is_applied_once(server: SyncServer) -> None:
     ctx, _token = connect(server)
     uuid = new_uuid()
