@@ -103,8 +103,9 @@ class SyncServer:
         with self._sessions.begin() as s:
             conn = s.connection()
             seq = store.bump_seq(conn, ctx.tenant_id)
-            self._open_snapshot(conn, ctx, req.snapshot_id, req.table)
-            store.upsert_rows(conn, spec, ctx.tenant_id, seq, list(zip(*req.data, strict=True)))
+            base = self._open_snapshot(conn, ctx, req.snapshot_id, req.table)[1]
+            rows_in = list(zip(*req.data, strict=True))
+            store.upsert_rows(conn, spec, ctx.tenant_id, seq, rows_in, deleted_after=base)
             store.respect_deleted_parents(conn, spec, ctx.tenant_id, seq)
             p = store.ph(conn)
             conn.exec_driver_sql(

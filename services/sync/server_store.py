@@ -62,15 +62,28 @@ def _quoted(names: Iterable[str]) -> str:
 
 
 def upsert_rows(
-    conn: Connection, spec: TableSpec, tenant_id: int, seq: int, rows: Sequence[Sequence[Any]]
+    conn: Connection,
+    spec: TableSpec,
+    tenant_id: int,
+    seq: int,
+    rows: Sequence[Sequence[Any]],
+    *,
+    deleted_after: int | None = None,
 ) -> None:
-    """Insert or overwrite full rows (uuid first, then the synced columns) at sequence ``seq``."""
+    """Insert or overwrite full rows (uuid first, then the synced columns) at sequence ``seq``.
+
+    With ``deleted_after``, a row deleted online after that sequence stays deleted (a snapshot
+    page sent again must not bring back what was deleted meanwhile: delete wins).
+    """
     if not rows:
         return
     cols = ["uuid", *spec.column_names]
     sets = ", ".join(f'"{c}" = excluded."{c}"' for c in [*spec.column_names, "seq", "deleted", "updated_at"])
     head = f'INSERT INTO "{spec.online_table}" (tenant_id, seq, deleted, updated_at, {_quoted(cols)})'
     conflict = f" ON CONFLICT (tenant_id, uuid) DO UPDATE SET {sets}"
+    if deleted_after is not None:
+        table = f'"{spec.online_table}"'
+        conflict += f" WHERE NOT ({table}.deleted = {_true(conn)} AND {table}.seq > {int(deleted_after)})"
     if is_postgres(conn):
         _copy_upsert(
             conn,

@@ -160,6 +160,20 @@ def test_a_snapshot_child_whose_parent_was_deleted_online_meanwhile_is_deleted_t
     assert summary["contact_persons"].count == 0
 
 
+def test_a_page_sent_again_does_not_bring_back_a_row_deleted_online_meanwhile(server: SyncServer) -> None:
+    ctx, _token = connect(server)
+    rows = many_contacts(2)
+    begin = server.begin_snapshot(ctx, begin_request(ctx, ["contacts"]))
+    columns, data = columnar("contacts", rows)
+    page = SnapshotPageRequest(
+        **fields(ctx), snapshot_id=begin.snapshot_id, table="contacts", page=0, columns=columns, data=data
+    )
+    server.snapshot_page(ctx, page)
+    server.apply_online_change(ctx.tenant_id, "contacts", next(iter(rows)), None, delete=True)
+    server.snapshot_page(ctx, page)  # the answer to the first upload was lost
+    assert server.verify(ctx, VerifyRequest(**fields(ctx), tables=["contacts"])).tables["contacts"].count == 1
+
+
 def test_a_repeated_push_is_applied_once(server: SyncServer) -> None:
     ctx, _token = connect(server)
     uuid = new_uuid()
