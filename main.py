@@ -86,7 +86,7 @@ def build_app(settings: Settings) -> Services:
     """Create services and register the HTTP API and pages on NiceGUI's FastAPI app."""
     # The web stack and the services are imported here, not at the top: they take seconds to
     # import, and the sub-commands (demo-data) need neither.
-    from nicegui import app, background_tasks
+    from nicegui import app, background_tasks, run
 
     from services.api.health import health_router
     from services.api.identity import identity_router
@@ -106,6 +106,9 @@ def build_app(settings: Settings) -> Services:
         app.include_router(identity_router(identity))
         app.include_router(openapi_router(app))
         app.include_router(sync_router(lambda: services.sync_server, lambda: online_id_auth(services)))
+        if services.sync_server is not None:
+            warm_up = services.sync_server.warm_up
+            app.on_startup(lambda: background_tasks.create(run.io_bound(warm_up), name="sync-warm-up"))
     if settings.runs_local:
         app.include_router(local_api_router(services))
     register_pages(services)

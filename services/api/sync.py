@@ -9,10 +9,13 @@ service opens its transaction.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import gzip
 import logging
+import threading
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import orjson
@@ -58,8 +61,9 @@ def sync_router(
 
                 def work() -> Response:
                     ctx = srv.connections.authenticate(token)
-                    req = parse(raw, request, model, ctx)
-                    return encode(method(srv)(ctx, req), request)
+                    with gc_paused():  # a page is ~100,000 fresh objects: no cycle hunting meanwhile
+                        req = parse(raw, request, model, ctx)
+                        return encode(method(srv)(ctx, req), request)
 
                 return await asyncio.to_thread(work)
 
@@ -133,6 +137,32 @@ def sync_router(
         return await guarded(handle)
 
     return router
+
+
+_gc_lock = threading.Lock()
+_gc_pauses = 0
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a large message is decoded and written.
+
+    Parsing a snapshot page allocates hundreds of thousands of objects; each allocation burst
+    would otherwise trigger collections that walk every object of the process. Counted, so
+    that concurrent requests re-enable it only when the last one ends.
+    """
+    global _gc_pauses
+    with _gc_lock:
+        _gc_pauses += 1
+        if _gc_pauses == 1:
+            gc.disable()
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0:
+                gc.enable()
 
 
 def _server(server: Callable[[], SyncServer | None]) -> SyncServer:

@@ -34,7 +34,7 @@ CONTENT_ERRORS = {"bad_message", "bad_value", "bad_row", "bad_json", "too_large"
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class AgentOptions:
-    page_rows: int = 5000
+    page_rows: int = 10_000
     push_batch: int = 1000
     pull_limit: int = 5000
     debounce: float = 0.05  # seconds to gather a burst of local changes before pushing

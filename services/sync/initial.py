@@ -11,11 +11,14 @@ acknowledged page; the server treats a page sent twice as one.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
+
+import orjson
 
 from services.sync.client import Refused, Sent, SyncClient, encode
 from services.sync.local_snapshot import Checkpoint, LocalSnapshot
@@ -25,7 +28,7 @@ from services.sync.protocol import (
     SnapshotFinishResponse,
     SnapshotPageResponse,
 )
-from services.sync.tables import TABLE_ORDER
+from services.sync.tables import TABLE_ORDER, TABLES
 
 Call = Callable[[Callable[[], Awaitable[Sent]]], Awaitable[Sent]]  # retrying wrapper of the agent
 
@@ -104,12 +107,16 @@ class SnapshotUpload:
         return begin.snapshot_id
 
     def _prepare(self, snapshot_id: str, table: str, page: int, after_id: int) -> Prepared:
-        """Read and encode one page (in a worker thread)."""
-        data = self._snap.read_page(table, page, after_id, self._page_rows)
-        payload = self._client.payload(
-            snapshot_id=snapshot_id, table=table, page=page, columns=data.columns, data=data.data
+        """Read and encode one page (in a worker thread). SQLite writes the column arrays; only
+        the small envelope goes through orjson."""
+        rows, last_id, data = self._snap.read_page_json(table, after_id, self._page_rows)
+        envelope = orjson.dumps(
+            self._client.payload(
+                snapshot_id=snapshot_id, table=table, page=page, columns=["uuid", *TABLES[table].column_names]
+            )
         )
-        return Prepared(table=table, last_id=data.last_id, rows=data.rows, body=encode(payload))
+        body = envelope[:-1] + b',"data":' + data + b"}"
+        return Prepared(table=table, last_id=last_id, rows=rows, body=gzip.compress(body, compresslevel=1))
 
     async def _upload_table(self, snapshot_id: str, checkpoint: Checkpoint, run_id: int | None) -> None:
         table, page, after = checkpoint.table, checkpoint.pages, checkpoint.last_id

@@ -17,8 +17,17 @@ from sqlalchemy import Connection
 
 from services.sync import server_store as store
 from services.sync.protocol import PullResponse, TableChanges, TableSummary
-from services.sync.tables import TABLE_ORDER, TABLES, TableSpec, TableSum, columns_to_wire, transpose
+from services.sync.tables import (
+    DIGEST_BLOCK,
+    TABLE_ORDER,
+    TABLES,
+    TableDigest,
+    TableSpec,
+    columns_to_wire,
+    transpose,
+)
 
+COLLATE_C = ' COLLATE "C"'  # byte order, like SQLite's
 Row = tuple[Any, ...]  # (seq, uuid, deleted, *columns)
 
 
@@ -117,16 +126,17 @@ def summarize(conn: Connection, tenant_id: int, tables: list[str]) -> dict[str, 
     """Count and checksum of the live rows of each table (the verify call)."""
     result: dict[str, TableSummary] = {}
     p = store.ph(conn)
+    postgres = store.is_postgres(conn)
     for name in tables:
         spec = TABLES[name]
         cols = ", ".join(f'"{c}"' for c in spec.column_names)
-        total = TableSum()
+        digest = TableDigest(spec)
         cur = conn.exec_driver_sql(
             f'SELECT uuid, {cols} FROM "{spec.online_table}" WHERE tenant_id = {p} AND deleted = '
-            f"{'false' if store.is_postgres(conn) else '0'}",
+            f"{'false' if postgres else '0'} ORDER BY uuid{COLLATE_C if postgres else ''}",
             (tenant_id,),
         )
-        while batch := cur.fetchmany(20_000):
-            total.add(spec, columns_to_wire(spec, transpose(batch, len(spec.columns) + 1)))
-        result[name] = TableSummary(count=total.count, checksum=total.checksum)
+        while block := cur.fetchmany(DIGEST_BLOCK):
+            digest.add(columns_to_wire(spec, transpose(block, len(spec.columns) + 1)))
+        result[name] = TableSummary(count=digest.count, checksum=digest.checksum)
     return result

@@ -9,6 +9,7 @@ initial sync moves hundreds of thousands of rows.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -95,11 +96,20 @@ def upsert_rows(
         )
         return
     marks = ", ".join("?" for _ in cols)
-    sql = f"{head} VALUES ({tenant_id}, {seq}, 0, '{now_text()}', {marks}){conflict}"
+    values = f" VALUES ({tenant_id}, {seq}, 0, '{now_text()}', {marks})"
     dbapi: Any = conn.connection.dbapi_connection  # sqlite3: executemany straight on the driver
     cursor = dbapi.cursor()
     try:
-        cursor.executemany(sql, rows)
+        if deleted_after is not None:  # snapshot pages are new rows, unless sent again: try plain INSERT
+            cursor.execute("SAVEPOINT sync_page")
+            try:
+                cursor.executemany(head + values, rows)
+                cursor.execute("RELEASE SAVEPOINT sync_page")
+                return
+            except sqlite3.IntegrityError:
+                cursor.execute("ROLLBACK TO SAVEPOINT sync_page")
+                cursor.execute("RELEASE SAVEPOINT sync_page")
+        cursor.executemany(head + values + conflict, rows)
     finally:
         cursor.close()
 
