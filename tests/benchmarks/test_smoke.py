@@ -7,7 +7,7 @@ from pathlib import Path
 from services.config import Settings
 from services.db import open_databases
 from services.demo_data import DemoDataService
-from tests.benchmarks import contacts_search, demo_data
+from tests.benchmarks import contacts_search, demo_data, initial_sync, latency
 from tests.benchmarks.consistency import broken_references, orders_with_wrong_total
 
 
@@ -39,3 +39,18 @@ def test_the_contacts_search_benchmark_times_every_case_and_finds_what_it_search
     assert cases["deep_page_by_name"]["shown"] == 25
     again = contacts_search.main(["--size", "S", "--repeat", "1", "--data-dir", str(tmp_path), "--reuse"])
     assert again["fill_seconds"] is None and again["contacts"] == 200
+
+
+def test_the_initial_sync_benchmark_moves_every_row_through_http_and_verifies_it() -> None:
+    result = initial_sync.main(["--size", "S", "--page-rows", "300"])  # fails unless verify matches
+    assert 900 <= result["rows"] <= 1_100
+    assert result["bytes_sent"] > 0 and result["seconds"] > 0 and result["raw_copy_seconds"] >= 0
+    assert result["peak_rss_mb"] >= result["client_peak_rss_mb"] > 0
+
+
+def test_the_latency_benchmark_sees_every_edit_arrive_on_the_other_side() -> None:
+    result = latency.main(["--edits", "3"])  # exits unless every edit arrives within 30 s
+    for direction in ("local_to_online", "online_to_local"):
+        figures = result[direction]
+        assert figures["n"] == 3
+        assert 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["max_ms"] < 30_000

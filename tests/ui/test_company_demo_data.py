@@ -36,7 +36,7 @@ async def test_a_new_company_with_the_box_ticked_opens_filled_with_demo_data(
     user.find(marker="with-demo-data").click()
     user.find(marker="create-company").click()
     await user.should_see("Demo data created")
-    await user.should_see("Desktop")
+    await user.should_see(marker="tile-contacts")  # the company's desktop
     await user.should_see("Demo Handel GmbH")
     counts = rows_of(app_env, "Demo Handel GmbH")
     assert counts["contacts"] == 200 and 900 <= sum(counts.values()) <= 1_100
