@@ -3,7 +3,9 @@
 Private helpers of the sync server: they take an open SQLAlchemy ``Connection`` inside the
 caller's transaction and never commit. Bulk writes bypass the ORM (one executemany per page on
 SQLite, COPY into a staging table plus one ``INSERT … ON CONFLICT`` on PostgreSQL), because the
-initial sync moves hundreds of thousands of rows.
+initial sync moves hundreds of thousands of rows. Snapshot pages are nearly always new rows, so
+they first try a plain INSERT (SQLite) or a COPY straight into the table (PostgreSQL) inside a
+savepoint and fall back to the upsert only when a row already exists.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import psycopg
 from sqlalchemy import Connection
 
 from services.sync.tables import DATETIME_FORMAT, TABLES, TableSpec
@@ -86,6 +89,8 @@ def upsert_rows(
         table = f'"{spec.online_table}"'
         conflict += f" WHERE NOT ({table}.deleted = {_true(conn)} AND {table}.seq > {int(deleted_after)})"
     if is_postgres(conn):
+        if deleted_after is not None and _copy_new_rows(conn, spec, tenant_id, seq, cols, rows):
+            return
         _copy_upsert(
             conn,
             spec,
@@ -116,6 +121,36 @@ def upsert_rows(
 
 def _stage(spec: TableSpec) -> str:
     return f"sync_stage_{spec.name}"
+
+
+def _copy_new_rows(
+    conn: Connection,
+    spec: TableSpec,
+    tenant_id: int,
+    seq: int,
+    cols: list[str],
+    rows: Sequence[Sequence[Any]],
+) -> bool:
+    """PostgreSQL: COPY a page of new rows straight into the table (the usual snapshot page).
+
+    False, with nothing written, when a row already exists (a page sent again, a re-sync): the
+    caller then upserts through the staging table.
+    """
+    dbapi: Any = conn.connection.dbapi_connection  # a psycopg connection
+    now = now_text()
+    with dbapi.cursor() as cur:
+        cur.execute("SAVEPOINT sync_page")
+        try:
+            target = f'"{spec.online_table}" (tenant_id, seq, deleted, updated_at, {_quoted(cols)})'
+            with cur.copy(f"COPY {target} FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row((tenant_id, seq, False, now, *row))
+        except psycopg.errors.UniqueViolation:
+            cur.execute("ROLLBACK TO SAVEPOINT sync_page")
+            cur.execute("RELEASE SAVEPOINT sync_page")
+            return False
+        cur.execute("RELEASE SAVEPOINT sync_page")
+    return True
 
 
 def _copy_upsert(
