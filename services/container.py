@@ -16,6 +16,7 @@ from services.api_users import ApiUserService
 from services.clock import SYSTEM_CLOCK, Clock
 from services.company import CompanyService
 from services.config import Settings, load_secret_key
+from services.connect_wizard import ConnectWizardService
 from services.db import Databases, open_databases
 from services.demo_data import DemoDataService
 from services.identity import IdentityService
@@ -62,6 +63,7 @@ class Services:
     integrations: IntegrationService | None = None
     api_records: ApiRecordService | None = None
     sync_status: SyncStatusService | None = None
+    connect_wizard: ConnectWizardService | None = None
     # Runs the sync agents of the companies whose sync computer this is (main.py starts it).
     sync_manager: SyncManager | None = None
     # One shared client for every outgoing HTTP call; opened on start-up, closed on shutdown.
@@ -110,6 +112,16 @@ def build_services(settings: Settings, *, clock: Clock = SYSTEM_CLOCK) -> Servic
             data_dir=settings.data_dir,
             http=lambda: services.http,
             lock=services.sync_lock,
+        )
+        assert services.prerequisites is not None
+        services.connect_wizard = ConnectWizardService(
+            db.local,
+            db.local_engine,
+            settings,
+            services.prerequisites,
+            services.sync_status,
+            lambda: services.http,
+            clock,
         )
     if db.online is not None:
         _build_online(services, db.online, clock)

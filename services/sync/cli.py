@@ -15,14 +15,13 @@ import sys
 from typing import Any
 
 import httpx
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from models.local import Company, SyncConnection
 from services.config import Settings
 from services.container import Services, build_services
-from services.sync.local_store import LocalStore
-from services.sync.protocol import PROTOCOL_VERSION, CompanyInfo
-from services.sync.tables import SCHEMA_VERSION
+from services.sync.connect import post_connection, store_connection
+from services.sync.protocol import CompanyInfo
 
 REGISTRATION = ("name", "street", "postal_code", "city", "country", "phone", "email", "registration_number")
 
@@ -70,26 +69,17 @@ def connect_command(
         answer = asyncio.run(
             _create_connection(url, online_id, password, info, settings.computer_name, tenant)
         )
-        with services.db.local.begin() as s:
-            row = s.get(SyncConnection, target.id)
-            if tenant is None:  # a new company account: sync starts from scratch
-                for table in ("sync_states", "sync_checkpoints", "sync_outbox"):
-                    s.execute(text(f"DELETE FROM {table} WHERE company_id = :c"), {"c": target.id})
-            if row is None or tenant is None:
-                if row is not None:
-                    s.delete(row)
-                    s.flush()
-                row = SyncConnection(
-                    company_id=target.id, online_url=url, tenant_uuid=answer["tenant"], token=""
-                )
-                s.add(row)
-            row.token, row.online_url, row.status, row.connected_by = (
-                answer["token"],
-                url,
-                "connected",
-                online_id,
-            )
-        LocalStore(services.db.local_engine, target.id).state()  # type: ignore[arg-type]
+        assert services.db.local_engine is not None
+        store_connection(
+            services.db.local,
+            services.db.local_engine,
+            target.id,
+            online_url=url,
+            tenant_uuid=answer["tenant"],
+            token=answer["token"],
+            connected_by=online_id,
+            new_account=tenant is None,
+        )
         print(f"Connected {company!r} to {url} (company account {answer['tenant']}).")
         return 0
     finally:
@@ -103,18 +93,7 @@ async def _create_connection(
         login = await http.post(f"{url}/api/online/v1/id/login", json={"email": email, "password": password})
         if login.status_code != 200:
             raise SystemExit(f"Online ID login failed ({login.status_code}): {login.text[:200]}")
-        body: dict[str, Any] = {
-            "protocol_version": PROTOCOL_VERSION,
-            "schema_version": SCHEMA_VERSION,
-            "company": info.model_dump(),
-            "computer_name": computer,
-            "tenant": tenant,
-        }
-        created = await http.post(
-            f"{url}/api/online/v1/sync/connections",
-            json=body,
-            headers={"Authorization": f"Bearer {login.json()['token']}"},
-        )
+        created = await post_connection(http, url, login.json()["token"], info, computer, tenant)
         if created.status_code != 200:
             raise SystemExit(f"Connecting failed ({created.status_code}): {created.text[:300]}")
         answer: dict[str, Any] = created.json()
