@@ -9,6 +9,7 @@ from ui.local import (
     api_users_page,
     auth_pages,
     company_pages,
+    connect_wizard,
     desktop,
     focus_area,
     integrations_page,
@@ -31,6 +32,7 @@ def register_pages(services: Services) -> None:
         registers.register(services)
         licence_page.register(services)
         online_desktop_page.register(services)
+        connect_wizard.register(services)
         focus_area.register(services)
         network_page.register(services)
         api_users_page.register(services)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, ParamSpec, TypeVar
 
 from nicegui import run, ui
@@ -36,16 +36,27 @@ async def call(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     """Run a service function off the event loop; notify and raise CallFailed on any error."""
     try:
         return await run.io_bound(fn, *args, **kwargs)  # type: ignore[return-value]
-    except ValidationFailed as exc:
-        ui.notify(_("error.validation"), type="warning")
-        raise CallFailed(exc) from exc
-    except ServiceError as exc:
-        ui.notify(error_text(exc), type="negative")
-        raise CallFailed(exc) from exc
     except Exception as exc:
-        log.exception("service call %s failed", getattr(fn, "__qualname__", fn))
+        raise _failed(exc, getattr(fn, "__qualname__", fn)) from exc
+
+
+async def ask(work: Awaitable[R]) -> R:
+    """Await an async service call (HTTP to the Online Desktop); errors are told like ``call``'s."""
+    try:
+        return await work
+    except Exception as exc:
+        raise _failed(exc, work) from exc
+
+
+def _failed(exc: Exception, what: object) -> CallFailed:
+    if isinstance(exc, ValidationFailed):
+        ui.notify(_("error.validation"), type="warning")
+    elif isinstance(exc, ServiceError):
+        ui.notify(error_text(exc), type="negative")
+    else:
+        log.error("service call %s failed", what, exc_info=exc)
         ui.notify(_("error.unexpected"), type="negative")
-        raise CallFailed(exc) from exc
+    return CallFailed(exc)
 
 
 def show_field_errors(inputs: dict[str, Any], failed: CallFailed | None) -> None:

@@ -12,7 +12,7 @@ from services.container import Services
 from ui.components.calls import call
 from ui.i18n import _
 from ui.layout import frame
-from ui.local.online_desktop_page import SETTINGS_URL, inactive_notice
+from ui.local.online_desktop_page import WIZARD_URL, inactive_notice
 from ui.session import require_session
 
 
@@ -42,5 +42,5 @@ def register(services: Services) -> None:
                     ui.button(
                         _("licensing.tile.connect"),
                         icon="cloud_sync",
-                        on_click=lambda: ui.navigate.to(SETTINGS_URL),
+                        on_click=lambda: ui.navigate.to(WIZARD_URL),
                     )

@@ -25,6 +25,7 @@ from ui.local.prerequisite_list import PrerequisiteList
 from ui.session import require_session
 
 SETTINGS_URL = "/settings/online-desktop"
+WIZARD_URL = "/settings/online-desktop/connect"  # the connection wizard (ui/local/connect_wizard.py)
 STATUS_COLOUR = {
     "connected": "green",
     "needs_reconnect": "amber",
@@ -67,7 +68,7 @@ def online_desktop_tiles(services: Services, session: SessionView) -> list[Tile]
     if services.licensing is None or not services.licensing.is_active(session.company_id):
         return []
     return [
-        Tile("licensing.tile.connect", "cloud_sync", SETTINGS_URL, "connect-online-desktop"),
+        Tile("licensing.tile.connect", "cloud_sync", WIZARD_URL, "connect-online-desktop"),
         Tile("licensing.tile.focus", "public", "/focus/online-desktop", "focus-online-desktop"),
     ]
 

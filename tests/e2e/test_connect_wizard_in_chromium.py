@@ -1,0 +1,142 @@
+"""In a real browser: the connection wizard from the desktop tile to the finished initial sync.
+
+The company (with some contacts) is prepared through the services before the server starts; the
+server's start is the restart that activates the Online Desktop add-on. The person has no Online
+ID yet: they create one in step 4, follow the link from the built-in mailbox in a second tab, set
+a password, come back and log in; "Run" creates the company account and the initial sync copies
+every row to the Online Desktop database, which the test counts.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playwright.async_api import Page, expect
+from sqlalchemy import func, select
+
+from models.local import Contact
+from models.online import Membership, OnlineContact, OnlineId, Tenant
+from services.config import Settings
+from services.container import build_services
+from services.db import make_engine, make_session_factory
+from services.licence_keys import ONLINE_DESKTOP
+from tests.conftest import ADMIN_PASSWORD
+from tests.e2e.conftest import LogIn, Screenshot
+from tests.live_server import ServerFactory
+from tests.services.licensing_factories import create_company, link_employee
+from tests.sync.local_helpers import fill
+
+PASSWORD = "Wolken-Kratzer-Blau-8"
+ADDRESS = "anna@mueller.example"  # the linked employee's address, proposed as the Online ID
+
+
+def prepare_company_ready_to_connect(data_dir: Path) -> int:
+    services = build_services(Settings(data_dir=data_dir, computer_name="TEST-PC"))
+    try:
+        auth, _companies = services.require_local()
+        assert services.licensing and services.network and services.db.local
+        auth.ensure_admin(ADMIN_PASSWORD)
+        admin = auth.login("admin", ADMIN_PASSWORD)
+        auth.logout(admin.token)
+        company = create_company(services)
+        link_employee(services, admin.user.id, company.id)
+        services.licensing.ensure_demo_licence()
+        services.network.register_computer("TEST-PC")
+        services.licensing.bind_addon(ONLINE_DESKTOP, company.id)
+        fill(services.db.local, company.id, contacts=120)
+        with services.db.local() as s:
+            return (
+                s.scalar(select(func.count()).select_from(Contact).where(Contact.company_id == company.id))
+                or 0
+            )
+    finally:
+        services.db.dispose()
+
+
+async def test_the_wizard_creates_an_online_id_connects_the_company_and_the_initial_sync_finishes(
+    page: Page, start_server: ServerFactory, tmp_path: Path, log_in: LogIn, screenshot: Screenshot
+) -> None:
+    data_dir = tmp_path / "prepared"
+    contacts = prepare_company_ready_to_connect(data_dir)
+    server = start_server(data_dir=data_dir)
+
+    await log_in(page, server)
+    card = page.locator(".q-card", has=page.get_by_text("Müller GmbH", exact=True))
+    await card.get_by_role("button", name="Open").click()
+    await page.get_by_test_id("tile-connect-online-desktop").click()
+    await expect(page).to_have_url(re.compile(r"/settings/online-desktop/connect$"))
+    await expect(page.get_by_text("Connection wizard").first).to_be_visible()
+
+    # 1 prerequisites: all green, then Next
+    await expect(page.get_by_text("All prerequisites are met.")).to_be_visible()
+    await expect(page.get_by_test_id("prereq-10")).to_have_attribute("data-status", "ok")
+    await screenshot(page, "1-prerequisites")
+    await page.get_by_test_id("wizard-next-prerequisites").click()
+    # 2 connect, 3 service contract
+    await expect(page.get_by_text("“Müller GmbH” to Online Desktop")).to_be_visible()
+    await page.get_by_test_id("wizard-next-connect").click()
+    await expect(page.get_by_text("User seats")).to_be_visible()
+    await page.get_by_test_id("wizard-next-service").click()
+
+    # 4 Online ID: create one by e-mail link
+    await page.get_by_role("tab", name="Create an Online ID").click()
+    new_email = page.get_by_label("E-mail address (user name)").last
+    await expect(new_email).to_have_value(ADDRESS)
+    await page.get_by_role("button", name="Send link").click()
+    await expect(page.get_by_text(f"We have sent an e-mail to {ADDRESS}.")).to_be_visible()
+    await expect(page.get_by_text("Please check your spam folder too.")).to_be_visible()
+    await expect(page.get_by_role("button", name="Send again")).to_be_visible()
+    await screenshot(page, "4-online-id-sent")
+
+    mailbox = await page.context.new_page()
+    await mailbox.goto(server.url + "/mail")
+    await mailbox.get_by_role("link", name="Confirm your Online ID").click()
+    await mailbox.get_by_role("link", name="Set password", exact=True).click()
+    await mailbox.get_by_label("New password").fill(PASSWORD)
+    await mailbox.get_by_label("Repeat password").fill(PASSWORD)
+    await mailbox.get_by_role("button", name="Set password and activate Online ID").click()
+    await expect(mailbox.get_by_text("Your Online ID is active. Log in now.")).to_be_visible()
+    await mailbox.close()
+
+    await page.get_by_role("tab", name="I have an Online ID").click()
+    email = page.get_by_label("E-mail address (user name)").first
+    await expect(email).to_have_value(ADDRESS)
+    await page.get_by_label("Password", exact=True).fill("not-the-password")
+    await page.get_by_role("button", name="Log in").click()
+    await expect(page.get_by_text("The e-mail address or password is wrong").first).to_be_visible()
+    await page.get_by_label("Password", exact=True).fill(PASSWORD)
+    await page.get_by_role("button", name="Log in").click()
+    await expect(page.get_by_text(f"Logged in as {ADDRESS}")).to_be_visible()
+    await page.get_by_test_id("wizard-next-online_id").click()
+
+    # 5 registration information, 6 now, 7 run
+    await expect(page.get_by_test_id("wizard-reg-registration_number")).to_have_text("HRB 98765")
+    await screenshot(page, "5-registration")
+    await page.get_by_test_id("wizard-next-registration").click()
+    await expect(page.get_by_text("When should the initial synchronisation start?")).to_be_visible()
+    await page.get_by_test_id("wizard-next-when").click()
+    await expect(page.get_by_test_id("wizard-summary")).to_contain_text(ADDRESS)
+    await page.get_by_test_id("wizard-run").click()
+
+    await expect(page.get_by_text("The company database is connected to Online Desktop.")).to_be_visible()
+    await expect(page.get_by_text("Initial synchronisation finished.")).to_be_visible(timeout=60_000)
+    await screenshot(page, "status-window")
+
+    online = make_session_factory(make_engine(f"sqlite:///{data_dir / 'online.sqlite3'}"))
+    with online() as s:
+        tenant = s.scalars(select(Tenant)).one()
+        synced = s.scalar(
+            select(func.count())
+            .select_from(OnlineContact)
+            .where(OnlineContact.tenant_id == tenant.id, OnlineContact.deleted.is_(False))
+        )
+        role = s.scalar(
+            select(Membership.role)
+            .join(OnlineId, OnlineId.id == Membership.online_id_id)
+            .where(OnlineId.email == ADDRESS)
+        )
+    assert tenant.name == "Müller GmbH" and role == "super_user"
+    assert synced == contacts > 0
+    rows = await page.get_by_test_id("wizard-status-rows").inner_text()
+    assert int(rows.replace(",", "")) >= contacts
