@@ -15,50 +15,21 @@ from pathlib import Path
 from playwright.async_api import Page, expect
 from sqlalchemy import func, select
 
-from models.local import Contact
 from models.online import Membership, OnlineContact, OnlineId, Tenant
-from services.config import Settings
-from services.container import build_services
 from services.db import make_engine, make_session_factory
-from services.licence_keys import ONLINE_DESKTOP
-from tests.conftest import ADMIN_PASSWORD
 from tests.e2e.conftest import LogIn, Screenshot
 from tests.live_server import ServerFactory
-from tests.services.licensing_factories import create_company, link_employee
-from tests.sync.local_helpers import fill
+from tests.services.licensing_factories import prepare_connectable_company
 
 PASSWORD = "Wolken-Kratzer-Blau-8"
 ADDRESS = "anna@mueller.example"  # the linked employee's address, proposed as the Online ID
-
-
-def prepare_company_ready_to_connect(data_dir: Path) -> int:
-    services = build_services(Settings(data_dir=data_dir, computer_name="TEST-PC"))
-    try:
-        auth, _companies = services.require_local()
-        assert services.licensing and services.network and services.db.local
-        auth.ensure_admin(ADMIN_PASSWORD)
-        admin = auth.login("admin", ADMIN_PASSWORD)
-        auth.logout(admin.token)
-        company = create_company(services)
-        link_employee(services, admin.user.id, company.id)
-        services.licensing.ensure_demo_licence()
-        services.network.register_computer("TEST-PC")
-        services.licensing.bind_addon(ONLINE_DESKTOP, company.id)
-        fill(services.db.local, company.id, contacts=120)
-        with services.db.local() as s:
-            return (
-                s.scalar(select(func.count()).select_from(Contact).where(Contact.company_id == company.id))
-                or 0
-            )
-    finally:
-        services.db.dispose()
 
 
 async def test_the_wizard_creates_an_online_id_connects_the_company_and_the_initial_sync_finishes(
     page: Page, start_server: ServerFactory, tmp_path: Path, log_in: LogIn, screenshot: Screenshot
 ) -> None:
     data_dir = tmp_path / "prepared"
-    contacts = prepare_company_ready_to_connect(data_dir)
+    contacts = prepare_connectable_company(data_dir, contacts=120)
     server = start_server(data_dir=data_dir)
 
     await log_in(page, server)

@@ -11,40 +11,16 @@ from pathlib import Path
 
 from playwright.async_api import Page, expect
 
-from services.config import Settings
-from services.container import build_services
-from services.licence_keys import ONLINE_DESKTOP
-from tests.conftest import ADMIN_PASSWORD
 from tests.e2e.conftest import LogIn, Screenshot
 from tests.live_server import ServerFactory
-from tests.services.licensing_factories import create_company, link_employee
-
-
-def prepare_company_with_an_open_integration(data_dir: Path) -> None:
-    """Everything holds except condition 8: the integration "Webshop" is open."""
-    services = build_services(Settings(data_dir=data_dir, computer_name="TEST-PC"))
-    try:
-        auth, _companies = services.require_local()
-        assert services.licensing and services.network and services.integrations
-        auth.ensure_admin(ADMIN_PASSWORD)
-        admin = auth.login("admin", ADMIN_PASSWORD)
-        auth.logout(admin.token)
-        company = create_company(services)
-        link_employee(services, admin.user.id, company.id)
-        services.licensing.ensure_demo_licence()
-        services.network.register_computer("TEST-PC")
-        services.licensing.bind_addon(ONLINE_DESKTOP, company.id)
-        webshop = services.integrations.register_integration(company.id, "Webshop")
-        services.integrations.open_integration(company.id, webshop.id)
-    finally:
-        services.db.dispose()
+from tests.services.licensing_factories import prepare_connectable_company
 
 
 async def test_a_red_prerequisite_is_fixed_in_the_ui_and_turns_green_after_checking_again(
     page: Page, start_server: ServerFactory, tmp_path: Path, log_in: LogIn, screenshot: Screenshot
 ) -> None:
     data_dir = tmp_path / "prepared"
-    prepare_company_with_an_open_integration(data_dir)
+    prepare_connectable_company(data_dir, open_integration=True)
     server = start_server(data_dir=data_dir)
 
     await log_in(page, server)

@@ -9,13 +9,15 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI, Response
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
-from models.local import Employee, User
-from services.container import Services
+from models.local import Contact, Employee, User
+from services.config import Settings
+from services.container import Services, build_services
 from services.licence_keys import ONLINE_DESKTOP, IssueRequest, issue_key
 from services.views import CompanyView, SessionView
 from tests.conftest import ADMIN_PASSWORD
@@ -81,6 +83,37 @@ def ready_to_connect(services: Services) -> tuple[CompanyView, SessionView]:
     session = log_in_admin(services, company.id)
     link_employee(services, session.user.id, company.id)
     return company, session
+
+
+def prepare_connectable_company(data_dir: Path, *, open_integration: bool = False, contacts: int = 0) -> int:
+    """Before a server starts on ``data_dir``: the admin (logged out again), a company for which every
+    local prerequisite holds, with the add-on bound but not yet activated (the server's start is the
+    restart), optionally an open integration "Webshop" (condition 8 red) and some synced data.
+    Returns the company's number of contacts."""
+    from tests.sync.local_helpers import fill  # sync test helpers; imported only where needed
+
+    services = build_services(Settings(data_dir=data_dir, computer_name="TEST-PC"))
+    try:
+        auth, _companies = services.require_local()
+        assert services.licensing and services.network and services.integrations and services.db.local
+        auth.ensure_admin(ADMIN_PASSWORD)
+        admin = auth.login("admin", ADMIN_PASSWORD)
+        auth.logout(admin.token)
+        company = create_company(services)
+        link_employee(services, admin.user.id, company.id)
+        services.licensing.ensure_demo_licence()
+        services.network.register_computer("TEST-PC")
+        services.licensing.bind_addon(ONLINE_DESKTOP, company.id)
+        if open_integration:
+            webshop = services.integrations.register_integration(company.id, "Webshop")
+            services.integrations.open_integration(company.id, webshop.id)
+        if contacts:
+            fill(services.db.local, company.id, contacts=contacts)
+        with services.db.local() as s:
+            count = select(func.count()).select_from(Contact).where(Contact.company_id == company.id)
+            return s.scalar(count) or 0
+    finally:
+        services.db.dispose()
 
 
 def free_port() -> int:

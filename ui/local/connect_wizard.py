@@ -81,7 +81,7 @@ class ConnectWizard:
                 button.set_enabled(enabled)
                 self.next_buttons[step] = button
             if step != STEPS[0]:
-                ui.button(_("wizard.back"), on_click=self.stepper.previous).props("flat").mark(
+                ui.button(_("wizard.back"), on_click=self._back).props("flat").mark(
                     f"wizard-back-{step}"
                 ).props(testid(f"wizard-back-{step}"))
             ui.button(_("wizard.cancel"), on_click=lambda: ui.navigate.to(SETTINGS_URL)).props(
@@ -104,7 +104,12 @@ class ConnectWizard:
             return
         if step == "when":
             self._draw_summary()
-        self.stepper.next()
+        self.stepper.value = STEPS[STEPS.index(step) + 1]
+
+    def _back(self) -> None:
+        """The step before the shown one (set on the server, so it is the same for every view)."""
+        index = STEPS.index(self.stepper.value)
+        self.stepper.value = STEPS[max(0, index - 1)]
 
     # --- 1 prerequisites --------------------------------------------------------------------------
 
@@ -351,9 +356,9 @@ class ConnectWizard:
                     .mark("wizard-run")
                     .props(testid("wizard-run"))
                 )
-                ui.button(_("wizard.back"), on_click=self.stepper.previous).props("flat").mark(
-                    "wizard-back-run"
-                ).props(testid("wizard-back-run"))
+                ui.button(_("wizard.back"), on_click=self._back).props("flat").mark("wizard-back-run").props(
+                    testid("wizard-back-run")
+                )
                 ui.button(_("wizard.cancel"), on_click=lambda: ui.navigate.to(SETTINGS_URL)).props(
                     "flat color=grey"
                 ).mark("wizard-cancel-run").props(testid("wizard-cancel-run"))

@@ -1,0 +1,143 @@
+"""The connection wizard through the `user` fixture, against a real Online Desktop process.
+
+The Business Software runs in-process; the Online Desktop it connects to is a separate server
+(``ONLINE_URL``), so every step talks to it over HTTP as it would in an installation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from nicegui import ui
+from nicegui.testing import User
+from sqlalchemy import select
+
+from models.local import Company, SyncConnection, SyncSchedule
+from models.online import OnlineId
+from services.db import make_engine, make_session_factory
+from services.passwords import hash_password
+from tests.live_server import LiveServer, ServerFactory
+from tests.services.licensing_factories import prepare_connectable_company
+from tests.ui.test_licence_journey import seen
+from tests.ui.test_login_and_companies import log_in
+
+WIZARD = "/settings/online-desktop/connect"
+ADDRESS = "anna@mueller.example"
+PASSWORD = "Wolken-Kratzer-Blau-8"
+
+
+@pytest.fixture
+def online_server(start_server: ServerFactory, monkeypatch: pytest.MonkeyPatch) -> LiveServer:
+    """The Online Desktop the in-process Business Software connects to (set before `user` starts)."""
+    server = start_server("--role", "online")
+    monkeypatch.setenv("ONLINE_URL", server.url)
+    with make_session_factory(make_engine(f"sqlite:///{server.data_dir / 'online.sqlite3'}")).begin() as s:
+        s.add(OnlineId(email=ADDRESS, password_hash=hash_password(PASSWORD), status="active"))
+    return server
+
+
+@pytest.fixture
+def ready(app_env: Path) -> Path:
+    """Prepared before `user` starts the app: the start activates the bound add-on."""
+    prepare_connectable_company(app_env)
+    return app_env
+
+
+@pytest.fixture
+def integration_open(app_env: Path) -> Path:
+    prepare_connectable_company(app_env, open_integration=True)
+    return app_env
+
+
+def stepper(user: User) -> Any:
+    return next(iter(user.find(kind=ui.stepper).elements))
+
+
+async def reach(user: User, step: str) -> None:
+    """Wait until the wizard shows ``step`` (a Next click may first ask the services)."""
+    for _ in range(300):
+        if stepper(user).value == step:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"the wizard stayed at {stepper(user).value!r}, not {step!r}")
+
+
+def set_value(user: User, marker: str, value: object) -> None:
+    for element in user.find(marker=marker).elements:
+        element.value = value  # type: ignore[attr-defined]
+
+
+async def open_wizard(user: User, data_dir: Path) -> int:
+    local = make_session_factory(make_engine(f"sqlite:///{data_dir / 'business.sqlite3'}"))
+    with local() as s:
+        company_id = s.scalars(select(Company.id).where(Company.name == "Müller GmbH")).one()
+    await log_in(user)
+    await user.should_see(marker=f"company-{company_id}")
+    with user.scope(marker=f"company-{company_id}"):
+        user.find("Open").click()
+    await user.should_see(marker="tile-connect-online-desktop")
+    user.find(marker="tile-connect-online-desktop").click()
+    await user.should_see("Connection wizard")
+    return company_id
+
+
+async def test_next_stays_blocked_while_a_prerequisite_is_red(
+    online_server: LiveServer, integration_open: Path, user: User
+) -> None:
+    await open_wizard(user, integration_open)
+    await user.should_see(marker="prereq-failed")
+    await user.should_see("1 prerequisite(s) not met.")
+    next_button = user.find(marker="wizard-next-prerequisites")
+    assert [b.enabled for b in next_button.elements] == [False]  # type: ignore[attr-defined]
+    next_button.click()
+    await asyncio.sleep(0.3)
+    assert stepper(user).value == "prerequisites"
+
+
+async def test_a_scheduled_start_in_the_past_is_refused_and_a_future_one_is_stored(
+    online_server: LiveServer, ready: Path, user: User
+) -> None:
+    company_id = await open_wizard(user, ready)
+    await user.should_see("All prerequisites are met.")
+    for step, following in (("prerequisites", "connect"), ("connect", "service"), ("service", "online_id")):
+        (await seen(user, f"wizard-next-{step}")).click()
+        await reach(user, following)
+    assert [b.enabled for b in user.find(marker="wizard-next-online_id").elements] == [False]  # type: ignore[attr-defined]
+    set_value(user, "wizard-email", ADDRESS)
+    user.find(marker="wizard-password").type(PASSWORD)
+    user.find(marker="wizard-log-in").click()
+    await user.should_see(f"Logged in as {ADDRESS}")
+    user.find(marker="wizard-next-online_id").click()
+    await reach(user, "registration")
+    await user.should_see(marker="wizard-reg-registration_number", content="HRB 98765")
+    user.find(marker="wizard-next-registration").click()
+    await reach(user, "when")
+    set_value(user, "wizard-when", "later")
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    set_value(user, "wizard-date", yesterday.isoformat())
+    user.find(marker="wizard-next-when").click()
+    await user.should_see("The time is in the past.")
+    await asyncio.sleep(0.2)
+    assert stepper(user).value == "when"
+
+    in_two_days = dt.date.today() + dt.timedelta(days=2)
+    set_value(user, "wizard-date", in_two_days.isoformat())
+    set_value(user, "wizard-time", "21:30")
+    user.find(marker="wizard-next-when").click()
+    await reach(user, "run")
+    await user.should_see(ADDRESS)
+    user.find(marker="wizard-run").click()
+    await user.should_see("The company database is connected to Online Desktop.")
+    await user.should_see("The initial synchronisation starts on")
+
+    local = make_session_factory(make_engine(f"sqlite:///{ready / 'business.sqlite3'}"))
+    with local() as s:
+        schedule = s.get(SyncSchedule, company_id)
+        connection = s.get(SyncConnection, company_id)
+    expected = dt.datetime.combine(in_two_days, dt.time(21, 30)).astimezone()
+    assert schedule is not None and schedule.status == "scheduled" and schedule.run_at == expected
+    assert connection is not None and connection.connected_by == ADDRESS
