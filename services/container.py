@@ -28,6 +28,7 @@ from services.mail import MailService
 from services.mail_smtp import SmtpConfig, SmtpDelivery
 from services.network import NetworkService
 from services.online_desktop import OnlineDesktopSettingsService
+from services.online_workspace import OnlineWorkspaceService
 from services.prerequisites import PrerequisiteService
 from services.registers import RegisterService
 from services.registers.fulltext import install_search_index
@@ -64,6 +65,7 @@ class Services:
     api_records: ApiRecordService | None = None
     sync_status: SyncStatusService | None = None
     connect_wizard: ConnectWizardService | None = None
+    online_workspace: OnlineWorkspaceService | None = None
     # Runs the sync agents of the companies whose sync computer this is (main.py starts it).
     sync_manager: SyncManager | None = None
     # One shared client for every outgoing HTTP call; opened on start-up, closed on shutdown.
@@ -126,6 +128,7 @@ def build_services(settings: Settings, *, clock: Clock = SYSTEM_CLOCK) -> Servic
     if db.online is not None:
         _build_online(services, db.online, clock)
         services.sync_server = SyncServer(db.online)
+        services.online_workspace = OnlineWorkspaceService(db.online, clock)
     return services
 
 

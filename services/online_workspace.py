@@ -1,0 +1,224 @@
+"""The Online Desktop workspace of a logged-in Online ID (PRODUCT.md §3, S16).
+
+Every call names the Online ID and the company account (tenant UUID) and first resolves the
+caller's active membership there: no membership, no data (one company never sees another's).
+Roles grant No/Read/Full access per module; the check is here, in the service layer, not only
+in the UI that hides buttons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from models.online import Connection, Membership, OnlineContact, Tenant
+from services.clock import SYSTEM_CLOCK, Clock
+from services.errors import NotFound, PermissionDenied
+
+Access = Literal["none", "read", "full"]
+MODULES = ("contacts", "activities", "sales", "products", "users")
+ROLE_ACCESS: dict[str, dict[str, Access]] = {
+    "super_user": {
+        "contacts": "full",
+        "activities": "full",
+        "sales": "full",
+        "products": "read",
+        "users": "full",
+    },
+    "administrator": {
+        "contacts": "full",
+        "activities": "full",
+        "sales": "full",
+        "products": "read",
+        "users": "full",
+    },
+    "standard": {
+        "contacts": "full",
+        "activities": "full",
+        "sales": "full",
+        "products": "read",
+        "users": "none",
+    },
+    "read_only": {
+        "contacts": "read",
+        "activities": "read",
+        "sales": "read",
+        "products": "read",
+        "users": "none",
+    },
+}
+LEVELS = {"none": 0, "read": 1, "full": 2}
+STALE_AFTER = dt.timedelta(hours=1)  # S16: a longer interruption is shown under the login name
+PAGE_SIZE = 25
+CONTACT_SORTS = {"name": OnlineContact.name, "number": OnlineContact.number, "city": OnlineContact.city}
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TenantContext:
+    """The caller's membership in one company account, resolved for this call."""
+
+    online_id_id: int
+    tenant_id: int
+    tenant_uuid: str
+    company: str
+    role: str
+
+    def access(self, module: str) -> Access:
+        return ROLE_ACCESS.get(self.role, {}).get(module, "none")
+
+    def can(self, module: str, level: Access = "read") -> bool:
+        return LEVELS[self.access(module)] >= LEVELS[level]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CompanyChoice:
+    tenant_uuid: str
+    company: str
+    role: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class WorkspaceHeader:
+    tenant_uuid: str
+    company: str
+    role: str
+    last_sync_at: dt.datetime | None
+    stale: bool  # no sync round trip for more than an hour (or never)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ContactRow:
+    uuid: str
+    number: str
+    name: str
+    postal_code: str
+    city: str
+    phone: str
+    email: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ContactPage:
+    rows: tuple[ContactRow, ...]
+    total: int
+    page: int
+    pages: int
+
+
+class OnlineWorkspaceService:
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock = SYSTEM_CLOCK) -> None:
+        self._sessions, self._clock = sessions, clock
+
+    # --- membership -------------------------------------------------------------------------------
+
+    def companies(self, online_id_id: int) -> list[CompanyChoice]:
+        """The company accounts this Online ID may open (to switch between them)."""
+        with self._sessions() as s:
+            rows = s.execute(
+                select(Tenant.uuid, Tenant.name, Membership.role)
+                .join(Membership, Membership.tenant_id == Tenant.id)
+                .where(Membership.online_id_id == online_id_id, Membership.active.is_(True))
+                .order_by(Tenant.name, Tenant.id)
+            ).all()
+        return [CompanyChoice(tenant_uuid=u, company=n, role=r) for u, n, r in rows]
+
+    def context(
+        self, online_id_id: int, tenant_uuid: str, module: str | None = None, level: Access = "read"
+    ) -> TenantContext:
+        """The caller's membership; NotFound when there is none (the account's existence is not told)."""
+        with self._sessions() as s:
+            return self._context(s, online_id_id, tenant_uuid, module, level)
+
+    def _context(
+        self, s: Session, online_id_id: int, tenant_uuid: str, module: str | None, level: Access
+    ) -> TenantContext:
+        row = s.execute(
+            select(Tenant.id, Tenant.uuid, Tenant.name, Membership.role)
+            .join(Membership, Membership.tenant_id == Tenant.id)
+            .where(
+                Tenant.uuid == tenant_uuid,
+                Membership.online_id_id == online_id_id,
+                Membership.active.is_(True),
+            )
+        ).first()
+        if row is None:
+            raise NotFound("online.no_company")
+        ctx = TenantContext(
+            online_id_id=online_id_id, tenant_id=row[0], tenant_uuid=row[1], company=row[2], role=row[3]
+        )
+        if module is not None and not ctx.can(module, level):
+            raise PermissionDenied("online.no_access")
+        return ctx
+
+    # --- header (S16) -----------------------------------------------------------------------------
+
+    def header(self, online_id_id: int, tenant_uuid: str) -> WorkspaceHeader:
+        with self._sessions() as s:
+            ctx = self._context(s, online_id_id, tenant_uuid, None, "read")
+            last = s.scalar(
+                select(func.max(Connection.last_round_trip_at)).where(Connection.tenant_id == ctx.tenant_id)
+            )
+        stale = last is None or self._clock() - last > STALE_AFTER
+        return WorkspaceHeader(
+            tenant_uuid=ctx.tenant_uuid, company=ctx.company, role=ctx.role, last_sync_at=last, stale=stale
+        )
+
+    # --- contacts ---------------------------------------------------------------------------------
+
+    def contacts(
+        self,
+        online_id_id: int,
+        tenant_uuid: str,
+        *,
+        search: str = "",
+        sort: str = "name",
+        descending: bool = False,
+        page: int = 1,
+        page_size: int = PAGE_SIZE,
+    ) -> ContactPage:
+        """One page of the company's contacts, searched and sorted in the database."""
+        column = CONTACT_SORTS.get(sort, OnlineContact.name)
+        page_size = max(1, min(page_size, 200))
+        with self._sessions() as s:
+            ctx = self._context(s, online_id_id, tenant_uuid, "contacts", "read")
+            query = select(OnlineContact).where(
+                OnlineContact.tenant_id == ctx.tenant_id, OnlineContact.deleted.is_(False)
+            )
+            text = search.strip()[:100]
+            if text:
+                pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                query = query.where(
+                    or_(
+                        OnlineContact.name.ilike(pattern, escape="\\"),
+                        OnlineContact.number.ilike(pattern, escape="\\"),
+                        OnlineContact.city.ilike(pattern, escape="\\"),
+                        OnlineContact.postal_code.ilike(pattern, escape="\\"),
+                        OnlineContact.email.ilike(pattern, escape="\\"),
+                    )
+                )
+            total = s.scalar(select(func.count()).select_from(query.subquery())) or 0
+            pages = max(1, -(-total // page_size))
+            page = max(1, min(page, pages))
+            order = (column.desc(), OnlineContact.uuid.desc()) if descending else (column, OnlineContact.uuid)
+            found = s.scalars(query.order_by(*order).offset((page - 1) * page_size).limit(page_size)).all()
+            return ContactPage(
+                rows=tuple(
+                    ContactRow(
+                        uuid=r.uuid,
+                        number=r.number,
+                        name=r.name,
+                        postal_code=r.postal_code,
+                        city=r.city,
+                        phone=r.phone,
+                        email=r.email,
+                    )
+                    for r in found
+                ),
+                total=total,
+                page=page,
+                pages=pages,
+            )
