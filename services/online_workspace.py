@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.online import Connection, Membership, OnlineContact, Tenant
 from services.clock import SYSTEM_CLOCK, Clock
 from services.errors import NotFound, PermissionDenied
+from services.registers.views import ListPage, RegisterRow
 
 Access = Literal["none", "read", "full"]
 MODULES = ("contacts", "activities", "sales", "products", "users")
@@ -54,6 +55,7 @@ ROLE_ACCESS: dict[str, dict[str, Access]] = {
 LEVELS = {"none": 0, "read": 1, "full": 2}
 STALE_AFTER = dt.timedelta(hours=1)  # S16: a longer interruption is shown under the login name
 PAGE_SIZE = 25
+CONTACT_COLUMNS = ("number", "name", "postal_code", "city", "phone", "email")
 CONTACT_SORTS = {"name": OnlineContact.name, "number": OnlineContact.number, "city": OnlineContact.city}
 
 
@@ -88,25 +90,6 @@ class WorkspaceHeader:
     role: str
     last_sync_at: dt.datetime | None
     stale: bool  # no sync round trip for more than an hour (or never)
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class ContactRow:
-    uuid: str
-    number: str
-    name: str
-    postal_code: str
-    city: str
-    phone: str
-    email: str
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class ContactPage:
-    rows: tuple[ContactRow, ...]
-    total: int
-    page: int
-    pages: int
 
 
 class OnlineWorkspaceService:
@@ -179,8 +162,9 @@ class OnlineWorkspaceService:
         descending: bool = False,
         page: int = 1,
         page_size: int = PAGE_SIZE,
-    ) -> ContactPage:
-        """One page of the company's contacts, searched and sorted in the database."""
+    ) -> ListPage:
+        """One page of the company's contacts, searched and sorted in the database (row ids are
+        positions on the page; the record is its ``uuid``)."""
         column = CONTACT_SORTS.get(sort, OnlineContact.name)
         page_size = max(1, min(page_size, 200))
         with self._sessions() as s:
@@ -205,20 +189,16 @@ class OnlineWorkspaceService:
             page = max(1, min(page, pages))
             order = (column.desc(), OnlineContact.uuid.desc()) if descending else (column, OnlineContact.uuid)
             found = s.scalars(query.order_by(*order).offset((page - 1) * page_size).limit(page_size)).all()
-            return ContactPage(
+            return ListPage(
                 rows=tuple(
-                    ContactRow(
+                    RegisterRow(
+                        id=(page - 1) * page_size + i,
                         uuid=r.uuid,
-                        number=r.number,
-                        name=r.name,
-                        postal_code=r.postal_code,
-                        city=r.city,
-                        phone=r.phone,
-                        email=r.email,
+                        values={c: getattr(r, c) for c in CONTACT_COLUMNS},
                     )
-                    for r in found
+                    for i, r in enumerate(found)
                 ),
                 total=total,
                 page=page,
-                pages=pages,
+                page_size=page_size,
             )

@@ -20,7 +20,7 @@ from ui.local import (
     sync_pages,
 )
 from ui.mailbox import pages as mailbox_pages
-from ui.online import home
+from ui.online import home, workspace
 
 
 def register_pages(services: Services) -> None:
@@ -43,3 +43,4 @@ def register_pages(services: Services) -> None:
         link_pages.register(services)
         mailbox_pages.register(services)
         home.register(services)
+        workspace.register(services)

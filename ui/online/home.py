@@ -6,12 +6,13 @@ area; until a company is connected the page says so.
 
 from __future__ import annotations
 
-from nicegui import ui
+from nicegui import run, ui
 
 from services.container import Services
 from ui.i18n import _
 from ui.id.frame import online_frame
 from ui.id.session import log_out, require_online_id
+from ui.online.workspace import first_company_url
 
 
 def register(services: Services) -> None:
@@ -22,6 +23,11 @@ def register(services: Services) -> None:
         online_id = await require_online_id(identity, "/online")
         if online_id is None:
             return
+        if services.online_workspace is not None:
+            target = await run.io_bound(first_company_url, services, online_id.id)
+            if target is not None:
+                ui.navigate.to(target)
+                return
 
         async def logout() -> None:
             await log_out(identity)

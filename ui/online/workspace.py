@@ -1,0 +1,235 @@
+"""The Online Desktop of one company account: its frame and the module pages (PRODUCT.md §3, S16).
+
+``/online`` opens the first company account of the logged-in Online ID (or says there is none);
+``/online/c/<tenant>`` is the company's start page with its modules, ``/online/c/<tenant>/contacts``
+the contacts list. The header shows the company (with a switch when the person belongs to
+several), the user, and under the user name the time since the last sync when the Business
+Software has not synchronised for more than an hour ("vor 3 Stunden" / "3 hours ago").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from nicegui import ui
+
+from services import i18n
+from services.container import Services
+from services.errors import ServiceError
+from services.identity import OnlineIdView
+from services.online_workspace import CompanyChoice, OnlineWorkspaceService, WorkspaceHeader
+from services.registers.views import RegisterRow
+from ui.components.calls import CallFailed, call, error_text
+from ui.i18n import _, fmt_number, lang
+from ui.id.session import log_out, require_online_id
+from ui.layout import language_switch
+from ui.local.registers.table import RegisterTable
+
+MODULE_TILES = (
+    ("contacts", "contacts", "online.module.contacts"),
+    ("users", "manage_accounts", "online.module.users"),
+)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Workspace:
+    online_id: OnlineIdView
+    header: WorkspaceHeader
+    companies: tuple[CompanyChoice, ...]
+
+
+def workspace_url(tenant_uuid: str, module: str | None = None) -> str:
+    return f"/online/c/{tenant_uuid}" + (f"/{module}" if module else "")
+
+
+def _service(services: Services) -> OnlineWorkspaceService:
+    assert services.online_workspace is not None
+    return services.online_workspace
+
+
+async def open_workspace(
+    services: Services, tenant_uuid: str, here: str, module: str | None = None, level: str = "read"
+) -> Workspace | None:
+    """The logged-in Online ID in this company account, or None (after a redirect or a message)."""
+    identity, _mail = services.require_online()
+    online_id = await require_online_id(identity, here)
+    if online_id is None:
+        return None
+    workspace = _service(services)
+    try:
+        header = await call(workspace.header, online_id.id, tenant_uuid)
+        if module is not None:
+            await call(workspace.context, online_id.id, tenant_uuid, module, level)  # type: ignore[arg-type]
+        companies = await call(workspace.companies, online_id.id)
+    except CallFailed as failed:
+        with _bare_frame(services, online_id):
+            with ui.card().classes("w-full max-w-xl"):
+                error = failed.error
+                message = error_text(error) if isinstance(error, ServiceError) else _("error.unexpected")
+                ui.label(message).mark("online-refused")
+                ui.link(_("app.online_desktop"), "/online")
+        return None
+    return Workspace(online_id=online_id, header=header, companies=tuple(companies))
+
+
+def staleness_text(header: WorkspaceHeader, now: dt.datetime | None = None) -> str | None:
+    """S16: the time since the last sync, when it is more than an hour (None otherwise)."""
+    if not header.stale:
+        return None
+    if header.last_sync_at is None:
+        return _("online.never_synced")
+    ago = i18n.format_relative((now or dt.datetime.now(dt.UTC)) - header.last_sync_at, lang())
+    return _("online.last_sync", ago=ago)
+
+
+@contextmanager
+def _bare_frame(services: Services, online_id: OnlineIdView) -> Iterator[None]:
+    identity, _mail = services.require_online()
+    ui.page_title(_("app.online_desktop"))
+    with ui.header().classes("items-center gap-2 py-1 px-3 bg-indigo-9"):
+        ui.link(_("app.online_desktop"), "/online").classes("text-white text-lg font-medium no-underline")
+        ui.space()
+        language_switch()
+        _user_menu(identity, online_id, None)
+    with ui.column().classes("w-full items-center p-4 gap-4"):
+        yield
+
+
+def _user_menu(identity: Any, online_id: OnlineIdView, stale: str | None) -> None:
+    async def logout() -> None:
+        await log_out(identity)
+
+    with ui.column().classes("gap-0 items-end"):
+        with (
+            ui.button(online_id.full_name or online_id.email, icon="account_circle").props(
+                "flat dense no-caps color=white"
+            ),
+            ui.menu(),
+        ):
+            ui.menu_item(_("id.change_password.title"), on_click=lambda: ui.navigate.to("/id/password"))
+            ui.menu_item(_("id.logout"), on_click=logout).mark("online-logout")
+        if stale is not None:
+            ui.label(stale).classes("text-xs text-amber-3 pr-2").mark("online-stale").props(
+                "data-testid=online-stale"
+            )
+
+
+@contextmanager
+def workspace_frame(services: Services, workspace: Workspace, title: str) -> Iterator[None]:
+    """Header (company, switch, user, staleness notice) and the content column."""
+    identity, _mail = services.require_online()
+    header = workspace.header
+    ui.page_title(f"{title} · {header.company} · {_('app.online_desktop')}")
+    with ui.header().classes("items-center gap-3 py-1 px-3 bg-indigo-9"):
+        ui.link(_("app.online_desktop"), workspace_url(header.tenant_uuid)).classes(
+            "text-white text-lg font-medium no-underline"
+        )
+        ui.label(header.company).classes("text-white text-base").mark("online-company").props(
+            "data-testid=online-company"
+        )
+        if len(workspace.companies) > 1:
+            options = {c.tenant_uuid: c.company for c in workspace.companies}
+            ui.select(
+                options,
+                value=header.tenant_uuid,
+                on_change=lambda e: ui.navigate.to(workspace_url(e.value)),
+            ).props("dense dark borderless options-dense").classes("w-48").mark("online-switch").tooltip(
+                _("online.switch_company")
+            )
+        ui.space()
+        language_switch()
+        _user_menu(identity, workspace.online_id, staleness_text(header))
+    with ui.column().classes("w-full p-4 gap-4"):
+        yield
+
+
+def register(services: Services) -> None:
+    if services.online_workspace is None:
+        return
+
+    @ui.page("/online/c/{tenant_uuid}")
+    async def company_home(tenant_uuid: str) -> None:
+        workspace = await open_workspace(services, tenant_uuid, workspace_url(tenant_uuid))
+        if workspace is None:
+            return
+        header = workspace.header
+        with workspace_frame(services, workspace, _("online.modules")):
+            ui.label(header.company).classes("text-2xl")
+            ui.label(_(f"online.role.{header.role}")).classes("text-grey-7").mark("online-role")
+            with ui.row().classes("gap-4"):
+                access = _service(services)
+                for module, icon, label in MODULE_TILES:
+                    ctx_ok = await call(_can, access, workspace.online_id.id, tenant_uuid, module)
+                    if not ctx_ok:
+                        continue
+                    with (
+                        ui.card()
+                        .classes("w-44 items-center cursor-pointer")
+                        .on("click", lambda m=module: ui.navigate.to(workspace_url(tenant_uuid, m)))
+                        .mark(f"online-tile-{module}")
+                        .props(f"data-testid=online-tile-{module}")
+                    ):
+                        ui.icon(icon, size="xl").classes("text-indigo-8")
+                        ui.label(_(label))
+
+    @ui.page("/online/c/{tenant_uuid}/contacts")
+    async def contacts_page(tenant_uuid: str) -> None:
+        here = workspace_url(tenant_uuid, "contacts")
+        workspace = await open_workspace(services, tenant_uuid, here, "contacts")
+        if workspace is None:
+            return
+        with workspace_frame(services, workspace, _("online.contacts.title")):
+            ui.label(_("online.contacts.title")).classes("text-2xl")
+            count = ui.label().classes("text-grey-7").mark("online-contacts-count")
+            online_id = workspace.online_id.id
+            service = _service(services)
+
+            async def fetch(search: str, sort: str, descending: bool, page: int, page_size: int) -> Any:
+                found = await call(
+                    service.contacts,
+                    online_id,
+                    tenant_uuid,
+                    search=search,
+                    sort=sort,
+                    descending=descending,
+                    page=page,
+                    page_size=page_size,
+                )
+                count.text = _("online.contacts.count", count=fmt_number(found.total))
+                return found
+
+            columns = [
+                {
+                    "name": c,
+                    "label": _(f"online.col.{c}"),
+                    "field": c,
+                    "align": "left",
+                    "sortable": c in SORTABLE,
+                }
+                for c in ("number", "name", "postal_code", "city", "phone", "email")
+            ]
+            table = RegisterTable(
+                columns=columns, fetch=fetch, to_cells=_cells, on_open=lambda _row: None, sort="name"
+            )
+            await table.load()
+
+
+SORTABLE = ("number", "name", "city")
+
+
+def _can(service: OnlineWorkspaceService, online_id_id: int, tenant_uuid: str, module: str) -> bool:
+    return service.context(online_id_id, tenant_uuid).can(module)
+
+
+def _cells(row: RegisterRow) -> dict[str, Any]:
+    return {"id": row.id, **{k: v or "" for k, v in row.values.items()}}
+
+
+def first_company_url(services: Services, online_id_id: int) -> str | None:
+    """Where ``/online`` leads a member: the first of their company accounts."""
+    companies = _service(services).companies(online_id_id)
+    return workspace_url(companies[0].tenant_uuid) if companies else None
