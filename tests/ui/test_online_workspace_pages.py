@@ -1,0 +1,116 @@
+"""The Online Desktop of a company account through the `user` fixture: header with the S16 notice,
+module tiles by role, the contacts list, and no way into another company's pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from nicegui.testing import User
+from sqlalchemy import update
+
+from models.online import Connection, Membership, OnlineId
+from services.config import Settings
+from services.container import Services, build_services
+from services.passwords import hash_password
+from services.sync.connections import ConnectionCreated
+from services.sync.protocol import CompanyInfo
+from tests.ui.registers_helpers import table_rows
+from tests.ui.test_online_id_pages import log_in
+
+PASSWORD = "Blue-Tomato-Sunrise-7"
+
+
+def online_side(data_dir: Path) -> Services:
+    return build_services(Settings(data_dir=data_dir, role="online"))
+
+
+def account(
+    services: Services, email: str, name: str, *, hours_since_sync: float | None
+) -> ConnectionCreated:
+    """An Online ID (password PASSWORD) that is Super User of a new company account with contacts."""
+    assert services.db.online is not None and services.sync_server is not None
+    with services.db.online.begin() as s:
+        row = OnlineId(
+            email=email, password_hash=hash_password(PASSWORD), status="active", full_name="Anna Berg"
+        )
+        s.add(row)
+        s.flush()
+        owner = row.id
+    created = services.sync_server.connections.create_connection(
+        online_id_id=owner, company=CompanyInfo(name=name)
+    )
+    for i in range(30):
+        services.sync_server.apply_online_change(
+            created.tenant_id, "contacts", None, {"name": f"{name} Kunde {i:02d}", "city": "Ulm"}
+        )
+    if hours_since_sync is not None:
+        with services.db.online.begin() as s:
+            s.execute(
+                update(Connection)
+                .where(Connection.tenant_id == created.tenant_id)
+                .values(last_round_trip_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=hours_since_sync))
+            )
+    return created
+
+
+async def test_the_company_opens_with_the_time_since_the_last_sync_under_the_user_name(
+    user: User, app_env: Path
+) -> None:
+    await user.open("/id/login")
+    services = online_side(app_env)
+    mine = account(services, "anna@example.com", "Müller GmbH", hours_since_sync=3)
+    services.db.dispose()
+    await log_in(user, "anna@example.com", PASSWORD)
+    await user.should_see(marker="online-company", content="Müller GmbH")
+    await user.should_see(marker="online-stale", content="Last synchronised 3 hours ago")
+    await user.should_see("Super User")
+    user.find(marker="online-tile-contacts").click()
+    await user.should_see("30 contacts")
+    names = [row["name"] for row in table_rows(user)]
+    assert names == [f"Müller GmbH Kunde {i:02d}" for i in range(25)]  # first page, sorted by name
+    user.find(marker="search").type("Kunde 17")
+    await user.should_see("1 contacts")
+    assert [row["name"] for row in table_rows(user)] == ["Müller GmbH Kunde 17"]
+    switch = user.find(marker="language").elements.pop()
+    assert user.client is not None
+    with user.client:
+        switch.set_value("de")
+    await user.open(f"/online/c/{mine.tenant_uuid}")
+    await user.should_see(marker="online-stale", content="Zuletzt synchronisiert vor 3 Stunden")
+
+
+async def test_a_recent_sync_shows_no_notice_and_other_companies_stay_closed(
+    user: User, app_env: Path
+) -> None:
+    await user.open("/id/login")
+    services = online_side(app_env)
+    account(services, "anna@example.com", "Müller GmbH", hours_since_sync=0.2)
+    foreign = account(services, "ben@example.com", "Schmidt KG", hours_since_sync=None)
+    services.db.dispose()
+    await log_in(user, "anna@example.com", PASSWORD)
+    await user.should_see(marker="online-company", content="Müller GmbH")
+    await user.should_see(marker="online-tile-users")
+    await user.should_not_see(marker="online-stale")
+    await user.open(f"/online/c/{foreign.tenant_uuid}/contacts")
+    await user.should_see("This company account does not exist or you have no access to it.")
+    await user.should_not_see(marker="register-table")
+
+
+async def test_a_read_only_member_sees_contacts_but_not_the_user_administration(
+    user: User, app_env: Path
+) -> None:
+    await user.open("/id/login")
+    services = online_side(app_env)
+    mine = account(services, "anna@example.com", "Müller GmbH", hours_since_sync=0.1)
+    assert services.db.online is not None
+    with services.db.online.begin() as s:
+        reader = OnlineId(email="leo@example.com", password_hash=hash_password(PASSWORD), status="active")
+        s.add(reader)
+        s.flush()
+        s.add(Membership(tenant_id=mine.tenant_id, online_id_id=reader.id, role="read_only"))
+    services.db.dispose()
+    await log_in(user, "leo@example.com", PASSWORD)
+    await user.should_see(marker="online-tile-contacts")
+    await user.should_see("Read-only")
+    await user.should_not_see(marker="online-tile-users")
