@@ -17,6 +17,7 @@ from models.local import Company, SyncCheckpoint, SyncConflict, SyncConnection, 
 from services.config import Settings
 from services.db import open_databases
 from services.locks import InitialSyncLock
+from services.sync.trace import trace_path
 from tests.ui.test_login_and_companies import log_in
 
 
@@ -122,3 +123,19 @@ async def test_every_page_is_covered_by_the_progress_window_while_the_initial_sy
     InitialSyncLock(local_db).release(company)
     await user.should_not_see("Initial synchronisation in progress", retries=200)
     assert not window.value
+
+
+async def test_the_trace_log_is_downloaded_as_written(
+    user: User, local_db: sessionmaker[Session], app_env: Path
+) -> None:
+    company = await open_new_company(user, local_db, "Spur GmbH")
+    connect(local_db, company)
+    await user.open("/sync/history")
+    user.find(marker="sync-trace").click()
+    await user.should_see("No trace log yet.")
+    path = trace_path(app_env, company)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("2026-11-28 03:00:00 INFO initial sync finished\n", encoding="utf-8")
+    user.find(marker="sync-trace").click()
+    response = await user.download.next(timeout=5)
+    assert response.status_code == 200 and "initial sync finished" in response.text

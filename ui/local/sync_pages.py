@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from nicegui import ui
+from dataclasses import replace
+
+from nicegui import run, ui
 
 from services.container import Services
 from services.sync.status import ConflictView, RunView, SyncOverview, SyncStatusService
@@ -10,6 +12,7 @@ from services.views import SessionView
 from ui.components.calls import CallFailed, call
 from ui.i18n import _, fmt_datetime, fmt_number
 from ui.layout import FRAME_HOOKS, MENU_BUILDERS, MenuItem, frame
+from ui.local.online_desktop_page import CONNECTION_ACTIONS
 from ui.local.sync_window import initial_sync_window
 from ui.session import require_session
 
@@ -25,6 +28,12 @@ def register(services: Services) -> None:
         MENU_BUILDERS.append(_menu)
     status = services.sync_status
     assert status is not None
+
+    async def trace_action(_services: Services, session: SessionView) -> None:
+        if session.company_id is not None:
+            await download_trace(status, session.company_id)
+
+    CONNECTION_ACTIONS["trace_log"] = replace(CONNECTION_ACTIONS["trace_log"], handler=trace_action)
 
     @ui.page("/sync/history")
     async def history_page() -> None:
@@ -133,12 +142,17 @@ def _conflicts(conflicts: list[ConflictView]) -> None:
     ui.table(columns=columns, rows=rows, pagination=20).classes("w-full").mark("sync-conflicts")
 
 
+async def download_trace(status: SyncStatusService, company_id: int) -> None:
+    path = await call(status.trace_file, company_id)
+    if path is None:
+        ui.notify(_("sync.history.no_trace"))
+        return
+    content: bytes = await run.io_bound(path.read_bytes)  # type: ignore[assignment]
+    ui.download.content(content, f"sync-trace-{company_id}.log", "text/plain")
+
+
 def _trace_button(status: SyncStatusService, company_id: int) -> None:
     async def download() -> None:
-        path = await call(status.trace_file, company_id)
-        if path is None:
-            ui.notify(_("sync.history.no_trace"))
-            return
-        ui.download.file(path, f"sync-trace-{company_id}.log")
+        await download_trace(status, company_id)
 
     ui.button(_("sync.history.trace"), icon="download", on_click=download).mark("sync-trace")
