@@ -25,14 +25,18 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.local import Company, Employee, SyncConnection, User
 from services.clock import SYSTEM_CLOCK, Clock
 from services.config import Settings
-from services.errors import NotAuthenticated, NotFound, ServiceError, ValidationFailed
+from services.errors import NotAuthenticated, NotFound, PermissionDenied, ServiceError, ValidationFailed
+from services.i18n import catalogue
+from services.online_desktop import effective_sync_computer
 from services.prerequisite_checks import REGISTRATION_REQUIRED
 from services.prerequisites import PrerequisiteService
-from services.sync.connect import post_connection, store_connection
-from services.sync.protocol import CompanyInfo
+from services.sync.connect import forget_sync_state, post_connection, store_connection
+from services.sync.protocol import PROTOCOL_VERSION, CompanyInfo
 from services.sync.status import SyncStatusService
+from services.sync.tables import SCHEMA_VERSION
 
 ID_PATH = "/api/online/v1/id"
+DISCONNECT_PATH = "/api/online/v1/sync/connections/disconnect"
 PAST_GRACE = dt.timedelta(minutes=1)  # a start time this close to now counts as "now"
 MAX_AHEAD = dt.timedelta(days=366)
 
@@ -57,6 +61,14 @@ class OnlineLogin:
     email: str
     full_name: str
     token: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StoredConnection:
+    tenant_uuid: str
+    online_url: str
+    connected_by: str
+    status: str
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -182,10 +194,16 @@ class ConnectWizardService:
         if not summary.complete:
             raise ValidationFailed(dict.fromkeys(summary.missing, "validation.required"))
         info = CompanyInfo(**summary.values)
+        earlier = self._stored_connection(company_id)
+        # Reconnecting after a disconnect keeps the company account (and its users); the data is
+        # uploaded again by a full initial sync.
+        tenant = (
+            earlier.tenant_uuid if earlier is not None and earlier.online_url == self.online_url else None
+        )
         try:
             response = await self._with_client(
                 lambda http: post_connection(
-                    http, self.online_url, login.token, info, self._settings.computer_name, None
+                    http, self.online_url, login.token, info, self._settings.computer_name, tenant
                 )
             )
         except httpx.HTTPError as exc:
@@ -213,9 +231,95 @@ class ConnectWizardService:
         )
 
     def is_connected(self, company_id: int) -> bool:
+        row = self._stored_connection(company_id)
+        return row is not None and row.status != "disconnected"
+
+    def _stored_connection(self, company_id: int) -> StoredConnection | None:
         with self._sessions() as s:
             row = s.get(SyncConnection, company_id)
-        return row is not None and row.status != "disconnected"
+            if row is None:
+                return None
+            return StoredConnection(
+                tenant_uuid=row.tenant_uuid,
+                online_url=row.online_url.rstrip("/"),
+                connected_by=row.connected_by,
+                status=row.status,
+            )
+
+    # --- Disconnect and Reconnect (settings page, PRODUCT.md §5) ----------------------------------
+
+    async def disconnect(self, company_id: int, login: OnlineLogin) -> int:
+        """Only the Online ID that connected, only from the sync computer, after logging in again.
+        The online data goes (the company account and its users stay); a later Connect uploads
+        everything again. Returns how many online rows were deleted."""
+        stored = self._stored_connection(company_id)
+        if stored is None or stored.status == "disconnected":
+            raise NotFound("sync.not_connected")
+        chosen = self._sync_computer(company_id)
+        here = self._settings.computer_name
+        if chosen is None or chosen.casefold() != here.casefold():
+            raise PermissionDenied("wizard.disconnect.not_sync_computer", chosen=chosen or "–", here=here)
+        if login.email.casefold() != stored.connected_by.casefold():
+            raise PermissionDenied("wizard.disconnect.not_connected_by", by=stored.connected_by)
+        body = {
+            "protocol_version": PROTOCOL_VERSION,
+            "schema_version": SCHEMA_VERSION,
+            "tenant": stored.tenant_uuid,
+        }
+        try:
+            response = await self._with_client(
+                lambda http: http.post(
+                    stored.online_url + DISCONNECT_PATH,
+                    json=body,
+                    headers={"Authorization": f"Bearer {login.token}"},
+                )
+            )
+        except httpx.HTTPError as exc:
+            raise _unreachable(stored.online_url, exc) from exc
+        if response.status_code == 401:
+            raise NotAuthenticated("wizard.run.login_expired")
+        answer = self._answer(response)
+        forget_sync_state(self._sessions, company_id)
+        return int(answer.get("rows_deleted", 0))
+
+    async def reconnect(self, company_id: int, login: OnlineLogin) -> None:
+        """A new sync credential for the same company account (after "needs reconnect" or a
+        password change); the sync goes on where it stopped."""
+        stored = self._stored_connection(company_id)
+        if stored is None or stored.status == "disconnected":
+            raise NotFound("sync.not_connected")
+        summary = self.registration(company_id)
+        info = CompanyInfo(**{k: v or "–" for k, v in summary.values.items()})
+        try:
+            response = await self._with_client(
+                lambda http: post_connection(
+                    http,
+                    stored.online_url,
+                    login.token,
+                    info,
+                    self._settings.computer_name,
+                    stored.tenant_uuid,
+                )
+            )
+        except httpx.HTTPError as exc:
+            raise _unreachable(stored.online_url, exc) from exc
+        if response.status_code == 401:
+            raise NotAuthenticated("wizard.run.login_expired")
+        answer = self._answer(response)
+        store_connection(
+            self._sessions,
+            self._engine,
+            company_id,
+            online_url=stored.online_url,
+            tenant_uuid=str(answer["tenant"]),
+            token=str(answer["token"]),
+            connected_by=login.email,
+            new_account=False,
+        )
+
+    def _sync_computer(self, company_id: int) -> str | None:
+        with self._sessions() as s:
+            return effective_sync_computer(s, company_id)
 
     # --- HTTP -------------------------------------------------------------------------------------
 
@@ -264,6 +368,9 @@ class ConnectWizardService:
             raise ValidationFailed({str(k): str(v) for k, v in detail["fields"].items()})
         if response.status_code == 429:
             raise ServiceError("wizard.id.throttled", seconds=response.headers.get("Retry-After", "30"))
+        key = str(detail.get("error") or "")
+        if key in catalogue():  # a refusal this program can say in the user's language
+            raise (PermissionDenied(key) if response.status_code == 403 else ServiceError(key))
         message = str(detail.get("message") or detail.get("error") or response.reason_phrase)
         raise ServiceError("wizard.online_error", status=str(response.status_code), message=message[:300])
 

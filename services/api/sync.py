@@ -29,6 +29,8 @@ from services.sync.protocol import (
     MAX_INFLATED_BYTES,
     ConnectRequest,
     ConnectResponse,
+    DisconnectRequest,
+    DisconnectResponse,
     ProtocolError,
     PullRequest,
     PushRequest,
@@ -131,6 +133,33 @@ def sync_router(
                 return encode(
                     ConnectResponse(tenant=created.tenant_uuid, token=created.token, seq=created.seq), request
                 )
+
+            return await asyncio.to_thread(work)
+
+        return await guarded(handle)
+
+    @router.post("/connections/disconnect")
+    async def disconnect(request: Request) -> Response:
+        """Delete the account's synced data and end its connections; by the Online ID that connected."""
+
+        async def handle() -> Response:
+            srv = _server(server)
+            auth = online_id_auth()
+            if auth is None:
+                raise ProtocolError(
+                    503, "identity_unavailable", "Online ID login is not available on this server"
+                )
+            token = bearer(request)
+            raw = await read_body(request)
+
+            def work() -> Response:
+                try:
+                    online_id = auth(token)
+                except NotAuthenticated:
+                    raise ProtocolError(401, "unauthorized", "log in with your Online ID first") from None
+                req = parse(raw, request, DisconnectRequest, None)
+                deleted = srv.connections.disconnect(online_id_id=online_id.id, tenant_uuid=req.tenant)
+                return encode(DisconnectResponse(tenant=req.tenant, rows_deleted=deleted), request)
 
             return await asyncio.to_thread(work)
 

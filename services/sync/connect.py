@@ -67,3 +67,14 @@ def store_connection(
             s.add(row)
         row.token, row.online_url, row.status, row.connected_by = token, online_url, "connected", connected_by
     LocalStore(engine, company_id).state()  # the sync state row exists from now on
+
+
+def forget_sync_state(sessions: sessionmaker[Session], company_id: int) -> None:
+    """After a disconnect: the connection is marked disconnected (its company account is kept for a
+    later Connect) and the company's sync bookkeeping is removed, so the next sync starts afresh."""
+    with sessions.begin() as s:
+        row = s.get(SyncConnection, company_id)
+        if row is not None:
+            row.status, row.token = "disconnected", ""
+        for table in ("sync_states", "sync_checkpoints", "sync_outbox", "sync_schedules"):
+            s.execute(text(f"DELETE FROM {table} WHERE company_id = :c"), {"c": company_id})

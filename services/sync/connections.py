@@ -11,10 +11,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.online import Connection, Membership, Tenant
+from models.online import Connection, Membership, OnlineSyncConflict, SyncFieldChange, SyncSnapshot, Tenant
+from models.online.company_data import SYNCED_ONLINE_MODELS
 from services.errors import NotFound, PermissionDenied
 from services.sync.protocol import CompanyInfo, ProtocolError
 
@@ -114,6 +115,36 @@ class ConnectionService:
         if member is None:
             raise PermissionDenied("sync.not_super_user")
         return existing
+
+    def disconnect(self, *, online_id_id: int, tenant_uuid: str) -> int:
+        """PRODUCT.md §5 Disconnect, by the Online ID that connected: the synced data of the account
+        is deleted (the account, its members and invitations stay) and its connections stop working.
+        Returns how many synced rows were deleted."""
+        with self._sessions.begin() as s:
+            tenant = s.scalar(select(Tenant).where(Tenant.uuid == tenant_uuid))
+            if tenant is None:
+                raise NotFound("sync.tenant_not_found")
+            active = s.scalars(
+                select(Connection).where(Connection.tenant_id == tenant.id, Connection.status == "active")
+            ).all()
+            if not active:
+                raise NotFound("sync.not_connected")
+            if all(c.connected_by_id != online_id_id for c in active):
+                raise PermissionDenied("sync.not_connected_by_you")
+            deleted = 0
+            for model in SYNCED_ONLINE_MODELS.values():
+                table: Table = model.__table__  # type: ignore[assignment]
+                result = s.execute(delete(table).where(table.c.tenant_id == tenant.id))
+                deleted += int(getattr(result, "rowcount", 0) or 0)
+            for bookkeeping in (SyncFieldChange, SyncSnapshot, OnlineSyncConflict):
+                table = bookkeeping.__table__  # type: ignore[assignment]
+                s.execute(delete(table).where(table.c.tenant_id == tenant.id))
+            s.execute(
+                update(Connection)
+                .where(Connection.tenant_id == tenant.id, Connection.status == "active")
+                .values(status="revoked", revoked_at=dt.datetime.now(dt.UTC))
+            )
+            return deleted
 
     def revoke_connection(self, connection_id: int) -> None:
         """Disconnect: the token stops working at once."""

@@ -67,6 +67,15 @@ class ConnectResponse(Message):
     seq: int
 
 
+class DisconnectRequest(Request):
+    """Disconnect a company account: its synced data goes, the account and its users stay."""
+
+
+class DisconnectResponse(Message):
+    tenant: str
+    rows_deleted: int
+
+
 class SnapshotBeginRequest(Request):
     """``snapshot_id`` is chosen by the client, so a repeated begin opens nothing new;
     ``known_seq`` is the client's pull cursor: online rows it has never seen are not removed."""

@@ -49,10 +49,13 @@ def interrupt_stale_runs(engine: Engine, company_id: int) -> None:
 
 
 def set_connection_status(engine: Engine, company_id: int, status: str) -> None:
-    """connected | needs_reconnect | disconnected (models.local.SyncConnection.status)."""
+    """connected | needs_reconnect | disconnected (models.local.SyncConnection.status).
+
+    The agent's view never overrides a disconnect the user made meanwhile."""
     with write_tx(engine) as conn:
         conn.execute(
-            "UPDATE sync_connections SET status = ?, updated_at = ? WHERE company_id = ?",
+            "UPDATE sync_connections SET status = ?, updated_at = ? WHERE company_id = ? "
+            "AND status != 'disconnected'",
             (status, now_text(), company_id),
         )
 

@@ -11,13 +11,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.local import SyncConnection, SyncSchedule
-from models.online import Membership, OnlineId, OutgoingMail, Tenant
+from models.online import Membership, OnlineContact, OnlineId, OutgoingMail, Tenant
 from services.config import Settings
 from services.connect_wizard import ConnectWizardService, OnlineLogin
 from services.container import Services, build_services
 from services.db import make_engine, make_session_factory
-from services.errors import NotAuthenticated, ServiceError, ValidationFailed
+from services.errors import NotAuthenticated, PermissionDenied, ServiceError, ValidationFailed
 from services.passwords import hash_password
+from services.sync.protocol import ProtocolError
 from services.sync.server import SyncServer
 from tests.conftest import ADMIN_PASSWORD
 from tests.live_server import LiveServer, ServerFactory
@@ -211,3 +212,80 @@ async def test_an_unreachable_online_desktop_is_a_clear_error(tmp_path: Path) ->
         assert failed.value.key == "wizard.unreachable" and failed.value.params["url"] == url
     finally:
         services.db.dispose()
+
+
+async def connected(
+    local: Services, online_db: sessionmaker[Session], email: str
+) -> tuple[int, OnlineLogin, str]:
+    company, session = ready_to_connect(local)
+    active_online_id(online_db, email)
+    login = await wizard(local).log_in(email, PASSWORD)
+    result = await wizard(local).run(
+        company.id, user_id=session.user.id, session_token=session.token, login=login, run_at=None
+    )
+    return company.id, login, result.tenant_uuid, session
+
+
+def stored(local: Services, company_id: int) -> SyncConnection:
+    assert local.db.local is not None
+    with local.db.local() as s:
+        row = s.get(SyncConnection, company_id)
+    assert row is not None
+    return row
+
+
+async def test_disconnect_is_only_for_the_connecting_online_id_on_the_sync_computer_and_keeps_the_account(
+    local: Services, online_db: sessionmaker[Session]
+) -> None:
+    company_id, login, tenant_uuid, session = await connected(local, online_db, "trennt@mueller.example")
+    server = SyncServer(online_db)
+    old_token = stored(local, company_id).token
+    tenant_id = server.connections.authenticate(old_token).tenant_id
+    server.apply_online_change(tenant_id, "contacts", None, {"name": "Online angelegt"})
+
+    active_online_id(online_db, "andere@mueller.example")
+    other = await wizard(local).log_in("andere@mueller.example", PASSWORD)
+    with pytest.raises(PermissionDenied) as not_theirs:
+        await wizard(local).disconnect(company_id, other)
+    assert not_theirs.value.key == "wizard.disconnect.not_connected_by"
+    assert local.online_settings is not None and local.network is not None
+    local.network.register_computer("SERVER-2")
+    local.online_settings.save_sync_settings(company_id, sync_computer="SERVER-2", interval_seconds=60)
+    with pytest.raises(PermissionDenied) as elsewhere:
+        await wizard(local).disconnect(company_id, login)
+    assert elsewhere.value.key == "wizard.disconnect.not_sync_computer"
+    local.online_settings.save_sync_settings(company_id, sync_computer="TEST-PC", interval_seconds=60)
+
+    deleted = await wizard(local).disconnect(company_id, login)
+    assert deleted >= 1
+    with online_db() as s:
+        left = s.scalar(
+            select(func.count()).select_from(OnlineContact).where(OnlineContact.tenant_id == tenant_id)
+        )
+        members = s.scalar(
+            select(func.count()).select_from(Membership).where(Membership.tenant_id == tenant_id)
+        )
+    assert (left, members) == (0, 1)  # the data is gone, the account and its Super User stay
+    with pytest.raises(ProtocolError):
+        server.connections.authenticate(old_token)
+    assert stored(local, company_id).status == "disconnected" and not wizard(local).is_connected(company_id)
+
+    # Connecting again uses the same company account and starts a full initial sync.
+    again = await wizard(local).run(
+        company_id, user_id=session.user.id, session_token=session.token, login=login, run_at=None
+    )
+    assert again.tenant_uuid == tenant_uuid and stored(local, company_id).status == "connected"
+
+
+async def test_reconnect_renews_the_credential_of_the_same_account(
+    local: Services, online_db: sessionmaker[Session]
+) -> None:
+    company_id, login, tenant_uuid, _session = await connected(local, online_db, "erneuert@mueller.example")
+    old_token = stored(local, company_id).token
+    await wizard(local).reconnect(company_id, login)
+    renewed = stored(local, company_id)
+    assert (renewed.tenant_uuid, renewed.status) == (tenant_uuid, "connected") and renewed.token != old_token
+    server = SyncServer(online_db)
+    assert server.connections.authenticate(renewed.token).tenant_uuid == tenant_uuid
+    with pytest.raises(ProtocolError):
+        server.connections.authenticate(old_token)

@@ -18,7 +18,14 @@ from models.online import Membership, OnlineId
 from services.api.sync import sync_router
 from services.db import Databases
 from services.errors import NotAuthenticated
-from services.sync.protocol import MAX_BODY_BYTES, MAX_INFLATED_BYTES, PROTOCOL_VERSION, VerifyRequest
+from services.sync.protocol import (
+    MAX_BODY_BYTES,
+    MAX_INFLATED_BYTES,
+    PROTOCOL_VERSION,
+    CompanyInfo,
+    ProtocolError,
+    VerifyRequest,
+)
 from services.sync.server import SyncServer
 from services.sync.tables import SCHEMA_VERSION
 from tests.sync.helpers import columnar, connect, contact, fields, many_contacts
@@ -246,3 +253,46 @@ async def test_an_online_id_creates_a_company_account_and_a_connection(
     with online_dbs.online() as s:
         member = s.scalars(select(Membership).where(Membership.tenant_id == ctx.tenant_id)).one()
     assert (member.online_id_id, member.role) == (1, "super_user")
+
+
+async def test_disconnect_is_refused_to_others_and_deletes_only_the_synced_data(
+    client: httpx.AsyncClient, server: SyncServer, online_dbs: Databases
+) -> None:
+    assert online_dbs.online is not None
+    with online_dbs.online.begin() as s:
+        if s.get(OnlineId, 1) is None:
+            s.add(OnlineId(id=1, email="chefin@example.com", status="active"))
+    foreign = server.connections.create_connection(online_id_id=None, company=CompanyInfo(name="Fremd KG"))
+    mine = server.connections.create_connection(online_id_id=1, company=CompanyInfo(name="Eigen GmbH"))
+    for created in (foreign, mine):
+        server.apply_online_change(created.tenant_id, "contacts", None, {"name": "Kunde"})
+
+    def request(tenant: str, **extra: Any) -> dict[str, Any]:
+        return {
+            "protocol_version": PROTOCOL_VERSION,
+            "schema_version": SCHEMA_VERSION,
+            "tenant": tenant,
+            **extra,
+        }
+
+    url = "/api/online/v1/sync/connections/disconnect"
+    auth = {"Authorization": "Bearer id-token"}
+    not_mine = await client.post(url, json=request(foreign.tenant_uuid), headers=auth)
+    no_login = await client.post(url, json=request(mine.tenant_uuid), headers={"Authorization": "Bearer x"})
+    old = await client.post(url, json={**request(mine.tenant_uuid), "protocol_version": 0}, headers=auth)
+    unknown = await client.post(url, json=request(mine.tenant_uuid, extra="field"), headers=auth)
+    assert (not_mine.status_code, not_mine.json()["error"]) == (403, "sync.not_connected_by_you")
+    assert (no_login.status_code, old.status_code, unknown.status_code) == (401, 400, 400)
+    for created in (foreign, mine):
+        ctx = server.connections.authenticate(created.token)  # nothing was revoked
+        assert contacts_online(server, ctx) == 1
+
+    done = await client.post(url, json=request(mine.tenant_uuid), headers=auth)
+    assert done.status_code == 200 and done.json()["rows_deleted"] == 1
+    ctx = server.connections.authenticate(foreign.token)
+    assert contacts_online(server, ctx) == 1  # the other company account is untouched
+    with pytest.raises(ProtocolError):
+        server.connections.authenticate(mine.token)
+    with online_dbs.online() as s:
+        member = s.scalars(select(Membership).where(Membership.tenant_id == mine.tenant_id)).one()
+    assert member.role == "super_user"

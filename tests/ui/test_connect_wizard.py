@@ -141,3 +141,20 @@ async def test_a_scheduled_start_in_the_past_is_refused_and_a_future_one_is_stor
     expected = dt.datetime.combine(in_two_days, dt.time(21, 30)).astimezone()
     assert schedule is not None and schedule.status == "scheduled" and schedule.run_at == expected
     assert connection is not None and connection.connected_by == ADDRESS
+
+    # Settings page › Disconnect: the connecting Online ID logs in again; the company is then free
+    # to connect again (prerequisite 11 green).
+    await user.open("/settings/online-desktop")
+    await user.should_see(marker="od-status", content="Connected")
+    (await seen(user, "od-action-disconnect")).click()
+    await user.should_see(marker="od-disconnect-password")
+    user.find(marker="od-disconnect-password").type("wrong-password")
+    user.find(marker="od-disconnect-confirm").click()
+    await user.should_see("The e-mail address or password is wrong, or the Online ID is not set up yet.")
+    user.find(marker="od-disconnect-password").clear().type(PASSWORD)
+    user.find(marker="od-disconnect-confirm").click()
+    await user.should_see("The connection has been removed.")
+    await user.should_see(marker="od-action-connect")
+    with local() as s:
+        gone = s.get(SyncConnection, company_id)
+        assert gone is not None and gone.status == "disconnected" and s.get(SyncSchedule, company_id) is None

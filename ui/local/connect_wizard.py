@@ -478,10 +478,67 @@ def _open_wizard(_services: Services, _session: SessionView) -> None:
     ui.navigate.to(WIZARD_URL)
 
 
+async def _disconnect_dialog(services: Services, session: SessionView) -> None:
+    await _online_id_dialog(services, session, "disconnect")
+
+
+async def _reconnect_dialog(services: Services, session: SessionView) -> None:
+    await _online_id_dialog(services, session, "reconnect")
+
+
+async def _online_id_dialog(services: Services, session: SessionView, action: str) -> None:
+    """Disconnect or Reconnect: both need the Online ID to log in again first."""
+    assert services.connect_wizard is not None and services.online_settings is not None
+    service = services.connect_wizard
+    company_id = session.company_id
+    if company_id is None:
+        return
+    status = await call(services.online_settings.connection, company_id)
+    # In the page content, not in the row of action buttons (which redraws after every check).
+    with ui.context.client.content, ui.dialog() as dialog, ui.card().classes("w-[30rem] max-w-full gap-2"):
+        dialog.mark(f"od-{action}-dialog").props(testid(f"od-{action}-dialog"))
+        ui.label(_(f"wizard.{action}.title")).classes("text-xl font-medium")
+        ui.label(_(f"wizard.{action}.text")).classes("text-grey-8")
+        email = ui.input(_("wizard.id.email"), value=status.connected_by or "").classes("w-full")
+        email.mark(f"od-{action}-email").props(testid(f"od-{action}-email"))
+        if action == "disconnect":
+            email.props("readonly")
+        password = ui.input(_("wizard.id.password"), password=True).classes("w-full")
+        password.mark(f"od-{action}-password").props(testid(f"od-{action}-password"))
+
+        async def confirm() -> None:
+            inputs = {"email": email, "password": password}
+            try:
+                login = await ask(service.log_in(email.value or "", password.value or "", lang()))
+            except CallFailed as failed:
+                show_field_errors(inputs, failed)
+                return
+            try:
+                if action == "disconnect":
+                    await ask(service.disconnect(company_id, login))
+                else:
+                    await ask(service.reconnect(company_id, login))
+            except CallFailed:
+                return
+            dialog.close()
+            ui.notify(_(f"wizard.{action}.done"), type="positive")
+            ui.navigate.to(SETTINGS_URL)
+
+        with ui.row().classes("w-full justify-end gap-2"):
+            ui.button(_("wizard.cancel"), on_click=dialog.close).props("flat")
+            colour = "negative" if action == "disconnect" else "primary"
+            ui.button(_(f"wizard.{action}.confirm"), on_click=confirm).props(f"color={colour}").mark(
+                f"od-{action}-confirm"
+            ).props(testid(f"od-{action}-confirm"))
+    dialog.open()
+
+
 def register(services: Services) -> None:
     if services.connect_wizard is None:
         return
     CONNECTION_ACTIONS["connect"] = replace(CONNECTION_ACTIONS["connect"], handler=_open_wizard)
+    CONNECTION_ACTIONS["reconnect"] = replace(CONNECTION_ACTIONS["reconnect"], handler=_reconnect_dialog)
+    CONNECTION_ACTIONS["disconnect"] = replace(CONNECTION_ACTIONS["disconnect"], handler=_disconnect_dialog)
 
     @ui.page(WIZARD_URL)
     async def connect_wizard_page() -> None:
