@@ -196,6 +196,12 @@ class LocalStore:
         changes = {c.table: c for c in page.changes}
         applied = 0
         with write_tx(self._engine) as conn, applying_server_changes(conn):
+            # Changes the server has already applied (their answer may have been lost) are done:
+            # only changes still waiting to be pushed keep the Business Software value of a field.
+            conn.execute(
+                "DELETE FROM sync_outbox WHERE company_id = ? AND id <= ?",
+                (self.company_id, page.applied_mutation_id),
+            )
             pending = self._pending(conn, page.changes)
             for name in reversed(TABLE_ORDER):
                 if name in changes and changes[name].deleted:

@@ -177,6 +177,9 @@ class PullResponse(Message):
     server_seq: int
     has_more: bool
     changes: list[TableChanges] = Field(default_factory=list)
+    # The highest client mutation id the server has applied, read with the changes: local changes
+    # up to it are done, so they no longer protect their fields from the changes of this page.
+    applied_mutation_id: int = 0
 
 
 class VerifyRequest(Request):

@@ -246,8 +246,11 @@ class SyncServer:
             if store.is_postgres(conn):
                 conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             page = read_page(conn, ctx.tenant_id, req.cursor, req.limit)
+            applied = conn.exec_driver_sql(
+                f"SELECT last_mutation_id FROM connections WHERE id = {store.ph(conn)}", (ctx.connection_id,)
+            ).scalar_one()
         self.connections.record_round_trip(ctx)
-        return page
+        return page.model_copy(update={"applied_mutation_id": int(applied or 0)})
 
     async def pull(self, ctx: ConnectionContext, req: PullRequest) -> PullResponse:
         """Long-poll: answer at once when there are changes, else wait up to ``req.wait`` seconds."""

@@ -18,7 +18,8 @@ from services.api.sync import sync_router
 from services.container import Services
 from services.locks import InitialSyncLock
 from services.sync.agent import AgentOptions, SyncAgent, SyncStopped
-from services.sync.client import SyncClient
+from services.sync.client import SyncClient, encode
+from services.sync.protocol import PushResponse
 from services.sync.server import SyncServer
 from tests.sync.local_helpers import connect_company, create_company, fill, local_summary, online_summary
 
@@ -210,3 +211,35 @@ async def test_a_refused_token_stops_the_sync_and_asks_to_reconnect(
 def _local_contact(sessions: sessionmaker[Session], uuid: str) -> Contact | None:
     with sessions() as s:
         return s.scalars(select(Contact).where(Contact.uuid == uuid)).one_or_none()
+
+
+async def test_an_online_change_after_a_push_whose_answer_was_lost_is_not_overruled_by_the_stale_outbox(
+    local: tuple[sessionmaker[Session], Engine], online: SyncServer, make_agent: Callable[..., SyncAgent]
+) -> None:
+    """Kill between the server's commit of a push and the client's acknowledgement; the online side
+    then changes the same field again; the restarted client pulls before it pushes again."""
+    sessions, engine = local
+    company = create_company(sessions)
+    fill(sessions, company, contacts=3)
+    created = connect_company(sessions, online, company)
+    agent = make_agent(company, created.token, created.tenant_uuid)
+    await agent.initial_sync()
+    with sessions() as s:
+        target = s.scalars(select(Contact).where(Contact.company_id == company).limit(1)).one()
+    with sessions.begin() as s:
+        s.execute(update(Contact).where(Contact.uuid == target.uuid).values(phone="+49 1 lokal"))
+
+    batch = await asyncio.to_thread(agent.store.next_batch, 100)
+    body = agent.client.payload(mutations=[m.model_dump() for m in batch])
+    await agent.client.post("/push", encode(body), PushResponse)  # committed online; the answer is "lost"
+    online.apply_online_change(created.tenant_id, "contacts", target.uuid, {"phone": "+49 2 online danach"})
+
+    cursor = agent.store.state().cursor
+    page = (await agent.pull_once(cursor)).answer
+    assert page.applied_mutation_id >= batch[-1].id
+    await asyncio.to_thread(agent.store.apply_page, page, cursor)
+    assert await asyncio.to_thread(agent.store.next_batch, 100) == []  # the page acknowledged the push
+
+    row = _local_contact(sessions, target.uuid)
+    assert row is not None and row.phone == "+49 2 online danach"
+    assert local_summary(engine, company) == online_summary(online, created.tenant_id)
