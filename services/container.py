@@ -128,7 +128,9 @@ def build_services(settings: Settings, *, clock: Clock = SYSTEM_CLOCK) -> Servic
     if db.online is not None:
         _build_online(services, db.online, clock)
         services.sync_server = SyncServer(db.online)
-        services.online_workspace = OnlineWorkspaceService(db.online, clock)
+        services.online_workspace = OnlineWorkspaceService(
+            db.online, clock, apply_change=services.sync_server.apply_online_change
+        )
     return services
 
 

@@ -9,8 +9,9 @@ in the UI that hides buttons.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,7 +19,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.online import Connection, Membership, OnlineContact, Tenant
 from services.clock import SYSTEM_CLOCK, Clock
 from services.errors import NotFound, PermissionDenied
+from services.registers.fields import clean_values
+from services.registers.specs import CONTACTS
 from services.registers.views import ListPage, RegisterRow
+from services.sync.online_changes import OnlineChange
 
 Access = Literal["none", "read", "full"]
 MODULES = ("contacts", "activities", "sales", "products", "users")
@@ -92,9 +96,17 @@ class WorkspaceHeader:
     stale: bool  # no sync round trip for more than an hour (or never)
 
 
+ApplyChange = Callable[..., OnlineChange]  # SyncServer.apply_online_change (wakes waiting pulls)
+
+
 class OnlineWorkspaceService:
-    def __init__(self, sessions: sessionmaker[Session], clock: Clock = SYSTEM_CLOCK) -> None:
-        self._sessions, self._clock = sessions, clock
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        clock: Clock = SYSTEM_CLOCK,
+        apply_change: ApplyChange | None = None,
+    ) -> None:
+        self._sessions, self._clock, self._apply_change = sessions, clock, apply_change
 
     # --- membership -------------------------------------------------------------------------------
 
@@ -202,3 +214,29 @@ class OnlineWorkspaceService:
                 page=page,
                 page_size=page_size,
             )
+
+    def contact(self, online_id_id: int, tenant_uuid: str, uuid: str) -> dict[str, Any]:
+        """One live contact's editable values."""
+        with self._sessions() as s:
+            ctx = self._context(s, online_id_id, tenant_uuid, "contacts", "read")
+            row = s.scalar(
+                select(OnlineContact).where(
+                    OnlineContact.tenant_id == ctx.tenant_id,
+                    OnlineContact.uuid == uuid,
+                    OnlineContact.deleted.is_(False),
+                )
+            )
+            if row is None:
+                raise NotFound()
+            return {f.name: getattr(row, f.name) for f in CONTACTS.fields}
+
+    def save_contact(self, online_id_id: int, tenant_uuid: str, uuid: str | None, raw: dict[str, Any]) -> str:
+        """Create (``uuid`` None) or change a contact online, validated like in Business Software.
+        The change takes the account's next sequence number, so the Business Software pulls it."""
+        ctx = self.context(online_id_id, tenant_uuid, "contacts", "full")
+        values = clean_values(CONTACTS.fields, raw)
+        if uuid is not None:
+            self.contact(online_id_id, tenant_uuid, uuid)  # must exist in this account
+        if self._apply_change is None:
+            raise PermissionDenied("online.no_access")
+        return self._apply_change(ctx.tenant_id, "contacts", uuid, values).uuid

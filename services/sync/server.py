@@ -153,6 +153,7 @@ class SyncServer:
         row); otherwise it pulls everything after what it had seen. Finishing twice returns the
         first answer.
         """
+        self.connections.record_round_trip(ctx)  # the initial sync reached its end: in contact (S16)
         with self._sessions.begin() as s:
             conn = s.connection()
             seq = store.bump_seq(conn, ctx.tenant_id)
@@ -253,7 +254,10 @@ class SyncServer:
         return page.model_copy(update={"applied_mutation_id": int(applied or 0)})
 
     async def pull(self, ctx: ConnectionContext, req: PullRequest) -> PullResponse:
-        """Long-poll: answer at once when there are changes, else wait up to ``req.wait`` seconds."""
+        """Long-poll: answer at once when there are changes, else wait up to ``req.wait`` seconds.
+
+        A waiting pull is the Business Software in contact: it counts as a round trip (S16)."""
+        await asyncio.to_thread(self.connections.record_round_trip, ctx)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + req.wait
         while True:

@@ -15,6 +15,7 @@ from pathlib import Path
 from playwright.async_api import Page, expect
 from sqlalchemy import func, select
 
+from models.local import Contact
 from models.online import Membership, OnlineContact, OnlineId, Tenant
 from services.db import make_engine, make_session_factory
 from tests.e2e.conftest import LogIn, Screenshot
@@ -112,3 +113,30 @@ async def test_the_wizard_creates_an_online_id_connects_the_company_and_the_init
     assert synced == contacts > 0
     rows = await page.get_by_test_id("wizard-status-rows").inner_text()
     assert int(rows.replace(",", "")) >= contacts
+
+    # The Online ID now works on the same data in the Online Desktop: an edit there reaches the
+    # Business Software database within seconds.
+    await page.goto(server.url + "/id/login")
+    await page.get_by_label("E-mail address").fill(ADDRESS)
+    await page.get_by_label("Password", exact=True).fill(PASSWORD)
+    await page.get_by_role("button", name="Log in", exact=True).click()
+    await expect(page.get_by_test_id("online-company")).to_have_text("Müller GmbH")
+    await expect(page.get_by_test_id("online-stale")).to_have_count(0)  # it has just synchronised
+    await page.get_by_test_id("online-tile-contacts").click()
+    await expect(page.get_by_text(f"{contacts} contacts")).to_be_visible()
+    first = page.locator(".q-table tbody tr").first
+    name = (await first.locator("td").nth(1).inner_text()).strip()
+    await first.click()
+    await page.get_by_label("City").fill("Online-Stadt")
+    await page.get_by_test_id("save").click()
+    await expect(page.get_by_text("Saved.")).to_be_visible()
+    await screenshot(page, "online-contacts")
+
+    local = make_session_factory(make_engine(f"sqlite:///{data_dir / 'business.sqlite3'}"))
+    for _ in range(100):
+        with local() as s:
+            city = s.scalar(select(Contact.city).where(Contact.name == name))
+        if city == "Online-Stadt":
+            break
+        await page.wait_for_timeout(100)
+    assert city == "Online-Stadt"

@@ -10,11 +10,12 @@ from sqlalchemy import update
 from models.online import Connection, Membership, OnlineId
 from services.clock import FrozenClock
 from services.container import Services
-from services.errors import NotFound, PermissionDenied
+from services.errors import NotFound, PermissionDenied, ValidationFailed
 from services.online_workspace import OnlineWorkspaceService
 from services.sync.connections import ConnectionCreated
 from services.sync.protocol import CompanyInfo
 from services.sync.server import SyncServer
+from tests.sync.local_helpers import online_summary as server_summary
 
 
 def workspace(online: Services) -> OnlineWorkspaceService:
@@ -137,3 +138,31 @@ def test_contacts_are_searched_sorted_and_paged_in_the_database_and_stay_in_thei
     assert [r.values["number"] for r in bonn.rows] == [f"K{i:02d}" for i in range(27, 0, -3)]
     assert workspace(online).contacts(owner, mine.tenant_uuid, search="Fremd").total == 0
     assert workspace(online).contacts(owner, mine.tenant_uuid, search="100%_").total == 0
+
+
+def test_contacts_are_created_and_changed_online_with_the_business_software_rules(online: Services) -> None:
+    owner, reader = person(online, "chef@example.com"), person(online, "leser@example.com")
+    mine, theirs = company(online, owner, "Müller GmbH"), company(online, owner, "Schmidt KG")
+    member(online, mine.tenant_id, reader, "read_only")
+    [foreign] = contacts(online, theirs.tenant_id, {"name": "Fremd"})
+    with pytest.raises(ValidationFailed) as refused:
+        workspace(online).save_contact(owner, mine.tenant_uuid, None, {"name": " ", "email": "kein-at"})
+    assert refused.value.fields == {"name": "validation.required", "email": "validation.email"}
+
+    created = workspace(online).save_contact(
+        owner, mine.tenant_uuid, None, {"name": "Neu online", "city": "Kiel"}
+    )
+    assert online.sync_server is not None
+    before = server_summary(online.sync_server, mine.tenant_id)
+    workspace(online).save_contact(owner, mine.tenant_uuid, created, {"name": "Neu online", "city": "Lübeck"})
+    assert workspace(online).contact(owner, mine.tenant_uuid, created)["city"] == "Lübeck"
+    after = server_summary(online.sync_server, mine.tenant_id)
+    assert after["contacts"][0] == before["contacts"][0] == 1
+    assert after != before  # the change is a new version of the row
+
+    with pytest.raises(PermissionDenied):
+        workspace(online).save_contact(reader, mine.tenant_uuid, created, {"name": "Darf nicht"})
+    with pytest.raises(NotFound):  # another account's contact cannot be reached through this one
+        workspace(online).save_contact(owner, mine.tenant_uuid, foreign, {"name": "Übernommen"})
+    assert workspace(online).contact(owner, theirs.tenant_uuid, foreign)["name"] == "Fremd"
+    assert workspace(online).contact(reader, mine.tenant_uuid, created)["name"] == "Neu online"

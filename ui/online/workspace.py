@@ -21,12 +21,16 @@ from services import i18n
 from services.container import Services
 from services.errors import ServiceError
 from services.identity import OnlineIdView
-from services.online_workspace import CompanyChoice, OnlineWorkspaceService, WorkspaceHeader
+from services.online_workspace import ROLE_ACCESS, CompanyChoice, OnlineWorkspaceService, WorkspaceHeader
+from services.registers import Option
+from services.registers.specs import CONTACTS
 from services.registers.views import RegisterRow
-from ui.components.calls import CallFailed, call, error_text
+from ui.components.calls import CallFailed, call, error_text, show_field_errors
 from ui.i18n import _, fmt_number, lang
 from ui.id.session import log_out, require_online_id
 from ui.layout import language_switch
+from ui.local.registers.common import transient_dialog
+from ui.local.registers.form import build_inputs, read_values
 from ui.local.registers.table import RegisterTable
 
 MODULE_TILES = (
@@ -183,42 +187,97 @@ def register(services: Services) -> None:
         if workspace is None:
             return
         with workspace_frame(services, workspace, _("online.contacts.title")):
+            await ContactsList(services, workspace).build()
+
+
+class ContactsList:
+    """The company's contacts: search, sort, paging; create and edit with full access."""
+
+    def __init__(self, services: Services, workspace: Workspace) -> None:
+        self.service = _service(services)
+        self.online_id = workspace.online_id.id
+        self.tenant_uuid = workspace.header.tenant_uuid
+        self.can_edit = ROLE_ACCESS.get(workspace.header.role, {}).get("contacts") == "full"
+        self.uuids: dict[int, str] = {}
+
+    async def build(self) -> None:
+        with ui.row().classes("items-center gap-4"):
             ui.label(_("online.contacts.title")).classes("text-2xl")
-            count = ui.label().classes("text-grey-7").mark("online-contacts-count")
-            online_id = workspace.online_id.id
-            service = _service(services)
+            if self.can_edit:
+                ui.button(_("online.contacts.new"), icon="add", on_click=lambda: self.edit(None)).mark(
+                    "online-contact-new"
+                ).props("data-testid=online-contact-new")
+        self.count = ui.label().classes("text-grey-7").mark("online-contacts-count")
+        columns = [
+            {"name": c, "label": _(f"online.col.{c}"), "field": c, "align": "left", "sortable": c in SORTABLE}
+            for c in ("number", "name", "postal_code", "city", "phone", "email")
+        ]
+        self.table = RegisterTable(
+            columns=columns, fetch=self.fetch, to_cells=_cells, on_open=self.open_row, sort="name"
+        )
+        await self.table.load()
 
-            async def fetch(search: str, sort: str, descending: bool, page: int, page_size: int) -> Any:
-                found = await call(
-                    service.contacts,
-                    online_id,
-                    tenant_uuid,
-                    search=search,
-                    sort=sort,
-                    descending=descending,
-                    page=page,
-                    page_size=page_size,
-                )
-                count.text = _("online.contacts.count", count=fmt_number(found.total))
-                return found
+    async def fetch(self, search: str, sort: str, descending: bool, page: int, page_size: int) -> Any:
+        found = await call(
+            self.service.contacts,
+            self.online_id,
+            self.tenant_uuid,
+            search=search,
+            sort=sort,
+            descending=descending,
+            page=page,
+            page_size=page_size,
+        )
+        self.uuids = {row.id: row.uuid for row in found.rows}
+        self.count.text = _("online.contacts.count", count=fmt_number(found.total))
+        return found
 
-            columns = [
-                {
-                    "name": c,
-                    "label": _(f"online.col.{c}"),
-                    "field": c,
-                    "align": "left",
-                    "sortable": c in SORTABLE,
-                }
-                for c in ("number", "name", "postal_code", "city", "phone", "email")
-            ]
-            table = RegisterTable(
-                columns=columns, fetch=fetch, to_cells=_cells, on_open=lambda _row: None, sort="name"
+    async def open_row(self, row_id: int) -> None:
+        uuid = self.uuids.get(row_id)
+        if uuid is not None:
+            await self.edit(uuid)
+
+    async def edit(self, uuid: str | None) -> None:
+        """A dialog with the contact's fields (read-only without full access)."""
+        try:
+            values = (
+                {}
+                if uuid is None
+                else await call(self.service.contact, self.online_id, self.tenant_uuid, uuid)
             )
-            await table.load()
+        except CallFailed:
+            return
+        with transient_dialog() as dialog, ui.card().classes("w-[36rem] max-w-full"):
+            title = "online.contacts.new" if uuid is None else "online.contacts.edit"
+            ui.label(_(title)).classes("text-xl")
+            inputs = build_inputs(CONTACT_FIELDS, values, {}, _no_options, read_only=not self.can_edit)
+
+            async def save() -> None:
+                try:
+                    await call(
+                        self.service.save_contact, self.online_id, self.tenant_uuid, uuid, read_values(inputs)
+                    )
+                except CallFailed as failed:
+                    show_field_errors(inputs, failed)
+                    return
+                dialog.close()
+                ui.notify(_("online.contacts.saved"), type="positive")
+                await self.table.load()
+                dialog.delete()
+
+            with ui.row().classes("justify-end w-full"):
+                ui.button(_("action.cancel"), on_click=dialog.dispose).props("flat").mark("cancel")
+                if self.can_edit:
+                    ui.button(_("action.save"), on_click=save).mark("save").props("data-testid=save")
+        dialog.open()
+
+
+async def _no_options(_register: str, _search: str) -> list[Option]:
+    return []
 
 
 SORTABLE = ("number", "name", "city")
+CONTACT_FIELDS = CONTACTS.fields
 
 
 def _can(service: OnlineWorkspaceService, online_id_id: int, tenant_uuid: str, module: str) -> bool:
