@@ -289,3 +289,25 @@ async def test_reconnect_renews_the_credential_of_the_same_account(
     assert server.connections.authenticate(renewed.token).tenant_uuid == tenant_uuid
     with pytest.raises(ProtocolError):
         server.connections.authenticate(old_token)
+
+
+async def test_another_super_user_takes_over_the_connection_and_others_may_not(
+    local: Services, online_db: sessionmaker[Session]
+) -> None:
+    company_id, _login, tenant_uuid, _session = await connected(local, online_db, "alt@mueller.example")
+    for email, role in (("neu@chef.example", "super_user"), ("mit@arbeit.example", "standard")):
+        active_online_id(online_db, email)
+        with online_db.begin() as s:
+            tenant_id = s.scalars(select(Tenant.id).where(Tenant.uuid == tenant_uuid)).one()
+            online_id = s.scalars(select(OnlineId.id).where(OnlineId.email == email)).one()
+            s.add(Membership(tenant_id=tenant_id, online_id_id=online_id, role=role))
+    standard = await wizard(local).log_in("mit@arbeit.example", PASSWORD)
+    with pytest.raises(PermissionDenied) as refused:
+        await wizard(local).reconnect(company_id, standard)
+    assert refused.value.key == "sync.not_super_user"
+    assert stored(local, company_id).connected_by == "alt@mueller.example"
+
+    successor = await wizard(local).log_in("neu@chef.example", PASSWORD)
+    await wizard(local).reconnect(company_id, successor)
+    row = stored(local, company_id)
+    assert (row.connected_by, row.tenant_uuid, row.status) == ("neu@chef.example", tenant_uuid, "connected")

@@ -486,8 +486,13 @@ async def _reconnect_dialog(services: Services, session: SessionView) -> None:
     await _online_id_dialog(services, session, "reconnect")
 
 
+async def _change_user_dialog(services: Services, session: SessionView) -> None:
+    await _online_id_dialog(services, session, "change_user")
+
+
 async def _online_id_dialog(services: Services, session: SessionView, action: str) -> None:
-    """Disconnect or Reconnect: both need the Online ID to log in again first."""
+    """Disconnect, Reconnect or Change user: each needs an Online ID to log in first. Change user
+    is a reconnect by another Super User of the account, who then stands for the connection."""
     assert services.connect_wizard is not None and services.online_settings is not None
     service = services.connect_wizard
     company_id = session.company_id
@@ -499,7 +504,8 @@ async def _online_id_dialog(services: Services, session: SessionView, action: st
         dialog.mark(f"od-{action}-dialog").props(testid(f"od-{action}-dialog"))
         ui.label(_(f"wizard.{action}.title")).classes("text-xl font-medium")
         ui.label(_(f"wizard.{action}.text")).classes("text-grey-8")
-        email = ui.input(_("wizard.id.email"), value=status.connected_by or "").classes("w-full")
+        proposed = "" if action == "change_user" else status.connected_by or ""
+        email = ui.input(_("wizard.id.email"), value=proposed).classes("w-full")
         email.mark(f"od-{action}-email").props(testid(f"od-{action}-email"))
         if action == "disconnect":
             email.props("readonly")
@@ -539,6 +545,9 @@ def register(services: Services) -> None:
     CONNECTION_ACTIONS["connect"] = replace(CONNECTION_ACTIONS["connect"], handler=_open_wizard)
     CONNECTION_ACTIONS["reconnect"] = replace(CONNECTION_ACTIONS["reconnect"], handler=_reconnect_dialog)
     CONNECTION_ACTIONS["disconnect"] = replace(CONNECTION_ACTIONS["disconnect"], handler=_disconnect_dialog)
+    CONNECTION_ACTIONS["change_user"] = replace(
+        CONNECTION_ACTIONS["change_user"], handler=_change_user_dialog
+    )
 
     @ui.page(WIZARD_URL)
     async def connect_wizard_page() -> None:
