@@ -200,32 +200,12 @@ class ConnectWizardService:
         tenant = (
             earlier.tenant_uuid if earlier is not None and earlier.online_url == self.online_url else None
         )
-        try:
-            response = await self._with_client(
-                lambda http: post_connection(
-                    http, self.online_url, login.token, info, self._settings.computer_name, tenant
-                )
-            )
-        except httpx.HTTPError as exc:
-            raise _unreachable(self.online_url, exc) from exc
-        if response.status_code == 401:
-            raise NotAuthenticated("wizard.run.login_expired")
-        answer = self._answer(response)
-        store_connection(
-            self._sessions,
-            self._engine,
-            company_id,
-            online_url=self.online_url,
-            tenant_uuid=str(answer["tenant"]),
-            token=str(answer["token"]),
-            connected_by=login.email,
-            new_account=True,
-        )
+        account = await self._connect(company_id, self.online_url, login, info, tenant, new_account=True)
         self._sync_status.schedule_initial(company_id, start)
         return ConnectResult(
             company=summary.values["name"],
             online_id=login.email,
-            tenant_uuid=str(answer["tenant"]),
+            tenant_uuid=account,
             run_at=start,
             starts_now=run_at is None or start <= self._clock(),
         )
@@ -290,19 +270,28 @@ class ConnectWizardService:
             raise NotFound("sync.not_connected")
         summary = self.registration(company_id)
         info = CompanyInfo(**{k: v or "–" for k, v in summary.values.items()})
+        await self._connect(company_id, stored.online_url, login, info, stored.tenant_uuid, new_account=False)
+
+    async def _connect(
+        self,
+        company_id: int,
+        url: str,
+        login: OnlineLogin,
+        info: CompanyInfo,
+        tenant: str | None,
+        *,
+        new_account: bool,
+    ) -> str:
+        """``POST /connections`` (a new account, or ``tenant`` again) and keep the credential; the
+        company account's UUID."""
         try:
             response = await self._with_client(
                 lambda http: post_connection(
-                    http,
-                    stored.online_url,
-                    login.token,
-                    info,
-                    self._settings.computer_name,
-                    stored.tenant_uuid,
+                    http, url, login.token, info, self._settings.computer_name, tenant
                 )
             )
         except httpx.HTTPError as exc:
-            raise _unreachable(stored.online_url, exc) from exc
+            raise _unreachable(url, exc) from exc
         if response.status_code == 401:
             raise NotAuthenticated("wizard.run.login_expired")
         answer = self._answer(response)
@@ -310,12 +299,13 @@ class ConnectWizardService:
             self._sessions,
             self._engine,
             company_id,
-            online_url=stored.online_url,
+            online_url=url,
             tenant_uuid=str(answer["tenant"]),
             token=str(answer["token"]),
             connected_by=login.email,
-            new_account=False,
+            new_account=new_account,
         )
+        return str(answer["tenant"])
 
     def _sync_computer(self, company_id: int) -> str | None:
         with self._sessions() as s:

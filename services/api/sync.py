@@ -104,67 +104,52 @@ def sync_router(
 
         return await guarded(handle)
 
-    @router.post("/connections")
-    async def connect(request: Request) -> Response:
-        """Create a company account + connection; authenticated by an Online ID API token."""
+    def by_online_id(model: type[M], act: Callable[[SyncServer, Any, M], BaseModel]) -> Callable[..., Any]:
+        """An endpoint authenticated by an Online ID login token (not a connection token)."""
 
-        async def handle() -> Response:
-            srv = _server(server)
-            auth = online_id_auth()
-            if auth is None:
-                raise ProtocolError(
-                    503, "identity_unavailable", "Online ID login is not available on this server"
-                )
-            token = bearer(request)
-            raw = await read_body(request)
+        async def endpoint(request: Request) -> Response:
+            async def handle() -> Response:
+                srv = _server(server)
+                auth = online_id_auth()
+                if auth is None:
+                    raise ProtocolError(
+                        503, "identity_unavailable", "Online ID login is not available on this server"
+                    )
+                token = bearer(request)
+                raw = await read_body(request)
 
-            def work() -> Response:
-                try:
-                    online_id = auth(token)
-                except NotAuthenticated:
-                    raise ProtocolError(401, "unauthorized", "log in with your Online ID first") from None
-                req = parse(raw, request, ConnectRequest, None)
-                created = srv.connections.create_connection(
-                    online_id_id=online_id.id,
-                    company=req.company,
-                    computer_name=req.computer_name,
-                    tenant_uuid=req.tenant,
-                )
-                return encode(
-                    ConnectResponse(tenant=created.tenant_uuid, token=created.token, seq=created.seq), request
-                )
+                def work() -> Response:
+                    try:
+                        online_id = auth(token)
+                    except NotAuthenticated:
+                        raise ProtocolError(401, "unauthorized", "log in with your Online ID first") from None
+                    return encode(act(srv, online_id, parse(raw, request, model, None)), request)
 
-            return await asyncio.to_thread(work)
+                return await asyncio.to_thread(work)
 
-        return await guarded(handle)
+            return await guarded(handle)
 
-    @router.post("/connections/disconnect")
-    async def disconnect(request: Request) -> Response:
+        return endpoint
+
+    def connect(srv: SyncServer, online_id: Any, req: ConnectRequest) -> ConnectResponse:
+        """Create a company account + connection (or a new connection for the same account)."""
+        created = srv.connections.create_connection(
+            online_id_id=online_id.id,
+            company=req.company,
+            computer_name=req.computer_name,
+            tenant_uuid=req.tenant,
+        )
+        return ConnectResponse(tenant=created.tenant_uuid, token=created.token, seq=created.seq)
+
+    def disconnect(srv: SyncServer, online_id: Any, req: DisconnectRequest) -> DisconnectResponse:
         """Delete the account's synced data and end its connections; by the Online ID that connected."""
+        deleted = srv.connections.disconnect(online_id_id=online_id.id, tenant_uuid=req.tenant)
+        return DisconnectResponse(tenant=req.tenant, rows_deleted=deleted)
 
-        async def handle() -> Response:
-            srv = _server(server)
-            auth = online_id_auth()
-            if auth is None:
-                raise ProtocolError(
-                    503, "identity_unavailable", "Online ID login is not available on this server"
-                )
-            token = bearer(request)
-            raw = await read_body(request)
-
-            def work() -> Response:
-                try:
-                    online_id = auth(token)
-                except NotAuthenticated:
-                    raise ProtocolError(401, "unauthorized", "log in with your Online ID first") from None
-                req = parse(raw, request, DisconnectRequest, None)
-                deleted = srv.connections.disconnect(online_id_id=online_id.id, tenant_uuid=req.tenant)
-                return encode(DisconnectResponse(tenant=req.tenant, rows_deleted=deleted), request)
-
-            return await asyncio.to_thread(work)
-
-        return await guarded(handle)
-
+    router.add_api_route("/connections", by_online_id(ConnectRequest, connect), methods=["POST"])
+    router.add_api_route(
+        "/connections/disconnect", by_online_id(DisconnectRequest, disconnect), methods=["POST"]
+    )
     return router
 
 
