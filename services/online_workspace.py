@@ -16,7 +16,17 @@ from typing import Any, Literal
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.online import Connection, Membership, OnlineContact, Tenant
+from models.online import (
+    Connection,
+    Membership,
+    OnlineActivity,
+    OnlineContact,
+    OnlineEmployee,
+    OnlineProduct,
+    OnlineSalesOrder,
+    Tenant,
+)
+from models.online.base import OnlineBase
 from services.clock import SYSTEM_CLOCK, Clock
 from services.errors import NotFound, PermissionDenied
 from services.registers.fields import clean_values
@@ -25,13 +35,14 @@ from services.registers.views import ListPage, RegisterRow
 from services.sync.online_changes import OnlineChange
 
 Access = Literal["none", "read", "full"]
-MODULES = ("contacts", "activities", "sales", "products", "users")
+MODULES = ("contacts", "activities", "sales", "products", "employees", "users")
 ROLE_ACCESS: dict[str, dict[str, Access]] = {
     "super_user": {
         "contacts": "full",
         "activities": "full",
         "sales": "full",
         "products": "read",
+        "employees": "read",
         "users": "full",
     },
     "administrator": {
@@ -39,6 +50,7 @@ ROLE_ACCESS: dict[str, dict[str, Access]] = {
         "activities": "full",
         "sales": "full",
         "products": "read",
+        "employees": "read",
         "users": "full",
     },
     "standard": {
@@ -46,6 +58,7 @@ ROLE_ACCESS: dict[str, dict[str, Access]] = {
         "activities": "full",
         "sales": "full",
         "products": "read",
+        "employees": "read",
         "users": "none",
     },
     "read_only": {
@@ -53,14 +66,64 @@ ROLE_ACCESS: dict[str, dict[str, Access]] = {
         "activities": "read",
         "sales": "read",
         "products": "read",
+        "employees": "read",
         "users": "none",
     },
 }
 LEVELS = {"none": 0, "read": 1, "full": 2}
 STALE_AFTER = dt.timedelta(hours=1)  # S16: a longer interruption is shown under the login name
 PAGE_SIZE = 25
-CONTACT_COLUMNS = ("number", "name", "postal_code", "city", "phone", "email")
-CONTACT_SORTS = {"name": OnlineContact.name, "number": OnlineContact.number, "city": OnlineContact.city}
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ListView:
+    """How the Online Desktop lists one synced register: its module (for the role check), the
+    columns shown, the text columns searched, the sortable columns (the first is the default)."""
+
+    model: type[OnlineBase]
+    module: str
+    columns: tuple[str, ...]
+    search: tuple[str, ...]
+    sortable: tuple[str, ...]
+
+
+LIST_VIEWS = {
+    "contacts": ListView(
+        model=OnlineContact,
+        module="contacts",
+        columns=("number", "name", "postal_code", "city", "phone", "email"),
+        search=("name", "number", "city", "postal_code", "email"),
+        sortable=("name", "number", "city"),
+    ),
+    "activities": ListView(
+        model=OnlineActivity,
+        module="activities",
+        columns=("start_at", "subject", "kind", "done"),
+        search=("subject",),
+        sortable=("start_at", "subject"),
+    ),
+    "sales_orders": ListView(
+        model=OnlineSalesOrder,
+        module="sales",
+        columns=("number", "status", "order_date", "total"),
+        search=("number", "status"),
+        sortable=("order_date", "number", "total"),
+    ),
+    "products": ListView(
+        model=OnlineProduct,
+        module="products",
+        columns=("number", "name", "unit", "price"),
+        search=("number", "name"),
+        sortable=("name", "number", "price"),
+    ),
+    "employees": ListView(
+        model=OnlineEmployee,
+        module="employees",
+        columns=("last_name", "first_name", "position", "email", "phone"),
+        search=("last_name", "first_name", "email"),
+        sortable=("last_name", "first_name"),
+    ),
+}
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -162,51 +225,52 @@ class OnlineWorkspaceService:
             tenant_uuid=ctx.tenant_uuid, company=ctx.company, role=ctx.role, last_sync_at=last, stale=stale
         )
 
-    # --- contacts ---------------------------------------------------------------------------------
+    # --- lists ------------------------------------------------------------------------------------
 
-    def contacts(
+    def contacts(self, online_id_id: int, tenant_uuid: str, **request: Any) -> ListPage:
+        """One page of the company's contacts (see ``rows``)."""
+        return self.rows(online_id_id, tenant_uuid, "contacts", **request)
+
+    def rows(
         self,
         online_id_id: int,
         tenant_uuid: str,
+        register: str,
         *,
         search: str = "",
-        sort: str = "name",
+        sort: str = "",
         descending: bool = False,
         page: int = 1,
         page_size: int = PAGE_SIZE,
     ) -> ListPage:
-        """One page of the company's contacts, searched and sorted in the database (row ids are
+        """One page of a synced register, searched and sorted in the database (row ids are
         positions on the page; the record is its ``uuid``)."""
-        column = CONTACT_SORTS.get(sort, OnlineContact.name)
+        view = LIST_VIEWS.get(register)
+        if view is None:
+            raise NotFound()
+        model: Any = view.model
+        column = getattr(model, sort if sort in view.sortable else view.sortable[0])
         page_size = max(1, min(page_size, 200))
         with self._sessions() as s:
-            ctx = self._context(s, online_id_id, tenant_uuid, "contacts", "read")
-            query = select(OnlineContact).where(
-                OnlineContact.tenant_id == ctx.tenant_id, OnlineContact.deleted.is_(False)
-            )
+            ctx = self._context(s, online_id_id, tenant_uuid, view.module, "read")
+            query = select(model).where(model.tenant_id == ctx.tenant_id, model.deleted.is_(False))
             text = search.strip()[:100]
             if text:
                 pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
                 query = query.where(
-                    or_(
-                        OnlineContact.name.ilike(pattern, escape="\\"),
-                        OnlineContact.number.ilike(pattern, escape="\\"),
-                        OnlineContact.city.ilike(pattern, escape="\\"),
-                        OnlineContact.postal_code.ilike(pattern, escape="\\"),
-                        OnlineContact.email.ilike(pattern, escape="\\"),
-                    )
+                    or_(*(getattr(model, f).ilike(pattern, escape="\\") for f in view.search))
                 )
             total = s.scalar(select(func.count()).select_from(query.subquery())) or 0
             pages = max(1, -(-total // page_size))
             page = max(1, min(page, pages))
-            order = (column.desc(), OnlineContact.uuid.desc()) if descending else (column, OnlineContact.uuid)
+            order = (column.desc(), model.uuid.desc()) if descending else (column, model.uuid)
             found = s.scalars(query.order_by(*order).offset((page - 1) * page_size).limit(page_size)).all()
             return ListPage(
                 rows=tuple(
                     RegisterRow(
                         id=(page - 1) * page_size + i,
                         uuid=r.uuid,
-                        values={c: getattr(r, c) for c in CONTACT_COLUMNS},
+                        values={c: getattr(r, c) for c in view.columns},
                     )
                     for i, r in enumerate(found)
                 ),

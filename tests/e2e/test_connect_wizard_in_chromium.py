@@ -123,7 +123,7 @@ async def test_the_wizard_creates_an_online_id_connects_the_company_and_the_init
     await expect(page.get_by_test_id("online-company")).to_have_text("Müller GmbH")
     await expect(page.get_by_test_id("online-stale")).to_have_count(0)  # it has just synchronised
     await page.get_by_test_id("online-tile-contacts").click()
-    await expect(page.get_by_text(f"{contacts} contacts")).to_be_visible()
+    await expect(page.get_by_text(f"Entries: {contacts}")).to_be_visible()
     first = page.locator(".q-table tbody tr").first
     name = (await first.locator("td").nth(1).inner_text()).strip()
     await first.click()

@@ -15,7 +15,7 @@ from services.container import Services, build_services
 from services.passwords import hash_password
 from services.sync.connections import ConnectionCreated
 from services.sync.protocol import CompanyInfo
-from tests.ui.registers_helpers import table_rows
+from tests.ui.registers_helpers import table, table_rows
 from tests.ui.test_online_id_pages import log_in
 
 PASSWORD = "Blue-Tomato-Sunrise-7"
@@ -66,11 +66,11 @@ async def test_the_company_opens_with_the_time_since_the_last_sync_under_the_use
     await user.should_see(marker="online-stale", content="Last synchronised 3 hours ago")
     await user.should_see("Super User")
     user.find(marker="online-tile-contacts").click()
-    await user.should_see("30 contacts")
+    await user.should_see("Entries: 30")
     names = [row["name"] for row in table_rows(user)]
     assert names == [f"Müller GmbH Kunde {i:02d}" for i in range(25)]  # first page, sorted by name
     user.find(marker="search").type("Kunde 17")
-    await user.should_see("1 contacts")
+    await user.should_see("Entries: 1")
     assert [row["name"] for row in table_rows(user)] == ["Müller GmbH Kunde 17"]
     switch = user.find(marker="language").elements.pop()
     assert user.client is not None
@@ -114,3 +114,32 @@ async def test_a_read_only_member_sees_contacts_but_not_the_user_administration(
     await user.should_see(marker="online-tile-contacts")
     await user.should_see("Read-only")
     await user.should_not_see(marker="online-tile-users")
+
+
+async def test_the_other_registers_are_listed_read_only_with_formatted_values(
+    user: User, app_env: Path
+) -> None:
+    await user.open("/id/login")
+    services = online_side(app_env)
+    mine = account(services, "anna@example.com", "Müller GmbH", hours_since_sync=0.1)
+    assert services.sync_server is not None
+    server = services.sync_server
+    server.apply_online_change(
+        mine.tenant_id, "products", None, {"number": "P-1", "name": "Schraube", "price": "1234.5"}
+    )
+    server.apply_online_change(
+        mine.tenant_id, "employees", None, {"last_name": "Berg", "position": "Vertrieb"}
+    )
+    services.db.dispose()
+    await log_in(user, "anna@example.com", PASSWORD)
+    await user.should_see(marker="online-tile-products")
+    user.find(marker="online-tile-products").click()
+    await user.should_see("Entries: 1")
+    assert [(r["number"], r["name"], r["price"]) for r in table_rows(user)] == [
+        ("P-1", "Schraube", "€1,234.50")
+    ]
+    await user.should_not_see(marker="online-contact-new")  # products are maintained in Business Software
+    await user.open(f"/online/c/{mine.tenant_uuid}/employees")
+    await user.should_see("Entries: 1")
+    assert [c["label"] for c in table(user).columns][:3] == ["Last name", "First name", "Job title"]
+    assert [(r["last_name"], r["position"]) for r in table_rows(user)] == [("Berg", "Vertrieb")]

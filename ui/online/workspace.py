@@ -21,22 +21,35 @@ from services import i18n
 from services.container import Services
 from services.errors import ServiceError
 from services.identity import OnlineIdView
-from services.online_workspace import ROLE_ACCESS, CompanyChoice, OnlineWorkspaceService, WorkspaceHeader
+from services.online_workspace import (
+    LIST_VIEWS,
+    ROLE_ACCESS,
+    CompanyChoice,
+    OnlineWorkspaceService,
+    WorkspaceHeader,
+)
 from services.registers import Option
 from services.registers.specs import CONTACTS
 from services.registers.views import RegisterRow
 from ui.components.calls import CallFailed, call, error_text, show_field_errors
-from ui.i18n import _, fmt_number, lang
+from ui.i18n import _, fmt_date, fmt_datetime, fmt_money, fmt_number, lang
 from ui.id.session import log_out, require_online_id
 from ui.layout import language_switch
 from ui.local.registers.common import transient_dialog
 from ui.local.registers.form import build_inputs, read_values
 from ui.local.registers.table import RegisterTable
 
+# (page, module checked for access, icon, label key)
 MODULE_TILES = (
-    ("contacts", "contacts", "online.module.contacts"),
-    ("users", "manage_accounts", "online.module.users"),
+    ("contacts", "contacts", "contacts", "online.module.contacts"),
+    ("activities", "activities", "event", "registers.activities.title"),
+    ("sales_orders", "sales", "receipt_long", "registers.sales_orders.title"),
+    ("products", "products", "inventory_2", "registers.products.title"),
+    ("employees", "employees", "badge", "registers.employees.title"),
+    ("users", "users", "manage_accounts", "online.module.users"),
 )
+LIST_PAGES = ("contacts", "activities", "sales_orders", "products", "employees")
+MONEY_COLUMNS = ("price", "total")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -166,62 +179,87 @@ def register(services: Services) -> None:
             ui.label(_(f"online.role.{header.role}")).classes("text-grey-7").mark("online-role")
             with ui.row().classes("gap-4"):
                 access = _service(services)
-                for module, icon, label in MODULE_TILES:
+                for page, module, icon, label in MODULE_TILES:
                     ctx_ok = await call(_can, access, workspace.online_id.id, tenant_uuid, module)
                     if not ctx_ok:
                         continue
                     with (
                         ui.card()
                         .classes("w-44 items-center cursor-pointer")
-                        .on("click", lambda m=module: ui.navigate.to(workspace_url(tenant_uuid, m)))
-                        .mark(f"online-tile-{module}")
-                        .props(f"data-testid=online-tile-{module}")
+                        .on("click", lambda p=page: ui.navigate.to(workspace_url(tenant_uuid, p)))
+                        .mark(f"online-tile-{page}")
+                        .props(f"data-testid=online-tile-{page}")
                     ):
                         ui.icon(icon, size="xl").classes("text-indigo-8")
                         ui.label(_(label))
 
-    @ui.page("/online/c/{tenant_uuid}/contacts")
-    async def contacts_page(tenant_uuid: str) -> None:
-        here = workspace_url(tenant_uuid, "contacts")
-        workspace = await open_workspace(services, tenant_uuid, here, "contacts")
+    for register in LIST_PAGES:
+        _list_page(services, register)
+
+
+def _list_page(services: Services, register: str) -> None:
+    view = LIST_VIEWS[register]
+
+    @ui.page(f"/online/c/{{tenant_uuid}}/{register}")
+    async def list_page(tenant_uuid: str) -> None:
+        here = workspace_url(tenant_uuid, register)
+        workspace = await open_workspace(services, tenant_uuid, here, view.module)
         if workspace is None:
             return
-        with workspace_frame(services, workspace, _("online.contacts.title")):
-            await ContactsList(services, workspace).build()
+        with workspace_frame(services, workspace, _(TITLES[register])):
+            await RegisterList(services, workspace, register).build()
 
 
-class ContactsList:
-    """The company's contacts: search, sort, paging; create and edit with full access."""
+TITLES = {page: label for page, _module, _icon, label in MODULE_TILES}
 
-    def __init__(self, services: Services, workspace: Workspace) -> None:
+
+class RegisterList:
+    """A synced register of the company: search, sort, paging; contacts are created and edited
+    here by those with full access, the other registers are read here (maintained in Business
+    Software, or edited online in a later step)."""
+
+    def __init__(self, services: Services, workspace: Workspace, register: str) -> None:
         self.service = _service(services)
+        self.register, self.view = register, LIST_VIEWS[register]
         self.online_id = workspace.online_id.id
         self.tenant_uuid = workspace.header.tenant_uuid
-        self.can_edit = ROLE_ACCESS.get(workspace.header.role, {}).get("contacts") == "full"
+        full = ROLE_ACCESS.get(workspace.header.role, {}).get(self.view.module) == "full"
+        self.can_edit = register == "contacts" and full
         self.uuids: dict[int, str] = {}
 
     async def build(self) -> None:
         with ui.row().classes("items-center gap-4"):
-            ui.label(_("online.contacts.title")).classes("text-2xl")
+            ui.label(_(TITLES[self.register])).classes("text-2xl")
             if self.can_edit:
                 ui.button(_("online.contacts.new"), icon="add", on_click=lambda: self.edit(None)).mark(
                     "online-contact-new"
                 ).props("data-testid=online-contact-new")
-        self.count = ui.label().classes("text-grey-7").mark("online-contacts-count")
+        self.count = ui.label().classes("text-grey-7").mark("online-count")
         columns = [
-            {"name": c, "label": _(f"online.col.{c}"), "field": c, "align": "left", "sortable": c in SORTABLE}
-            for c in ("number", "name", "postal_code", "city", "phone", "email")
+            {
+                "name": c,
+                "label": _(_column_label(self.register, c)),
+                "field": c,
+                "align": "right" if c in MONEY_COLUMNS else "left",
+                "sortable": c in self.view.sortable,
+            }
+            for c in self.view.columns
         ]
         self.table = RegisterTable(
-            columns=columns, fetch=self.fetch, to_cells=_cells, on_open=self.open_row, sort="name"
+            columns=columns,
+            fetch=self.fetch,
+            to_cells=_cells,
+            on_open=self.open_row if self.register == "contacts" else _ignore,
+            sort=self.view.sortable[0],
         )
         await self.table.load()
 
     async def fetch(self, search: str, sort: str, descending: bool, page: int, page_size: int) -> Any:
         found = await call(
-            self.service.contacts,
+            self.service.rows,
             self.online_id,
             self.tenant_uuid,
+            self.register,
             search=search,
             sort=sort,
             descending=descending,
@@ -229,7 +267,7 @@ class ContactsList:
             page_size=page_size,
         )
         self.uuids = {row.id: row.uuid for row in found.rows}
-        self.count.text = _("online.contacts.count", count=fmt_number(found.total))
+        self.count.text = _("online.count", count=fmt_number(found.total))
         return found
 
     async def open_row(self, row_id: int) -> None:
@@ -276,7 +314,6 @@ async def _no_options(_register: str, _search: str) -> list[Option]:
     return []
 
 
-SORTABLE = ("number", "name", "city")
 CONTACT_FIELDS = CONTACTS.fields
 
 
@@ -285,7 +322,33 @@ def _can(service: OnlineWorkspaceService, online_id_id: int, tenant_uuid: str, m
 
 
 def _cells(row: RegisterRow) -> dict[str, Any]:
-    return {"id": row.id, **{k: v or "" for k, v in row.values.items()}}
+    return {"id": row.id, **{k: _show(k, v) for k, v in row.values.items()}}
+
+
+def _show(column: str, value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if column in MONEY_COLUMNS:
+        return fmt_money(value)
+    if isinstance(value, bool):
+        return "✓" if value else ""
+    if isinstance(value, dt.datetime):
+        return fmt_datetime(value.astimezone())
+    if isinstance(value, dt.date):
+        return fmt_date(value)
+    if column in ("status", "kind"):
+        return _(f"registers.choice.{value}")
+    return str(value)
+
+
+def _column_label(register: str, column: str) -> str:
+    if register == "employees" and column == "position":
+        return "registers.field.job_title"
+    return f"registers.field.{column}"
+
+
+def _ignore(_row_id: int) -> None:
+    return None
 
 
 def first_company_url(services: Services, online_id_id: int) -> str | None:
