@@ -7,7 +7,7 @@ from pathlib import Path
 from services.config import Settings
 from services.db import open_databases
 from services.demo_data import DemoDataService
-from tests.benchmarks import contacts_search, demo_data, initial_sync, latency
+from tests.benchmarks import contacts_search, demo_data, initial_sync, latency, online_contacts
 from tests.benchmarks.consistency import broken_references, orders_with_wrong_total
 
 
@@ -54,3 +54,11 @@ def test_the_latency_benchmark_sees_every_edit_arrive_on_the_other_side() -> Non
         figures = result[direction]
         assert figures["n"] == 3
         assert 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["max_ms"] < 30_000
+
+
+def test_the_online_contacts_benchmark_lists_the_synchronised_contacts() -> None:
+    result = online_contacts.main(["--size", "S", "--repeat", "1"])
+    cases = result["cases"]
+    assert result["contacts"] == 200 and cases["first_page_by_name"]["matches"] == 200
+    assert cases["no_match"]["matches"] == 0 and cases["postal_code"]["matches"] >= 1
+    assert cases["deep_page_by_name"]["shown"] == 25  # asked beyond the end: the last page
