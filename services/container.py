@@ -28,6 +28,7 @@ from services.mail import MailService
 from services.mail_smtp import SmtpConfig, SmtpDelivery
 from services.network import NetworkService
 from services.online_desktop import OnlineDesktopSettingsService
+from services.online_users import OnlineUserService
 from services.online_workspace import OnlineWorkspaceService
 from services.prerequisites import PrerequisiteService
 from services.registers import RegisterService
@@ -66,6 +67,7 @@ class Services:
     sync_status: SyncStatusService | None = None
     connect_wizard: ConnectWizardService | None = None
     online_workspace: OnlineWorkspaceService | None = None
+    online_users: OnlineUserService | None = None
     # Runs the sync agents of the companies whose sync computer this is (main.py starts it).
     sync_manager: SyncManager | None = None
     # One shared client for every outgoing HTTP call; opened on start-up, closed on shutdown.
@@ -140,12 +142,16 @@ def _build_online(services: Services, online: sessionmaker[Session], clock: Cloc
     if settings.mail_backend == "smtp":
         services.mail_delivery = SmtpDelivery(online, SmtpConfig.from_settings(settings), clock=clock)
         services.mail.on_queued(services.mail_delivery.wake)
+    tokens = LinkTokens(services.secret_key, clock=clock)
     services.identity = IdentityService(
         online,
-        tokens=LinkTokens(services.secret_key, clock=clock),
+        tokens=tokens,
         mail=services.mail,
         link_base_url=settings.link_base_url,
         clock=clock,
+    )
+    services.online_users = OnlineUserService(
+        online, tokens, services.mail, link_base_url=settings.link_base_url, clock=clock
     )
 
 

@@ -21,8 +21,7 @@ from models.online import TokenUse
 from services.clock import SYSTEM_CLOCK, Clock
 from services.errors import ServiceError
 
-# Purpose -> how long a link stays valid. Later purposes (invitation, focus-area login) use the
-# same machinery with their own salt.
+# Purpose -> how long a link stays valid; each purpose signs with its own salt.
 LIFETIMES: dict[str, dt.timedelta] = {
     "verify": dt.timedelta(hours=48),
     "reset": dt.timedelta(hours=1),
@@ -84,10 +83,14 @@ class LinkTokens:
 
     def issue(self, s: Session, purpose: str, subject: str) -> str:
         """A new link token for ``subject``; its nonce is stored unconsumed."""
+        return self.issue_with_nonce(s, purpose, subject)[0]
+
+    def issue_with_nonce(self, s: Session, purpose: str, subject: str) -> tuple[str, str]:
+        """Like ``issue``, and also the nonce (to tie the link to a row that names its newest link)."""
         self._lifetime(purpose)
         nonce = secrets.token_urlsafe(24)
         s.add(TokenUse(nonce=nonce, purpose=purpose, subject=subject, created_at=self._clock()))
-        return self._serializer.dumps({"n": nonce, "s": subject}, salt=_salt(purpose))
+        return self._serializer.dumps({"n": nonce, "s": subject}, salt=_salt(purpose)), nonce
 
     def check(self, s: Session, purpose: str, token: str) -> LinkClaim:
         """Validate a link without using it up (to show the form the link leads to)."""
