@@ -41,6 +41,7 @@ INVITATION_LIFETIME = dt.timedelta(days=7)
 RESEND_PAUSE = dt.timedelta(seconds=60)
 MAX_MESSAGE_LENGTH = 2000
 INVITATION_PAGE = "/id/invitation"
+ROLE_CHOICES: tuple[str, ...] = tuple(ROLES)  # in the order the UI offers them
 
 
 class InvitationInvalid(ServiceError):

@@ -20,7 +20,7 @@ from ui.local import (
     sync_pages,
 )
 from ui.mailbox import pages as mailbox_pages
-from ui.online import home, workspace
+from ui.online import home, users_page, workspace
 
 
 def register_pages(services: Services) -> None:
@@ -44,3 +44,4 @@ def register_pages(services: Services) -> None:
         mailbox_pages.register(services)
         home.register(services)
         workspace.register(services)
+        users_page.register(services)

@@ -1,0 +1,170 @@
+"""User administration and the invitation page through the `user` fixture: invite an employee, the
+list shows Invited, duplicate protection offers Resend, resend and revoke; the invitee joins."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from nicegui.testing import User
+from sqlalchemy import update
+
+from models.online import Invitation, Membership, OnlineEmployee, OnlineId, Tenant
+from services.config import Settings
+from services.container import Services, build_services
+from services.passwords import hash_password
+from tests.ui.test_online_id_pages import log_in, newest_link, set_password
+
+PASSWORD = "Blue-Tomato-Sunrise-7"
+
+
+@dataclass
+class Company:
+    tenant_uuid: str
+    owner: int
+
+
+def online_side(data_dir: Path) -> Services:
+    return build_services(Settings(data_dir=data_dir, role="online"))
+
+
+def person(services: Services, email: str) -> int:
+    assert services.db.online is not None
+    with services.db.online.begin() as s:
+        row = OnlineId(email=email, password_hash=hash_password(PASSWORD), status="active")
+        s.add(row)
+        s.flush()
+        return row.id
+
+
+def company_with_employees(services: Services, *, owner_role: str = "super_user") -> Company:
+    """Müller GmbH: anna@example.com (Online ID, ``owner_role``) and the employees Anna Berg and Ben Adler."""
+    owner = person(services, "anna@example.com")
+    assert services.db.online is not None
+    with services.db.online.begin() as s:
+        tenant = Tenant(name="Müller GmbH", seats=5)
+        s.add(tenant)
+        s.flush()
+        s.add(Membership(tenant_id=tenant.id, online_id_id=owner, role=owner_role, active=True))
+        for first, last, email in (("Anna", "Berg", "anna@example.com"), ("Ben", "Adler", "ben@example.com")):
+            s.add(
+                OnlineEmployee(
+                    tenant_id=tenant.id,
+                    uuid=str(uuid.uuid4()),
+                    seq=1,
+                    first_name=first,
+                    last_name=last,
+                    email=email,
+                )
+            )
+        return Company(tenant_uuid=tenant.uuid, owner=owner)
+
+
+def marked(user: User, marker: str) -> str:
+    return " ".join(str(getattr(e, "text", "")) for e in user.find(marker=marker).elements)
+
+
+async def test_invite_shows_invited_refuses_a_second_invitation_then_resend_and_revoke(
+    user: User, app_env: Path
+) -> None:
+    await user.open("/id/login")
+    services = online_side(app_env)
+    co = company_with_employees(services)
+    await log_in(user, "anna@example.com", PASSWORD)
+    await user.should_see(marker="online-company", content="Müller GmbH")
+    await user.open(f"/online/c/{co.tenant_uuid}/users")
+    await user.should_see("User administration")
+    await user.should_see(marker="seat-counter", content="Seats: 5 · used: 1 · pending: 0 · left: 4")
+    await user.should_see(marker="status-ben@example.com", content="Not invited")
+    await user.should_see(marker="status-anna@example.com", content="Active")
+    await user.should_see(marker="spam-hint")
+
+    user.find(marker="invite-ben@example.com").click()
+    await user.should_see(marker="invite-email")
+    assert [e.value for e in user.find(marker="invite-email").elements] == ["ben@example.com"]
+    user.find(marker="invite-message").type("Willkommen!")
+    user.find(marker="invite-send").click()
+    await user.should_see("The invitation to ben@example.com is on its way.")
+    await user.should_see(marker="status-ben@example.com", content="Invited (pending, expires")
+    await user.should_see(marker="seat-counter", content="pending: 1 · left: 3")
+
+    # The same address again: nothing is created, Resend is offered instead.
+    user.find(marker="invite-other").click()
+    user.find(marker="invite-email").type("Ben@Example.com")
+    user.find(marker="invite-send").click()
+    await user.should_see(marker="already-invited", content="ben@example.com has already been invited.")
+    user.find(marker="dialog-resend").click()
+    await user.should_see("The invitation was sent only a moment ago.")  # paced: at most once a minute
+    assert services.db.online is not None
+    with services.db.online.begin() as s:
+        s.execute(update(Invitation).values(last_sent_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)))
+    user.find(marker="dialog-resend").click()
+    await user.should_see("The invitation was sent again.")
+    await user.should_see(marker="seat-counter", content="pending: 1 · left: 3")
+
+    await user.open("/mail")
+    await user.should_see("Mailbox")
+    assert len([e for e in user.find("Invitation to Müller GmbH in Online Desktop").elements]) == 2
+
+    await user.open(f"/online/c/{co.tenant_uuid}/users")
+    user.find(marker="revoke-ben@example.com").click()
+    await user.should_see("The invitation was revoked.")
+    await user.should_see(marker="status-ben@example.com", content="Not invited")
+    await user.should_see(marker="seat-counter", content="pending: 0 · left: 4")
+    services.db.dispose()
+
+
+async def test_the_invitee_sets_a_password_and_lands_in_the_company(user: User, app_env: Path) -> None:
+    await user.open("/id/login")
+    services = online_side(app_env)
+    co = company_with_employees(services)
+    assert services.online_users is not None
+    services.online_users.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
+    services.db.dispose()
+    link = await newest_link(user, "/id/invitation")
+    await user.open(link)
+    await user.should_see(marker="invitation-company", content="Company account: Müller GmbH")
+    await user.should_see(marker="invitation-address", content="Invited address: ben@example.com")
+    await set_password(user, link, password="short")
+    await user.should_see("The password must have at least 10 characters.")
+    await set_password(user, link)
+    await user.should_see(marker="online-company", content="Müller GmbH")
+    await user.should_see("Standard user")
+    await user.open(link)
+    await user.should_see(marker="invitation-problem", content="already been used")
+    await user.should_see("Ask the person who invited you for a new invitation.")
+
+
+async def test_a_person_with_an_online_id_logs_in_and_joins(user: User, app_env: Path) -> None:
+    await user.open("/id/login")
+    services = online_side(app_env)
+    co = company_with_employees(services)
+    person(services, "ben@example.com")
+    assert services.online_users is not None
+    services.online_users.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="read_only")
+    services.db.dispose()
+    link = await newest_link(user, "/id/invitation")
+    await user.open(link)
+    await user.should_see("There is already an Online ID with this address. Log in to join.")
+    user.find(marker="invitation-log-in").click()
+    await user.should_see("Log in to Online Desktop")
+    user.find(marker="password").type(PASSWORD)
+    user.find(marker="login").click()
+    await user.should_see(marker="join")
+    user.find(marker="join").click()
+    await user.should_see(marker="online-company", content="Müller GmbH")
+    await user.should_see("Read-only")
+
+
+async def test_a_standard_user_cannot_open_the_user_administration(user: User, app_env: Path) -> None:
+    await user.open("/id/login")
+    services = online_side(app_env)
+    co = company_with_employees(services, owner_role="standard")
+    services.db.dispose()
+    await log_in(user, "anna@example.com", PASSWORD)
+    await user.should_see(marker="online-company", content="Müller GmbH")
+    await user.open(f"/online/c/{co.tenant_uuid}/users")
+    await user.should_see(marker="online-refused", content="Your role does not allow this.")
+    await user.should_not_see("Invite user")
