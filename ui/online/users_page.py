@@ -59,7 +59,7 @@ def register(services: Services) -> None:
 def spam_hint() -> None:
     with ui.row().classes("items-start gap-2 no-wrap text-sm text-grey-8"):
         ui.icon("info", size="sm").classes("text-amber-8")
-        ui.label(_("users.spam_hint")).mark("spam-hint")
+        ui.label(_("users.spam_hint")).mark("spam-hint").props("data-testid=spam-hint")
 
 
 def role_options(caller_role: str) -> dict[str, str]:
@@ -86,8 +86,8 @@ class UsersPage:
             ui.label(_("users.title")).classes("text-2xl")
             ui.button(_("users.invite"), icon="person_add", on_click=lambda: self.invite_dialog(None)).mark(
                 "invite-other"
-            ).props("outline")
-        self.seats = ui.label().classes("text-grey-8").mark("seat-counter")
+            ).props("data-testid=invite-other").props("outline")
+        self.seats = ui.label().classes("text-grey-8").mark("seat-counter").props("data-testid=seat-counter")
         spam_hint()
         self.list = ui.column().classes("w-full gap-1")
         await self.refresh()
@@ -121,7 +121,8 @@ class UsersPage:
             if not row.is_employee:
                 ui.label(_("users.not_employee")).classes("text-xs text-grey-6")
         ui.label(row.email or "—").classes("break-all")
-        ui.chip(status_text(row), color=STATUS_COLOURS.get(row.status, "grey-5")).props("outline dense").mark(
+        chip = ui.chip(status_text(row), color=STATUS_COLOURS.get(row.status, "grey-5"))
+        chip.props(f"outline dense data-testid=status-{tag}").classes("justify-self-start").mark(
             f"status-{tag}"
         )
         if row.status == "active" and row.member_id is not None:
@@ -134,7 +135,7 @@ class UsersPage:
                     options,
                     value=row.role,
                     on_change=lambda e, m=member_id, old=row.role: self.change_role(m, e.value, old),
-                ).props("dense options-dense").mark(f"role-{tag}")
+                ).props("dense options-dense").mark(f"role-{tag}").props(f"data-testid=role-{tag}")
         else:
             ui.label(_(f"online.role.{row.role}") if row.role else "")
         with ui.row().classes("gap-1 no-wrap"):
@@ -142,19 +143,21 @@ class UsersPage:
                 inv = row.invitation_id
                 ui.button(_("users.resend"), on_click=lambda i=inv: self.resend(i)).props(
                     "flat dense no-caps"
-                ).mark(f"resend-{tag}")
+                ).mark(f"resend-{tag}").props(f"data-testid=resend-{tag}")
                 ui.button(_("users.revoke"), on_click=lambda i=inv: self.revoke(i)).props(
                     "flat dense no-caps color=negative"
-                ).mark(f"revoke-{tag}")
+                ).mark(f"revoke-{tag}").props(f"data-testid=revoke-{tag}")
             elif row.status in ("not_invited", "deactivated"):
                 ui.button(_("users.invite"), on_click=lambda r=row: self.invite_dialog(r)).props(
                     "flat dense no-caps"
-                ).mark(f"invite-{tag}")
+                ).mark(f"invite-{tag}").props(f"data-testid=invite-{tag}")
             if row.status == "active" and row.member_id is not None:
                 member_id, email = row.member_id, row.email
                 ui.button(
                     _("users.deactivate"), on_click=lambda m=member_id, e=email: self.deactivate(m, e)
-                ).props("flat dense no-caps color=negative").mark(f"deactivate-{tag}")
+                ).props("flat dense no-caps color=negative").mark(f"deactivate-{tag}").props(
+                    f"data-testid=deactivate-{tag}"
+                )
 
     # --- actions --------------------------------------------------------------------------------
 
@@ -164,15 +167,24 @@ class UsersPage:
             if row is not None and row.name:
                 ui.label(_("users.invite.for", name=row.name)).classes("text-grey-8")
             email = ui.input(_("users.col.email"), value=row.email if row else "").props("type=email")
-            email.classes("w-full").mark("invite-email")
+            email.classes("w-full").mark("invite-email").props("data-testid=invite-email")
             role = ui.select(role_options(self.caller_role), value="standard", label=_("users.invite.role"))
-            role.classes("w-full").mark("invite-role")
-            message = ui.textarea(_("users.invite.message")).classes("w-full").mark("invite-message")
+            role.classes("w-full").mark("invite-role").props("data-testid=invite-role")
+            message = (
+                ui.textarea(_("users.invite.message"))
+                .classes("w-full")
+                .mark("invite-message")
+                .props("data-testid=invite-message")
+            )
             spam_hint()
             conflict = ui.column().classes("gap-1")
             with ui.row().classes("justify-end w-full"):
                 ui.button(_("users.cancel"), on_click=dialog.dispose).props("flat")
-                send = ui.button(_("users.invite.send"), on_click=lambda: submit()).mark("invite-send")
+                send = (
+                    ui.button(_("users.invite.send"), on_click=lambda: submit())
+                    .mark("invite-send")
+                    .props("data-testid=invite-send")
+                )
 
         async def submit() -> None:
             conflict.clear()
@@ -205,14 +217,18 @@ class UsersPage:
         """Inviting an invited address creates nothing: say so and offer Resend."""
         invitation_id = error.params.get("invitation_id")
         with area:
-            ui.label(error_text(error)).classes("text-warning").mark("already-invited")
+            ui.label(error_text(error)).classes("text-warning").mark("already-invited").props(
+                "data-testid=already-invited"
+            )
             if isinstance(invitation_id, int):
 
                 async def resend() -> None:
                     if await self.resend(invitation_id) and callable(close):
                         close()
 
-                ui.button(_("users.resend"), icon="send", on_click=resend).mark("dialog-resend")
+                ui.button(_("users.resend"), icon="send", on_click=resend).mark("dialog-resend").props(
+                    "data-testid=dialog-resend"
+                )
 
     async def resend(self, invitation_id: int) -> bool:
         try:
@@ -261,7 +277,7 @@ class UsersPage:
                 ui.button(_("users.cancel"), on_click=dialog.dispose).props("flat")
                 ui.button(_("users.deactivate"), on_click=confirmed).props("color=negative").mark(
                     "confirm-deactivate"
-                )
+                ).props("data-testid=confirm-deactivate")
         dialog.open()
 
 
@@ -275,7 +291,9 @@ async def _invitation_page(users: OnlineUserService, identity: IdentityService, 
         with online_frame(_("users.invitation.title")), form_card(_("users.invitation.problem_title")):
             with ui.row().classes("items-start gap-2 no-wrap"):
                 ui.icon("link_off", size="md").classes("text-negative")
-                ui.label(error_text(problem)).mark("invitation-problem")
+                ui.label(error_text(problem)).mark("invitation-problem").props(
+                    "data-testid=invitation-problem"
+                )
         return
     assert isinstance(info, InvitationInfo)
     current = await current_online_id(identity)
@@ -286,8 +304,12 @@ async def _invitation_page(users: OnlineUserService, identity: IdentityService, 
             ui.label(_("users.invitation.intro", inviter=inviter, company=info.company)).mark(
                 "invitation-intro"
             )
-            ui.label(_("users.invitation.company", company=info.company)).mark("invitation-company")
-            ui.label(_("users.invitation.address", email=info.email)).mark("invitation-address")
+            ui.label(_("users.invitation.company", company=info.company)).mark("invitation-company").props(
+                "data-testid=invitation-company"
+            )
+            ui.label(_("users.invitation.address", email=info.email)).mark("invitation-address").props(
+                "data-testid=invitation-address"
+            )
             ui.label(_("users.invitation.role", role=_(f"online.role.{info.role}")))
             ui.label(_("users.invitation.expires", date=fmt_date(info.expires_at))).classes(
                 "text-sm text-grey-7"
@@ -304,12 +326,14 @@ async def _invitation_page(users: OnlineUserService, identity: IdentityService, 
                         await run.io_bound(identity.logout, live)
                     _to_login(info.email, here)
 
-                ui.button(_("users.invitation.log_out"), on_click=switch).mark("invitation-log-out")
+                ui.button(_("users.invitation.log_out"), on_click=switch).mark("invitation-log-out").props(
+                    "data-testid=invitation-log-out"
+                )
             elif info.has_online_id:
                 ui.label(_("users.invitation.log_in_to_join"))
                 ui.button(_("users.invitation.log_in"), on_click=lambda: _to_login(info.email, here)).mark(
                     "invitation-log-in"
-                ).classes("w-full")
+                ).props("data-testid=invitation-log-in").classes("w-full")
             else:
                 _password_form(users, identity, token, info)
 
@@ -327,7 +351,9 @@ def _join_button(users: OnlineUserService, token: str, online_id_id: int) -> Non
             return
         ui.navigate.to(workspace_url(joined.tenant_uuid))
 
-    ui.button(_("users.invitation.join"), on_click=join).mark("join").classes("w-full")
+    ui.button(_("users.invitation.join"), on_click=join).mark("join").props("data-testid=join").classes(
+        "w-full"
+    )
 
 
 def _password_form(
@@ -335,12 +361,16 @@ def _password_form(
 ) -> None:
     ui.label(_("users.invitation.set_password"))
     password = ui.input(_("id.new_password"), password=True, password_toggle_button=True)
-    password.props("autocomplete=new-password").mark("password").classes("w-full")
+    password.props("autocomplete=new-password").mark("password").props("data-testid=password").classes(
+        "w-full"
+    )
     repeat = ui.input(_("id.repeat_password"), password=True, password_toggle_button=True)
-    repeat.props("autocomplete=new-password").mark("repeat-password").classes("w-full")
+    repeat.props("autocomplete=new-password").mark("repeat-password").props(
+        "data-testid=repeat-password"
+    ).classes("w-full")
     ui.label(_("id.password_rules")).classes("text-xs text-grey-7")
     button = ui.button(_("users.invitation.join_with_password"), on_click=lambda: submit())
-    button.mark("set-password").classes("w-full")
+    button.mark("set-password").props("data-testid=set-password").classes("w-full")
     client_address = ui.context.client.ip
 
     async def submit() -> None:
