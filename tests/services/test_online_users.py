@@ -21,6 +21,7 @@ from services.online_users import (
     UserRow,
 )
 from services.passwords import hash_password, verify_password
+from services.tokens import LinkUsed
 from tests.services.conftest import link_token, mails_to
 
 PASSWORD = "Blue-Tomato-Sunrise-7"
@@ -408,3 +409,33 @@ def test_no_call_reaches_another_company(online: Services, co: Company) -> None:
     assert all(r.email != "kim@schmidt.example" for r in svc.overview(co.owner, co.tenant_uuid).rows)
     assert row_for_by(online, other, other.owner, "kim@schmidt.example").status == "invited"
     assert row_for_by(online, other, other.owner, "ben@schmidt.example").role == "super_user"
+
+
+def test_a_deactivated_member_is_invited_again_and_comes_back_with_the_new_role(
+    online: Services, co: Company
+) -> None:
+    svc = users(online)
+    ben, ben_member = member(online, co, "ben@example.com", "administrator")
+    svc.deactivate(co.owner, co.tenant_uuid, ben_member)
+    svc.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="read_only")
+    assert row_for(online, co, "ben@example.com").status == "invited"
+    svc.accept_as_logged_in(invite_token(online, "ben@example.com"), ben)
+    row = row_for(online, co, "ben@example.com")
+    assert (row.status, row.role, row.member_id) == ("active", "read_only", ben_member)
+
+
+def test_a_signed_up_but_unconfirmed_address_is_confirmed_by_the_invitation(
+    online: Services, co: Company
+) -> None:
+    identity, _mail = online.require_online()
+    identity.sign_up("ben@example.com")
+    verify = link_token(mails_to(online, "ben@example.com")[-1], "/id/verify")
+    svc = users(online)
+    svc.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
+    token = invite_token(online, "ben@example.com")
+    assert svc.check_invitation(token).has_online_id is False
+    joined = svc.accept_with_new_password(token, PASSWORD)
+    assert joined.online_id.status == "active"
+    assert identity.login("ben@example.com", PASSWORD).online_id.id == joined.online_id.id
+    with pytest.raises(LinkUsed):
+        identity.complete_sign_up(verify, "Other-Password-321")  # the old sign-up link is retired

@@ -168,3 +168,45 @@ async def test_a_standard_user_cannot_open_the_user_administration(user: User, a
     await user.open(f"/online/c/{co.tenant_uuid}/users")
     await user.should_see(marker="online-refused", content="Your role does not allow this.")
     await user.should_not_see("Invite user")
+
+
+async def test_roles_change_the_last_super_user_stays_and_a_member_is_deactivated_in_german(
+    user: User, app_env: Path
+) -> None:
+    user.http_client.headers["Accept-Language"] = "de-DE,de;q=0.9"
+    await user.open("/id/login")
+    services = online_side(app_env)
+    co = company_with_employees(services)
+    ben = person(services, "ben@example.com")
+    assert services.db.online is not None
+    with services.db.online.begin() as s:
+        tenant_id = s.query(Tenant.id).filter(Tenant.uuid == co.tenant_uuid).scalar()
+        s.add(Membership(tenant_id=tenant_id, online_id_id=ben, role="standard", active=True))
+    await log_in(user, "anna@example.com", PASSWORD)
+    await user.should_see(marker="online-company", content="Müller GmbH")
+    await user.open(f"/online/c/{co.tenant_uuid}/users")
+    await user.should_see(marker="status-ben@example.com", content="Aktiv")
+    await user.should_see(marker="seat-counter", content="Lizenzen: 5 · belegt: 2 · ausstehend: 0 · frei: 3")
+
+    # Anna is the only Super User: she cannot give the role away.
+    select_anna = user.find(marker="role-anna@example.com").elements.pop()
+    assert user.client is not None
+    with user.client:
+        select_anna.set_value("administrator")
+    await user.should_see("Das ist der letzte aktive Superuser.")
+    await user.should_see(marker="role-anna@example.com")
+    assert [e.value for e in user.find(marker="role-anna@example.com").elements] == ["super_user"]
+
+    select_ben = user.find(marker="role-ben@example.com").elements.pop()
+    with user.client:
+        select_ben.set_value("administrator")
+    await user.should_see("Die Rolle wurde geändert.")
+    assert services.online_workspace is not None
+    assert services.online_workspace.context(ben, co.tenant_uuid).role == "administrator"
+
+    user.find(marker="deactivate-ben@example.com").click()
+    user.find(marker="confirm-deactivate").click()
+    await user.should_see("Der Benutzer wurde deaktiviert.")
+    await user.should_see(marker="status-ben@example.com", content="Deaktiviert")
+    await user.should_see(marker="seat-counter", content="belegt: 1")
+    services.db.dispose()

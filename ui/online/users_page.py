@@ -90,6 +90,8 @@ class UsersPage:
         self.seats = ui.label().classes("text-grey-8").mark("seat-counter").props("data-testid=seat-counter")
         spam_hint()
         self.list = ui.column().classes("w-full gap-1")
+        # Dialogs live outside the list, which is rebuilt after every change.
+        self.dialogs = ui.element("div")
         await self.refresh()
 
     async def refresh(self) -> None:
@@ -151,7 +153,8 @@ class UsersPage:
                 ui.button(_("users.invite"), on_click=lambda r=row: self.invite_dialog(r)).props(
                     "flat dense no-caps"
                 ).mark(f"invite-{tag}").props(f"data-testid=invite-{tag}")
-            if row.status == "active" and row.member_id is not None:
+            may_deactivate = row.role != "super_user" or self.caller_role == "super_user"
+            if row.status == "active" and row.member_id is not None and may_deactivate:
                 member_id, email = row.member_id, row.email
                 ui.button(
                     _("users.deactivate"), on_click=lambda m=member_id, e=email: self.deactivate(m, e)
@@ -162,7 +165,7 @@ class UsersPage:
     # --- actions --------------------------------------------------------------------------------
 
     def invite_dialog(self, row: UserRow | None) -> None:
-        with transient_dialog() as dialog, ui.card().classes("w-full max-w-lg gap-2"):
+        with self.dialogs, transient_dialog() as dialog, ui.card().classes("w-full max-w-lg gap-2"):
             ui.label(_("users.invite.title")).classes("text-xl")
             if row is not None and row.name:
                 ui.label(_("users.invite.for", name=row.name)).classes("text-grey-8")
@@ -259,7 +262,7 @@ class UsersPage:
         await self.refresh()
 
     def deactivate(self, member_id: int, email: str) -> None:
-        with transient_dialog() as dialog, ui.card():
+        with self.dialogs, transient_dialog() as dialog, ui.card():
             ui.label(_("users.deactivate_confirm", email=email))
 
             async def confirmed() -> None:
@@ -269,9 +272,9 @@ class UsersPage:
                 except CallFailed:
                     dialog.dispose()
                     return
-                dialog.dispose()
                 ui.notify(_("users.deactivated"), type="positive")
                 await self.refresh()
+                dialog.dispose()
 
             with ui.row().classes("justify-end w-full"):
                 ui.button(_("users.cancel"), on_click=dialog.dispose).props("flat")
