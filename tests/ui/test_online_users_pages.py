@@ -210,3 +210,31 @@ async def test_roles_change_the_last_super_user_stays_and_a_member_is_deactivate
     await user.should_see(marker="status-ben@example.com", content="Deaktiviert")
     await user.should_see(marker="seat-counter", content="belegt: 1")
     services.db.dispose()
+
+
+async def test_a_revoked_invitation_link_says_so_and_a_foreign_login_cannot_join(
+    user: User, app_env: Path
+) -> None:
+    await user.open("/id/login")
+    services = online_side(app_env)
+    co = company_with_employees(services)
+    assert services.online_users is not None
+    first = services.online_users.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
+    revoked = await newest_link(user, "/id/invitation")
+    services.online_users.revoke(co.owner, co.tenant_uuid, first)
+    services.online_users.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
+    services.db.dispose()
+    await user.open(revoked)
+    await user.should_see(marker="invitation-problem", content="This invitation was revoked.")
+    await user.should_see("Ask the person who invited you for a new invitation.")
+    await user.should_not_see("Set password and join")
+
+    fresh = await newest_link(user, "/id/invitation")
+    assert fresh != revoked
+    await log_in(user, "anna@example.com", PASSWORD)  # logged in, but not as the invited address
+    await user.should_see(marker="online-company", content="Müller GmbH")
+    await user.open(fresh)
+    await user.should_see("You are logged in as anna@example.com, but the invitation is for ben@example.com.")
+    await user.should_not_see(marker="join")
+    user.find(marker="invitation-log-out").click()
+    await user.should_see("Log in to Online Desktop")
