@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pytest
@@ -439,3 +440,32 @@ def test_a_signed_up_but_unconfirmed_address_is_confirmed_by_the_invitation(
     assert identity.login("ben@example.com", PASSWORD).online_id.id == joined.online_id.id
     with pytest.raises(LinkUsed):
         identity.complete_sign_up(verify, "Other-Password-321")  # the old sign-up link is retired
+
+
+def test_an_employee_of_another_company_cannot_be_named(online: Services, co: Company) -> None:
+    other = company(online, "Schmidt KG", "ben@schmidt.example")
+    kim = employee(online, other, "Kim", "Schmidt", "kim@schmidt.example")
+    with pytest.raises(NotFound):
+        users(online).invite(
+            co.owner, co.tenant_uuid, email="kim@schmidt.example", role="standard", employee_uuid=kim
+        )
+    assert invitation_count(online, "kim@schmidt.example") == 0
+
+
+def test_simultaneous_invitations_of_one_address_create_one(online: Services, co: Company) -> None:
+    svc = users(online)
+
+    def invite() -> str:
+        try:
+            svc.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
+        except Conflict:
+            return "conflict"
+        except Exception as exc:  # SQLite may refuse a writer that lost the race
+            return type(exc).__name__
+        return "created"
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _i: invite(), range(4)))
+    assert results.count("created") == 1, results
+    assert invitation_count(online, "ben@example.com") == 1
+    assert len(mails_to(online, "ben@example.com")) == 1
