@@ -539,7 +539,10 @@ class OnlineUserService:
         return invitation
 
     def _join(self, s: Session, token: str, invitation: Invitation, row: OnlineId) -> Joined:
-        self._tokens.consume(s, PURPOSE, token)
+        try:
+            self._tokens.consume(s, PURPOSE, token)
+        except LinkUsed:  # a simultaneous request used the link first
+            raise InvitationUsed() from None
         member = s.scalar(
             select(Membership).where(
                 Membership.tenant_id == invitation.tenant_id, Membership.online_id_id == row.id

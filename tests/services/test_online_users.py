@@ -469,3 +469,23 @@ def test_simultaneous_invitations_of_one_address_create_one(online: Services, co
     assert results.count("created") == 1, results
     assert invitation_count(online, "ben@example.com") == 1
     assert len(mails_to(online, "ben@example.com")) == 1
+
+
+def test_simultaneous_accepts_of_one_link_join_once(online: Services, co: Company) -> None:
+    svc = users(online)
+    svc.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
+    token = invite_token(online, "ben@example.com")
+
+    def accept() -> str:
+        try:
+            svc.accept_with_new_password(token, PASSWORD)
+        except (InvitationUsed, Conflict):
+            return "refused"
+        except Exception as exc:  # SQLite may refuse a writer that lost the race
+            return type(exc).__name__
+        return "joined"
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(lambda _i: accept(), range(3)))
+    assert results.count("joined") == 1, results
+    assert svc.seats(co.owner, co.tenant_uuid).used == 2
