@@ -238,3 +238,27 @@ async def test_a_revoked_invitation_link_says_so_and_a_foreign_login_cannot_join
     await user.should_not_see(marker="join")
     user.find(marker="invitation-log-out").click()
     await user.should_see("Log in to Online Desktop")
+
+
+async def test_a_super_user_who_gives_up_the_role_leaves_the_user_administration(
+    user: User, app_env: Path
+) -> None:
+    await user.open("/id/login")
+    services = online_side(app_env)
+    co = company_with_employees(services)
+    ben = person(services, "ben@example.com")
+    assert services.db.online is not None
+    with services.db.online.begin() as s:
+        tenant_id = s.query(Tenant.id).filter(Tenant.uuid == co.tenant_uuid).scalar()
+        s.add(Membership(tenant_id=tenant_id, online_id_id=ben, role="super_user", active=True))
+    services.db.dispose()
+    await log_in(user, "anna@example.com", PASSWORD)
+    await user.should_see(marker="online-company", content="Müller GmbH")
+    await user.open(f"/online/c/{co.tenant_uuid}/users")
+    await user.should_see(marker="role-anna@example.com")
+    select_anna = user.find(marker="role-anna@example.com").elements.pop()
+    assert user.client is not None
+    with user.client:
+        select_anna.set_value("standard")
+    await user.should_see(marker="online-role", content="Standard user")
+    await user.should_not_see(marker="online-tile-users")

@@ -16,7 +16,7 @@ from urllib.parse import quote
 from nicegui import app, run, ui
 
 from services.container import Services
-from services.errors import ServiceError
+from services.errors import NotFound, PermissionDenied, ServiceError
 from services.identity import IdentityService
 from services.online_users import ROLE_CHOICES, InvitationInfo, OnlineUserService, UserOverview, UserRow
 from ui.components.calls import CallFailed, call, error_text, show_field_errors
@@ -97,7 +97,10 @@ class UsersPage:
     async def refresh(self) -> None:
         try:
             overview = await call(self.users.overview, self.online_id, self.tenant_uuid)
-        except CallFailed:
+        except CallFailed as failed:
+            if isinstance(failed.error, PermissionDenied | NotFound):
+                # The caller's own role or membership changed (e.g. they made themselves Standard user).
+                ui.navigate.to(workspace_url(self.tenant_uuid))
             return
         self.show(overview)
 
