@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, literal_column, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.online import (
@@ -85,6 +85,12 @@ class ListView:
     columns: tuple[str, ...]
     search: tuple[str, ...]
     sortable: tuple[str, ...]
+    search_text: str | None = None  # one SQL expression searched instead (an index may cover it)
+
+
+# The contacts' searched text as one expression: on PostgreSQL a trigram index covers exactly this
+# (migration fd40fb58ec40); elsewhere it is one LIKE per row instead of five.
+CONTACT_SEARCH = "lower(name || ' ' || number || ' ' || city || ' ' || postal_code || ' ' || email)"
 
 
 LIST_VIEWS = {
@@ -94,6 +100,7 @@ LIST_VIEWS = {
         columns=("number", "name", "postal_code", "city", "phone", "email"),
         search=("name", "number", "city", "postal_code", "email"),
         sortable=("name", "number", "city"),
+        search_text=CONTACT_SEARCH,
     ),
     "activities": ListView(
         model=OnlineActivity,
@@ -257,14 +264,18 @@ class OnlineWorkspaceService:
             text = search.strip()[:100]
             if text:
                 pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-                query = query.where(
-                    or_(*(getattr(model, f).ilike(pattern, escape="\\") for f in view.search))
-                )
+                if view.search_text is not None:
+                    query = query.where(literal_column(view.search_text).like(pattern.lower(), escape="\\"))
+                else:
+                    query = query.where(
+                        or_(*(getattr(model, f).ilike(pattern, escape="\\") for f in view.search))
+                    )
             total = s.scalar(select(func.count()).select_from(query.subquery())) or 0
             pages = max(1, -(-total // page_size))
             page = max(1, min(page, pages))
             order = (column.desc(), model.uuid.desc()) if descending else (column, model.uuid)
-            found = s.scalars(query.order_by(*order).offset((page - 1) * page_size).limit(page_size)).all()
+            window = query.order_by(*order).offset((page - 1) * page_size).limit(page_size)
+            found = s.scalars(window).all() if total else []
             return ListPage(
                 rows=tuple(
                     RegisterRow(

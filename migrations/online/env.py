@@ -4,6 +4,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from models.online import OnlineBase
+from models.online.base import include_object
 
 target_metadata = OnlineBase.metadata
 
@@ -14,6 +15,7 @@ def run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
