@@ -21,6 +21,7 @@ from models.online import (
     Membership,
     OnlineActivity,
     OnlineContact,
+    OnlineContactPerson,
     OnlineEmployee,
     OnlineProduct,
     OnlineSalesOrder,
@@ -87,6 +88,16 @@ class ListView:
     sortable: tuple[str, ...]
     search_text: str | None = None  # one SQL expression searched instead (an index may cover it)
 
+
+RELATED_LIMIT = 50
+RELATED: tuple[tuple[str, type[OnlineBase], str, tuple[str, ...], Callable[[Any], tuple[Any, ...]]], ...] = (
+    ("contact_persons", OnlineContactPerson, "contacts",
+     ("last_name", "first_name", "position", "phone", "email"), lambda m: (m.last_name, m.first_name)),
+    ("activities", OnlineActivity, "activities", ("start_at", "subject", "kind", "done"),
+     lambda m: (m.start_at.desc(),)),
+    ("sales_orders", OnlineSalesOrder, "sales", ("number", "status", "order_date", "total"),
+     lambda m: (m.order_date.desc(), m.number.desc())),
+)  # fmt: skip
 
 # The contacts' searched text as one expression: on PostgreSQL a trigram index covers exactly this
 # (migration fd40fb58ec40); elsewhere it is one LIKE per row instead of five.
@@ -304,6 +315,28 @@ class OnlineWorkspaceService:
             if row is None:
                 raise NotFound()
             return {f.name: getattr(row, f.name) for f in CONTACTS.fields}
+
+    def contact_related(
+        self, online_id_id: int, tenant_uuid: str, uuid: str
+    ) -> dict[str, list[dict[str, Any]]]:
+        """A contact's persons, activities (newest first) and sales orders (newest first), as far
+        as the caller's role lets them read each module."""
+        self.contact(online_id_id, tenant_uuid, uuid)  # the contact exists in this account
+        with self._sessions() as s:
+            ctx = self._context(s, online_id_id, tenant_uuid, "contacts", "read")
+            related: dict[str, list[dict[str, Any]]] = {}
+            for key, model, module, columns, order in RELATED:
+                if not ctx.can(module):
+                    continue
+                m: Any = model
+                rows = s.scalars(
+                    select(m)
+                    .where(m.tenant_id == ctx.tenant_id, m.contact_uuid == uuid, m.deleted.is_(False))
+                    .order_by(*order(m))
+                    .limit(RELATED_LIMIT)
+                ).all()
+                related[key] = [{c: getattr(r, c) for c in columns} for r in rows]
+            return related
 
     def save_contact(self, online_id_id: int, tenant_uuid: str, uuid: str | None, raw: dict[str, Any]) -> str:
         """Create (``uuid`` None) or change a contact online, validated like in Business Software.

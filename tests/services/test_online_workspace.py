@@ -166,3 +166,33 @@ def test_contacts_are_created_and_changed_online_with_the_business_software_rule
         workspace(online).save_contact(owner, mine.tenant_uuid, foreign, {"name": "Übernommen"})
     assert workspace(online).contact(owner, theirs.tenant_uuid, foreign)["name"] == "Fremd"
     assert workspace(online).contact(reader, mine.tenant_uuid, created)["name"] == "Neu online"
+
+
+def test_a_contact_shows_its_persons_activities_and_orders_of_its_own_account_only(online: Services) -> None:
+    owner = person(online, "chef@example.com")
+    mine = company(online, owner, "Müller GmbH")
+    assert online.sync_server is not None
+    change = online.sync_server.apply_online_change
+    kunde, other = contacts(online, mine.tenant_id, {"name": "Kunde"}, {"name": "Anderer"})
+    change(
+        mine.tenant_id,
+        "contact_persons",
+        None,
+        {"contact_uuid": kunde, "last_name": "Adler", "position": "Einkauf"},
+    )
+    change(mine.tenant_id, "contact_persons", None, {"contact_uuid": other, "last_name": "Fremd"})
+    for day, subject in ((1, "Erstgespräch"), (9, "Angebot besprechen")):
+        start = dt.datetime(2030, 1, day, 9, tzinfo=dt.UTC)
+        change(
+            mine.tenant_id, "activities", None, {"contact_uuid": kunde, "subject": subject, "start_at": start}
+        )
+    related = workspace(online).contact_related(owner, mine.tenant_uuid, kunde)
+    assert [p["last_name"] for p in related["contact_persons"]] == ["Adler"]
+    assert [a["subject"] for a in related["activities"]] == [
+        "Angebot besprechen",
+        "Erstgespräch",
+    ]  # newest first
+    assert related["sales_orders"] == []
+    stranger = person(online, "fremd@example.com")
+    with pytest.raises(NotFound):
+        workspace(online).contact_related(stranger, mine.tenant_uuid, kunde)

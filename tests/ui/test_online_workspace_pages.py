@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from nicegui import ui
 from nicegui.testing import User
 from sqlalchemy import update
 
@@ -143,3 +144,24 @@ async def test_the_other_registers_are_listed_read_only_with_formatted_values(
     await user.should_see("Entries: 1")
     assert [c["label"] for c in table(user).columns][:3] == ["Last name", "First name", "Job title"]
     assert [(r["last_name"], r["position"]) for r in table_rows(user)] == [("Berg", "Vertrieb")]
+
+
+async def test_a_contact_opens_with_its_persons_and_an_edit_is_saved(user: User, app_env: Path) -> None:
+    await user.open("/id/login")
+    services = online_side(app_env)
+    account(services, "anna@example.com", "Müller GmbH", hours_since_sync=0.1)
+    first = "Müller GmbH Kunde 00"  # the first row when sorted by name
+    services.db.dispose()
+    await log_in(user, "anna@example.com", PASSWORD)
+    await user.should_see(marker="online-tile-contacts")
+    user.find(marker="online-tile-contacts").click()
+    await user.should_see("Entries: 30")
+    user.find(kind=ui.table, marker="register-table").trigger("rowClick", [None, {"id": 0}])
+    await user.should_see(marker="field-name")
+    assert [e.value for e in user.find(marker="field-name").elements] == [first]  # type: ignore[attr-defined]
+    await user.should_see("Contact persons (0)")
+    user.find(marker="field-city").clear().type("Ravensburg")
+    user.find(marker="save").click()
+    await user.should_see("Saved. Business Software receives the change with the next synchronisation.")
+    cities = {row["name"]: row["city"] for row in table_rows(user)}
+    assert cities[first] == "Ravensburg"

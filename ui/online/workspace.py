@@ -285,10 +285,12 @@ class RegisterList:
             )
         except CallFailed:
             return
-        with transient_dialog() as dialog, ui.card().classes("w-[36rem] max-w-full"):
+        with transient_dialog() as dialog, ui.card().classes("w-[48rem] max-w-full"):
             title = "online.contacts.new" if uuid is None else "online.contacts.edit"
             ui.label(_(title)).classes("text-xl")
             inputs = build_inputs(CONTACT_FIELDS, values, {}, _no_options, read_only=not self.can_edit)
+            if uuid is not None:
+                await self._related(uuid)
 
             async def save() -> None:
                 try:
@@ -308,6 +310,25 @@ class RegisterList:
                 if self.can_edit:
                     ui.button(_("action.save"), on_click=save).mark("save").props("data-testid=save")
         dialog.open()
+
+    async def _related(self, uuid: str) -> None:
+        """Below the contact: its persons, activities and sales orders (read here)."""
+        try:
+            related = await call(self.service.contact_related, self.online_id, self.tenant_uuid, uuid)
+        except CallFailed:
+            return
+        for key, rows in related.items():
+            title = {"contact_persons": "online.related.persons"}.get(key, f"registers.{key}.title")
+            ui.label(f"{_(title)} ({len(rows)})").classes("text-base font-medium mt-2")
+            if not rows:
+                continue
+            columns = [
+                {"name": c, "label": _(_column_label(key, c)), "field": c, "align": "left"} for c in rows[0]
+            ]
+            cells = [{"id": i, **{c: _show(c, v) for c, v in row.items()}} for i, row in enumerate(rows)]
+            ui.table(columns=columns, rows=cells, row_key="id").props("flat dense").classes("w-full").mark(
+                f"online-related-{key}"
+            )
 
 
 async def _no_options(_register: str, _search: str) -> list[Option]:
@@ -342,7 +363,7 @@ def _show(column: str, value: Any) -> str:
 
 
 def _column_label(register: str, column: str) -> str:
-    if register == "employees" and column == "position":
+    if register in ("employees", "contact_persons") and column == "position":
         return "registers.field.job_title"
     return f"registers.field.{column}"
 
