@@ -29,10 +29,10 @@ from models.online import (
 )
 from models.online.base import OnlineBase
 from services.clock import SYSTEM_CLOCK, Clock
-from services.errors import NotFound, PermissionDenied
+from services.errors import NotFound, PermissionDenied, ValidationFailed
 from services.registers.fields import clean_values
-from services.registers.specs import CONTACTS
-from services.registers.views import ListPage, RegisterRow
+from services.registers.specs import ACTIVITIES, CONTACTS, RegisterSpec
+from services.registers.views import ListPage, Option, RegisterRow
 from services.sync.online_changes import OnlineChange
 
 Access = Literal["none", "read", "full"]
@@ -89,6 +89,11 @@ class ListView:
     search_text: str | None = None  # one SQL expression searched instead (an index may cover it)
 
 
+EDITABLE = {"contacts": (CONTACTS, "contacts"), "activities": (ACTIVITIES, "activities")}
+OPTION_LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "contacts": lambda v: str(v["name"]),
+    "employees": lambda v: f"{v['first_name']} {v['last_name']}".strip(),
+}
 RELATED_LIMIT = 50
 RELATED: tuple[tuple[str, type[OnlineBase], str, tuple[str, ...], Callable[[Any], tuple[Any, ...]]], ...] = (
     ("contact_persons", OnlineContactPerson, "contacts",
@@ -303,18 +308,41 @@ class OnlineWorkspaceService:
 
     def contact(self, online_id_id: int, tenant_uuid: str, uuid: str) -> dict[str, Any]:
         """One live contact's editable values."""
+        return self.record(online_id_id, tenant_uuid, "contacts", uuid)[0]
+
+    def record(
+        self, online_id_id: int, tenant_uuid: str, register: str, uuid: str
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        """One live record's editable values, and the names of the records it refers to."""
+        spec, module = _editable(register)
+        model: Any = LIST_VIEWS[register].model
         with self._sessions() as s:
-            ctx = self._context(s, online_id_id, tenant_uuid, "contacts", "read")
+            ctx = self._context(s, online_id_id, tenant_uuid, module, "read")
             row = s.scalar(
-                select(OnlineContact).where(
-                    OnlineContact.tenant_id == ctx.tenant_id,
-                    OnlineContact.uuid == uuid,
-                    OnlineContact.deleted.is_(False),
+                select(model).where(
+                    model.tenant_id == ctx.tenant_id, model.uuid == uuid, model.deleted.is_(False)
                 )
             )
             if row is None:
                 raise NotFound()
-            return {f.name: getattr(row, f.name) for f in CONTACTS.fields}
+            values = {f.name: getattr(row, f.name) for f in spec.fields}
+            labels = {
+                f.name: label
+                for f in spec.fields
+                if f.ref is not None and values[f.name]
+                for label in [_label(s, ctx.tenant_id, f.ref, values[f.name])]
+                if label
+            }
+            return values, labels
+
+    def options(
+        self, online_id_id: int, tenant_uuid: str, register: str, search: str = "", limit: int = 20
+    ) -> list[Option]:
+        """Records of the account to choose from (the contact or employee of an activity)."""
+        if register not in OPTION_LABELS:
+            raise NotFound()
+        found = self.rows(online_id_id, tenant_uuid, register, search=search, page_size=limit)
+        return [Option(uuid=r.uuid, label=OPTION_LABELS[register](r.values)) for r in found.rows]
 
     def contact_related(
         self, online_id_id: int, tenant_uuid: str, uuid: str
@@ -339,12 +367,41 @@ class OnlineWorkspaceService:
             return related
 
     def save_contact(self, online_id_id: int, tenant_uuid: str, uuid: str | None, raw: dict[str, Any]) -> str:
-        """Create (``uuid`` None) or change a contact online, validated like in Business Software.
-        The change takes the account's next sequence number, so the Business Software pulls it."""
-        ctx = self.context(online_id_id, tenant_uuid, "contacts", "full")
-        values = clean_values(CONTACTS.fields, raw)
+        return self.save_record(online_id_id, tenant_uuid, "contacts", uuid, raw)
+
+    def save_record(
+        self, online_id_id: int, tenant_uuid: str, register: str, uuid: str | None, raw: dict[str, Any]
+    ) -> str:
+        """Create (``uuid`` None) or change a contact or an activity online, validated like in
+        Business Software. The change takes the account's next sequence number, so the Business
+        Software pulls it; references must point to live records of the same account."""
+        spec, module = _editable(register)
+        ctx = self.context(online_id_id, tenant_uuid, module, "full")
+        values = clean_values(spec.fields, raw)
+        if register == "activities":
+            start, end = values.get("start_at"), values.get("end_at")
+            if start is not None and end is not None and end < start:
+                raise ValidationFailed({"end_at": "registers.validation.end_before_start"})
         if uuid is not None:
-            self.contact(online_id_id, tenant_uuid, uuid)  # must exist in this account
+            self.record(online_id_id, tenant_uuid, register, uuid)  # must exist in this account
         if self._apply_change is None:
             raise PermissionDenied("online.no_access")
-        return self._apply_change(ctx.tenant_id, "contacts", uuid, values).uuid
+        return self._apply_change(ctx.tenant_id, register, uuid, values).uuid
+
+
+def _editable(register: str) -> tuple[RegisterSpec, str]:
+    try:
+        return EDITABLE[register]
+    except KeyError:
+        raise NotFound() from None
+
+
+def _label(s: Session, tenant_id: int, register: str, uuid: str) -> str:
+    """The display name of a referenced record ("" when it is gone)."""
+    model: Any = LIST_VIEWS[register].model
+    row = s.scalar(
+        select(model).where(model.tenant_id == tenant_id, model.uuid == uuid, model.deleted.is_(False))
+    )
+    if row is None:
+        return ""
+    return OPTION_LABELS[register]({c: getattr(row, c) for c in LIST_VIEWS[register].columns})

@@ -196,3 +196,46 @@ def test_a_contact_shows_its_persons_activities_and_orders_of_its_own_account_on
     stranger = person(online, "fremd@example.com")
     with pytest.raises(NotFound):
         workspace(online).contact_related(stranger, mine.tenant_uuid, kunde)
+
+
+def test_activities_are_created_online_with_the_same_rules_and_references_stay_in_the_account(
+    online: Services,
+) -> None:
+    owner, reader = person(online, "chef@example.com"), person(online, "leser@example.com")
+    mine, theirs = company(online, owner, "Müller GmbH"), company(online, owner, "Schmidt KG")
+    member(online, mine.tenant_id, reader, "read_only")
+    [kunde] = contacts(online, mine.tenant_id, {"name": "Kunde Adler"})
+    [fremd] = contacts(online, theirs.tenant_id, {"name": "Kunde Fremd"})
+    start = dt.datetime(2030, 2, 1, 10, tzinfo=dt.UTC)
+    base = {"subject": "Angebot besprechen", "kind": "meeting", "start_at": start}
+
+    with pytest.raises(ValidationFailed) as backwards:
+        workspace(online).save_record(
+            owner, mine.tenant_uuid, "activities", None, {**base, "end_at": start - dt.timedelta(hours=1)}
+        )
+    assert backwards.value.fields == {"end_at": "registers.validation.end_before_start"}
+    with pytest.raises(ValidationFailed) as elsewhere:
+        workspace(online).save_record(
+            owner, mine.tenant_uuid, "activities", None, {**base, "contact_uuid": fremd}
+        )
+    assert elsewhere.value.fields == {"contact_uuid": "sync.reference_missing"}
+    with pytest.raises(PermissionDenied):
+        workspace(online).save_record(reader, mine.tenant_uuid, "activities", None, base)
+    with pytest.raises(NotFound):
+        workspace(online).save_record(owner, mine.tenant_uuid, "products", None, {"name": "nicht hier"})
+
+    made = workspace(online).save_record(
+        owner, mine.tenant_uuid, "activities", None, {**base, "contact_uuid": kunde}
+    )
+    values, labels = workspace(online).record(reader, mine.tenant_uuid, "activities", made)
+    assert (values["subject"], values["contact_uuid"], labels) == (
+        "Angebot besprechen",
+        kunde,
+        {"contact_uuid": "Kunde Adler"},
+    )
+    assert [o.label for o in workspace(online).options(owner, mine.tenant_uuid, "contacts", "adler")] == [
+        "Kunde Adler"
+    ]
+    assert workspace(online).options(owner, mine.tenant_uuid, "contacts", "fremd") == []
+    related = workspace(online).contact_related(owner, mine.tenant_uuid, kunde)
+    assert [a["subject"] for a in related["activities"]] == ["Angebot besprechen"]

@@ -139,7 +139,7 @@ async def test_the_other_registers_are_listed_read_only_with_formatted_values(
     assert [(r["number"], r["name"], r["price"]) for r in table_rows(user)] == [
         ("P-1", "Schraube", "€1,234.50")
     ]
-    await user.should_not_see(marker="online-contact-new")  # products are maintained in Business Software
+    await user.should_not_see(marker="online-new")  # products are maintained in Business Software
     await user.open(f"/online/c/{mine.tenant_uuid}/employees")
     await user.should_see("Entries: 1")
     assert [c["label"] for c in table(user).columns][:3] == ["Last name", "First name", "Job title"]
@@ -165,3 +165,32 @@ async def test_a_contact_opens_with_its_persons_and_an_edit_is_saved(user: User,
     await user.should_see("Saved. Business Software receives the change with the next synchronisation.")
     cities = {row["name"]: row["city"] for row in table_rows(user)}
     assert cities[first] == "Ravensburg"
+
+
+async def test_an_activity_is_created_online_and_a_wrong_end_is_refused_under_its_field(
+    user: User, app_env: Path
+) -> None:
+    await user.open("/id/login")
+    services = online_side(app_env)
+    mine = account(services, "anna@example.com", "Müller GmbH", hours_since_sync=0.1)
+    services.db.dispose()
+    await log_in(user, "anna@example.com", PASSWORD)
+    await user.should_see(marker="online-tile-activities")
+    await user.open(f"/online/c/{mine.tenant_uuid}/activities")
+    await user.should_see("Entries: 0")
+    user.find(marker="online-new").click()
+    await user.should_see(marker="field-subject")
+    user.find(marker="field-subject").type("Messe vorbereiten")
+    start = next(iter(user.find(marker="field-start_at").elements)).value  # type: ignore[attr-defined]
+    for element in user.find(marker="field-end_at").elements:
+        element.value = "2020-01-01T08:00"  # type: ignore[attr-defined]
+    user.find(marker="save").click()
+    await user.should_see("Please check the highlighted fields.")
+    assert [e.error for e in user.find(marker="field-end_at").elements] == ["The end is before the start"]  # type: ignore[attr-defined]
+    for element in user.find(marker="field-end_at").elements:
+        element.value = None  # type: ignore[attr-defined]
+    user.find(marker="save").click()
+    await user.should_see("Saved. Business Software receives the change with the next synchronisation.")
+    await user.should_see("Entries: 1")
+    assert [row["subject"] for row in table_rows(user)] == ["Messe vorbereiten"]
+    assert start

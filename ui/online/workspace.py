@@ -22,6 +22,7 @@ from services.container import Services
 from services.errors import ServiceError
 from services.identity import OnlineIdView
 from services.online_workspace import (
+    EDITABLE,
     LIST_VIEWS,
     ROLE_ACCESS,
     CompanyChoice,
@@ -29,14 +30,13 @@ from services.online_workspace import (
     WorkspaceHeader,
 )
 from services.registers import Option
-from services.registers.specs import CONTACTS
 from services.registers.views import RegisterRow
 from ui.components.calls import CallFailed, call, error_text, show_field_errors
 from ui.i18n import _, fmt_date, fmt_datetime, fmt_money, fmt_number, lang
 from ui.id.session import log_out, require_online_id
 from ui.layout import language_switch
 from ui.local.registers.common import transient_dialog
-from ui.local.registers.form import build_inputs, read_values
+from ui.local.registers.form import build_inputs, prefill, read_values
 from ui.local.registers.table import RegisterTable
 
 # (page, module checked for access, icon, label key)
@@ -224,16 +224,16 @@ class RegisterList:
         self.online_id = workspace.online_id.id
         self.tenant_uuid = workspace.header.tenant_uuid
         full = ROLE_ACCESS.get(workspace.header.role, {}).get(self.view.module) == "full"
-        self.can_edit = register == "contacts" and full
+        self.can_edit = register in EDITABLE and full
         self.uuids: dict[int, str] = {}
 
     async def build(self) -> None:
         with ui.row().classes("items-center gap-4"):
             ui.label(_(TITLES[self.register])).classes("text-2xl")
             if self.can_edit:
-                ui.button(_("online.contacts.new"), icon="add", on_click=lambda: self.edit(None)).mark(
-                    "online-contact-new"
-                ).props("data-testid=online-contact-new")
+                ui.button(
+                    _(f"online.{self.register}.new"), icon="add", on_click=lambda: self.edit(None)
+                ).mark("online-new").props("data-testid=online-new")
         self.count = ui.label().classes("text-grey-7").mark("online-count")
         columns = [
             {
@@ -249,7 +249,7 @@ class RegisterList:
             columns=columns,
             fetch=self.fetch,
             to_cells=_cells,
-            on_open=self.open_row if self.register == "contacts" else _ignore,
+            on_open=self.open_row if self.register in EDITABLE else _ignore,
             sort=self.view.sortable[0],
         )
         await self.table.load()
@@ -276,32 +276,40 @@ class RegisterList:
             await self.edit(uuid)
 
     async def edit(self, uuid: str | None) -> None:
-        """A dialog with the contact's fields (read-only without full access)."""
+        """A dialog with the record's fields (read-only without full access)."""
+        spec, _module = EDITABLE[self.register]
         try:
-            values = (
-                {}
-                if uuid is None
-                else await call(self.service.contact, self.online_id, self.tenant_uuid, uuid)
-            )
+            labels: dict[str, str] = {}
+            if uuid is None:
+                values = new_values(self.register)
+            else:
+                values, labels = await call(
+                    self.service.record, self.online_id, self.tenant_uuid, self.register, uuid
+                )
         except CallFailed:
             return
         with transient_dialog() as dialog, ui.card().classes("w-[48rem] max-w-full"):
-            title = "online.contacts.new" if uuid is None else "online.contacts.edit"
+            title = f"online.{self.register}.new" if uuid is None else f"online.{self.register}.edit"
             ui.label(_(title)).classes("text-xl")
-            inputs = build_inputs(CONTACT_FIELDS, values, {}, _no_options, read_only=not self.can_edit)
-            if uuid is not None:
+            inputs = build_inputs(spec.fields, values, labels, self.options, read_only=not self.can_edit)
+            if uuid is not None and self.register == "contacts":
                 await self._related(uuid)
 
             async def save() -> None:
                 try:
                     await call(
-                        self.service.save_contact, self.online_id, self.tenant_uuid, uuid, read_values(inputs)
+                        self.service.save_record,
+                        self.online_id,
+                        self.tenant_uuid,
+                        self.register,
+                        uuid,
+                        read_values(inputs),
                     )
                 except CallFailed as failed:
                     show_field_errors(inputs, failed)
                     return
                 dialog.close()
-                ui.notify(_("online.contacts.saved"), type="positive")
+                ui.notify(_("online.saved"), type="positive")
                 await self.table.load()
                 dialog.delete()
 
@@ -310,6 +318,11 @@ class RegisterList:
                 if self.can_edit:
                     ui.button(_("action.save"), on_click=save).mark("save").props("data-testid=save")
         dialog.open()
+        await prefill(inputs)
+
+    async def options(self, register: str, search: str) -> list[Option]:
+        """Choices for a reference (the contact or employee of an activity), found by search."""
+        return await call(self.service.options, self.online_id, self.tenant_uuid, register, search)
 
     async def _related(self, uuid: str) -> None:
         """Below the contact: its persons, activities and sales orders (read here)."""
@@ -331,11 +344,15 @@ class RegisterList:
             )
 
 
-async def _no_options(_register: str, _search: str) -> list[Option]:
-    return []
-
-
-CONTACT_FIELDS = CONTACTS.fields
+def new_values(register: str) -> dict[str, Any]:
+    """Starting values of a new record: an activity at the next full hour, like in Business Software."""
+    if register == "activities":
+        now = dt.datetime.now().astimezone()
+        return {
+            "start_at": now.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1),
+            "kind": "task",
+        }
+    return {}
 
 
 def _can(service: OnlineWorkspaceService, online_id_id: int, tenant_uuid: str, module: str) -> bool:
