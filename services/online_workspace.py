@@ -366,6 +366,34 @@ class OnlineWorkspaceService:
                 related[key] = [{c: getattr(r, c) for c in columns} for r in rows]
             return related
 
+    def activities_between(
+        self, online_id_id: int, tenant_uuid: str, start: dt.datetime, end: dt.datetime, limit: int = 500
+    ) -> list[RegisterRow]:
+        """The account's activities starting in [start, end), in time order (the calendar)."""
+        if end <= start or end - start > dt.timedelta(days=62):
+            raise ValidationFailed({"range": "validation.choice"})
+        with self._sessions() as s:
+            ctx = self._context(s, online_id_id, tenant_uuid, "activities", "read")
+            found = s.scalars(
+                select(OnlineActivity)
+                .where(
+                    OnlineActivity.tenant_id == ctx.tenant_id,
+                    OnlineActivity.deleted.is_(False),
+                    OnlineActivity.start_at >= start,
+                    OnlineActivity.start_at < end,
+                )
+                .order_by(OnlineActivity.start_at, OnlineActivity.uuid)
+                .limit(limit)
+            ).all()
+            return [
+                RegisterRow(
+                    id=i,
+                    uuid=a.uuid,
+                    values={"subject": a.subject, "kind": a.kind, "start_at": a.start_at, "done": a.done},
+                )
+                for i, a in enumerate(found)
+            ]
+
     def save_contact(self, online_id_id: int, tenant_uuid: str, uuid: str | None, raw: dict[str, Any]) -> str:
         return self.save_record(online_id_id, tenant_uuid, "contacts", uuid, raw)
 

@@ -58,7 +58,10 @@ class OnlineSalesOrderLine(SyncedRow, SalesOrderLineFields, OnlineBase):
 
 class OnlineActivity(SyncedRow, ActivityFields, OnlineBase):
     __tablename__ = "online_activities"
-    __table_args__ = (_seq_index(__tablename__),)
+    __table_args__ = (
+        _seq_index(__tablename__),
+        Index("ix_online_activities_tenant_start", "tenant_id", "start_at"),
+    )
     contact_uuid: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
     employee_uuid: Mapped[str | None] = mapped_column(String(36), nullable=True)
 

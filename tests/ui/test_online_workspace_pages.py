@@ -194,3 +194,31 @@ async def test_an_activity_is_created_online_and_a_wrong_end_is_refused_under_it
     await user.should_see("Entries: 1")
     assert [row["subject"] for row in table_rows(user)] == ["Messe vorbereiten"]
     assert start
+
+
+async def test_the_calendar_shows_a_week_of_activities_and_moves_by_weeks(user: User, app_env: Path) -> None:
+    await user.open("/id/login")
+    services = online_side(app_env)
+    mine = account(services, "anna@example.com", "Müller GmbH", hours_since_sync=0.1)
+    assert services.sync_server is not None
+    zone = dt.datetime.now().astimezone().tzinfo
+    for day, hour, subject in ((2, 9, "Montag früh"), (6, 15, "Freitag spät"), (9, 10, "Nächste Woche")):
+        start = dt.datetime(2030, 12, day, hour, tzinfo=zone)  # 2 December 2030 is a Monday
+        services.sync_server.apply_online_change(
+            mine.tenant_id, "activities", None, {"subject": subject, "start_at": start}
+        )
+    services.db.dispose()
+    await log_in(user, "anna@example.com", PASSWORD)
+    await user.should_see(marker="online-tile-activities")
+    await user.open(f"/online/c/{mine.tenant_uuid}/calendar?week=2030-12-04")
+    await user.should_see(marker="calendar-day-2030-12-02")
+    with user.scope(marker="calendar-day-2030-12-02"):
+        await user.should_see("09:00 Montag früh")
+    with user.scope(marker="calendar-day-2030-12-06"):
+        await user.should_see("15:00 Freitag spät")
+    await user.should_not_see("Nächste Woche")
+    user.find(marker="calendar-next").click()
+    await user.should_see(marker="calendar-day-2030-12-09")
+    with user.scope(marker="calendar-day-2030-12-09"):
+        await user.should_see("10:00 Nächste Woche")
+    await user.should_not_see("Montag früh")

@@ -196,6 +196,15 @@ def register(services: Services) -> None:
     for register in LIST_PAGES:
         _list_page(services, register)
 
+    @ui.page("/online/c/{tenant_uuid}/calendar")
+    async def calendar_page(tenant_uuid: str, week: str = "") -> None:
+        here = workspace_url(tenant_uuid, "calendar")
+        workspace = await open_workspace(services, tenant_uuid, here, "activities")
+        if workspace is None:
+            return
+        with workspace_frame(services, workspace, _("online.calendar")):
+            await _calendar(services, workspace, week)
+
 
 def _list_page(services: Services, register: str) -> None:
     view = LIST_VIEWS[register]
@@ -234,6 +243,11 @@ class RegisterList:
                 ui.button(
                     _(f"online.{self.register}.new"), icon="add", on_click=lambda: self.edit(None)
                 ).mark("online-new").props("data-testid=online-new")
+            if self.register == "activities":
+                target = workspace_url(self.tenant_uuid, "calendar")
+                ui.button(
+                    _("online.calendar"), icon="calendar_month", on_click=lambda: ui.navigate.to(target)
+                ).props("flat").mark("online-to-calendar")
         self.count = ui.label().classes("text-grey-7").mark("online-count")
         columns = [
             {
@@ -342,6 +356,61 @@ class RegisterList:
             ui.table(columns=columns, rows=cells, row_key="id").props("flat dense").classes("w-full").mark(
                 f"online-related-{key}"
             )
+
+
+def week_start(text: str, today: dt.date | None = None) -> dt.date:
+    """The Monday of the week asked for as ``YYYY-MM-DD`` (any day of it), else of this week."""
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        day = today or dt.date.today()
+    return day - dt.timedelta(days=day.weekday())
+
+
+async def _calendar(services: Services, workspace: Workspace, week: str) -> None:
+    """A week of the company's activities, Monday to Sunday, in this computer's time zone."""
+    monday = week_start(week)
+    zone = dt.datetime.now().astimezone().tzinfo
+    start = dt.datetime.combine(monday, dt.time(0), tzinfo=zone)
+    end = start + dt.timedelta(days=7)
+    tenant_uuid = workspace.header.tenant_uuid
+    rows = await call(_service(services).activities_between, workspace.online_id.id, tenant_uuid, start, end)
+    here = workspace_url(tenant_uuid, "calendar")
+    with ui.row().classes("items-center gap-2"):
+        ui.label(_("online.calendar")).classes("text-2xl")
+        ui.button(
+            icon="chevron_left",
+            on_click=lambda: ui.navigate.to(f"{here}?week={monday - dt.timedelta(days=7)}"),
+        ).props("flat round").mark("calendar-previous")
+        ui.label(f"{fmt_date(monday)} – {fmt_date(monday + dt.timedelta(days=6))}").classes("text-lg").mark(
+            "calendar-week"
+        )
+        ui.button(
+            icon="chevron_right",
+            on_click=lambda: ui.navigate.to(f"{here}?week={monday + dt.timedelta(days=7)}"),
+        ).props("flat round").mark("calendar-next")
+        ui.button(_("online.today"), on_click=lambda: ui.navigate.to(here)).props("flat no-caps")
+        ui.button(
+            _("registers.activities.title"),
+            icon="list",
+            on_click=lambda: ui.navigate.to(workspace_url(tenant_uuid, "activities")),
+        ).props("flat no-caps")
+    by_day: dict[dt.date, list[RegisterRow]] = {}
+    for row in rows:
+        by_day.setdefault(row.values["start_at"].astimezone(zone).date(), []).append(row)
+    with ui.grid(columns=7).classes("w-full gap-2"):
+        for offset in range(7):
+            day = monday + dt.timedelta(days=offset)
+            with ui.card().classes("gap-1 p-2 min-h-[10rem]").mark(f"calendar-day-{day.isoformat()}"):
+                ui.label(i18n.format_date(day, lang(), "EEE d MMM")).classes(
+                    "text-sm font-medium text-indigo-9"
+                )
+                for row in by_day.get(day, []):
+                    when = row.values["start_at"].astimezone(zone).strftime("%H:%M")
+                    style = "line-through text-grey-6" if row.values["done"] else ""
+                    ui.label(f"{when} {row.values['subject']}").classes(f"text-xs {style}").mark(
+                        "calendar-entry"
+                    )
 
 
 def new_values(register: str) -> dict[str, Any]:
