@@ -117,6 +117,11 @@ def build_app(settings: Settings) -> Services:
         manager = services.sync_manager
         app.on_startup(lambda: background_tasks.create(manager.run(), name="sync-manager"))
         app.on_shutdown(manager.shutdown)  # before services.stop closes the HTTP client
+    if services.online_users is not None:
+        reminders = services.online_users
+        app.on_startup(
+            lambda: background_tasks.create(reminders.remind_forever(), name="invitation-reminders")
+        )
     if services.mail_delivery is not None:
         delivery = services.mail_delivery
         app.on_startup(lambda: background_tasks.create(delivery.run(), name="mail-delivery"))

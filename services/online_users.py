@@ -17,7 +17,9 @@ Rules kept here, not in the UI:
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import logging
 import secrets
 from dataclasses import dataclass
 
@@ -35,8 +37,12 @@ from services.online_workspace import OnlineWorkspaceService, TenantContext
 from services.passwords import hash_password, password_problem
 from services.tokens import LinkExpired, LinkTokens, LinkUsed
 
+log = logging.getLogger(__name__)
+
 PURPOSE = "invitation"
 INVITATION_LIFETIME = dt.timedelta(days=7)
+REMINDER_BEFORE = dt.timedelta(days=2)  # an unanswered invitation is reminded of this long before expiry
+REMINDER_CHECK_SECONDS = 3600.0
 # Resending is paced so that the service cannot be used to flood a mailbox.
 RESEND_PAUSE = dt.timedelta(seconds=60)
 MAX_MESSAGE_LENGTH = 2000
@@ -495,7 +501,58 @@ class OnlineUserService:
         if (count or 0) <= 1:
             raise Conflict("users.last_super_user")
 
-    def _send(self, s: Session, invitation: Invitation, tenant: Tenant, lang: str) -> None:
+    # --- reminders ------------------------------------------------------------------------------
+
+    def send_reminders(self) -> int:
+        """Remind each invitee once whose pending invitation expires within two days and who got
+        no mail since that window opened; the reminder carries a new link (the older one stops
+        working, as after a resend). Returns how many reminders went out."""
+        now = self._clock()
+        sent = 0
+        with self._sessions.begin() as s:
+            due = s.scalars(
+                select(Invitation).where(
+                    Invitation.status == "pending",
+                    Invitation.expires_at > now,
+                    Invitation.expires_at <= now + REMINDER_BEFORE,
+                )
+            ).all()
+            for invitation in due:
+                if invitation.last_sent_at >= invitation.expires_at - REMINDER_BEFORE:
+                    continue  # mailed inside the window already (a resend or an earlier reminder)
+                tenant = s.get(Tenant, invitation.tenant_id)
+                if tenant is None:
+                    continue
+                self._send(
+                    s, invitation, tenant, self._language_of(s, invitation), kind="invitation_reminder"
+                )
+                sent += 1
+        return sent
+
+    async def remind_forever(self, every: float = REMINDER_CHECK_SECONDS) -> None:
+        """The Online Desktop's reminder loop (started by main.py)."""
+        while True:
+            try:
+                await asyncio.to_thread(self.send_reminders)
+            except Exception:  # a failed round is logged; the next one tries again
+                log.exception("sending invitation reminders failed")
+            await asyncio.sleep(every)
+
+    @staticmethod
+    def _language_of(s: Session, invitation: Invitation) -> str:
+        """The invitee's language if they have an Online ID, else the inviter's."""
+        for address_or_id in (invitation.email, invitation.invited_by_id):
+            if isinstance(address_or_id, str):
+                row = s.scalar(select(OnlineId).where(OnlineId.email == address_or_id))
+            else:
+                row = s.get(OnlineId, address_or_id) if address_or_id else None
+            if row is not None and row.language:
+                return normalise_language(row.language)
+        return "en"
+
+    def _send(
+        self, s: Session, invitation: Invitation, tenant: Tenant, lang: str, *, kind: str = "invitation"
+    ) -> None:
         """Retire the invitation's older links, issue a new one and mail it."""
         now = self._clock()
         self._tokens.retire(s, PURPOSE, str(invitation.id))
@@ -505,7 +562,7 @@ class OnlineUserService:
         invitation.last_sent_at = now
         inviter = s.get(OnlineId, invitation.invited_by_id) if invitation.invited_by_id else None
         message = self._mail.compose(
-            "invitation",
+            kind,
             lang,
             to=invitation.email,
             email=invitation.email,

@@ -62,3 +62,21 @@ def test_the_outbox_keeps_mail_for_the_mailbox_newest_first(online: Services) ->
 def test_opening_a_mail_that_does_not_exist_is_not_found(online: Services) -> None:
     with pytest.raises(NotFound):
         online.require_online()[1].get_mail(999)
+
+
+@pytest.mark.parametrize(("lang", "subject", "spam_word"), [
+    ("de", "Erinnerung: Einladung zu Müller GmbH in Online Desktop", "Spam-Ordner"),
+    ("en", "Reminder: invitation to Müller GmbH in Online Desktop", "spam folder"),
+])  # fmt: skip
+def test_the_invitation_reminder_exists_in_both_languages_with_link_expiry_and_spam_hint(
+    lang: str, subject: str, spam_word: str
+) -> None:
+    link = "https://online.example.com/id/invitation?token=abc.def"
+    rendered_subject, text, html = MailTemplates().render(
+        "invitation_reminder", lang, email="ben@example.com", link=link, company="Müller GmbH",
+        inviter="Anna Berg", role="Standard", expires="1 Jan 2031",
+    )  # fmt: skip
+    assert rendered_subject == subject
+    assert link in text and f'href="{link}"' in html and "Anna Berg" in text
+    assert "1 Jan 2031" in text and "1 Jan 2031" in html
+    assert spam_word in text and spam_word in html

@@ -489,3 +489,32 @@ def test_simultaneous_accepts_of_one_link_join_once(online: Services, co: Compan
         results = list(pool.map(lambda _i: accept(), range(3)))
     assert results.count("joined") == 1, results
     assert svc.seats(co.owner, co.tenant_uuid).used == 2
+
+
+def test_an_unanswered_invitation_is_reminded_once_two_days_before_it_expires(
+    online: Services, co: Company, clock: FrozenClock
+) -> None:
+    svc = users(online)
+    svc.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
+    svc.invite(co.owner, co.tenant_uuid, email="eva@example.com", role="read_only")
+    first = invite_token(online, "ben@example.com")
+    clock.advance(days=4)
+    assert svc.send_reminders() == 0  # three days left: not yet
+    clock.advance(days=1, hours=12)
+    eva = row_for(online, co, "eva@example.com").invitation_id
+    assert eva is not None
+    svc.revoke(co.owner, co.tenant_uuid, eva)
+    assert svc.send_reminders() == 1  # Ben only: Eva's invitation was revoked
+    reminder = mails_to(online, "ben@example.com")[-1]
+    assert reminder.summary.subject.startswith("Reminder: invitation to")
+    assert "spam folder" in reminder.text
+    assert len(mails_to(online, "eva@example.com")) == 1
+    clock.advance(hours=6)
+    assert svc.send_reminders() == 0  # once
+    newest = invite_token(online, "ben@example.com")
+    with pytest.raises(InvitationUsed):
+        svc.check_invitation(first)  # the reminder's link replaces the first one
+    assert svc.check_invitation(newest).email == "ben@example.com"
+    assert row_for(online, co, "ben@example.com").expires_at > clock.now  # the expiry did not move
+    clock.advance(days=1)
+    assert svc.send_reminders() == 0  # expired invitations are not reminded
