@@ -117,6 +117,9 @@ def build_app(settings: Settings) -> Services:
         manager = services.sync_manager
         app.on_startup(lambda: background_tasks.create(manager.run(), name="sync-manager"))
         app.on_shutdown(manager.shutdown)  # before services.stop closes the HTTP client
+    if services.housekeeping is not None:
+        housekeeping = services.housekeeping
+        app.on_startup(lambda: background_tasks.create(housekeeping.run_forever(), name="housekeeping"))
     if services.online_users is not None:
         reminders = services.online_users
         app.on_startup(

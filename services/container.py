@@ -19,6 +19,7 @@ from services.config import Settings, load_secret_key
 from services.connect_wizard import ConnectWizardService
 from services.db import Databases, open_databases
 from services.demo_data import DemoDataService
+from services.housekeeping import OnlineHousekeeping
 from services.identity import IdentityService
 from services.integrations import IntegrationService
 from services.licensing import LicensingService
@@ -67,6 +68,7 @@ class Services:
     sync_status: SyncStatusService | None = None
     connect_wizard: ConnectWizardService | None = None
     online_workspace: OnlineWorkspaceService | None = None
+    housekeeping: OnlineHousekeeping | None = None
     online_users: OnlineUserService | None = None
     # Runs the sync agents of the companies whose sync computer this is (main.py starts it).
     sync_manager: SyncManager | None = None
@@ -130,6 +132,7 @@ def build_services(settings: Settings, *, clock: Clock = SYSTEM_CLOCK) -> Servic
     if db.online is not None:
         _build_online(services, db.online, clock)
         services.sync_server = SyncServer(db.online)
+        services.housekeeping = OnlineHousekeeping(db.online, clock)
         services.online_workspace = OnlineWorkspaceService(
             db.online, clock, apply_change=services.sync_server.apply_online_change
         )
