@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from services.config import Settings
-from services.licence_commands import add_licence_commands, run_licence_command
+from services.local.licensing.commands import add_licence_commands, run_licence_command
 
 if TYPE_CHECKING:
     from services.container import Services
@@ -88,11 +88,11 @@ def build_app(settings: Settings) -> Services:
     # import, and the sub-commands (demo-data) need neither.
     from nicegui import app, background_tasks, run
 
-    from services.api.health import health_router
-    from services.api.identity import identity_router
-    from services.api.local import local_api_router
-    from services.api.openapi import openapi_router
-    from services.api.sync import sync_router
+    from services.api.local.router import local_api_router
+    from services.api.online.health import health_router
+    from services.api.online.identity import identity_router
+    from services.api.online.openapi import openapi_router
+    from services.api.online.sync import sync_router
     from services.container import bootstrap, build_services
     from ui.app import register_pages
 
@@ -171,7 +171,7 @@ def main(argv: Sequence[str]) -> int:
         serve(settings)
         return 0
     if args.command == "demo-data":
-        from services.demo_data import run_demo_data_command
+        from services.local.demo_data import run_demo_data_command
 
         return run_demo_data_command(settings, company=args.company, size=args.size, locale=args.locale)
     if args.command == "licence":
@@ -182,7 +182,7 @@ def main(argv: Sequence[str]) -> int:
 
 
 def sync_command(settings: Settings, args: argparse.Namespace) -> int:
-    from services.sync.cli import connect_command, run_command
+    from services.sync.client.commands import connect_command, run_command
 
     if args.sync_command == "connect":
         password = os.environ.get("ONLINE_ID_PASSWORD") or getpass.getpass(f"Password of {args.online_id}: ")

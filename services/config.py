@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     licence_vendor_key: str | None = Field(
         None,
         description="Secret the vendor signs licence keys with (default: the built-in vendor key, "
-        "see services.licence_keys).",
+        "see services.local.licensing.keys).",
     )
 
     @property

@@ -11,35 +11,35 @@ from dataclasses import dataclass, field
 import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.api_records import ApiRecordService
-from services.api_users import ApiUserService
 from services.clock import SYSTEM_CLOCK, Clock
-from services.company import CompanyService
 from services.config import Settings, load_secret_key
-from services.connect_wizard import ConnectWizardService
 from services.db import Databases, open_databases
-from services.demo_data import DemoDataService
-from services.housekeeping import OnlineHousekeeping
-from services.identity import IdentityService
-from services.integrations import IntegrationService
-from services.licensing import LicensingService
-from services.local_auth import LocalAuthService
-from services.locks import InitialSyncLock
-from services.mail import MailService
-from services.mail_smtp import SmtpConfig, SmtpDelivery
-from services.network import NetworkService
-from services.online_desktop import OnlineDesktopSettingsService
-from services.online_users import OnlineUserService
-from services.online_workspace import OnlineWorkspaceService
-from services.prerequisites import PrerequisiteService
-from services.registers import RegisterService
-from services.registers.fulltext import install_search_index
-from services.registers.users import UserAdminService
-from services.sync.manager import SyncManager
-from services.sync.server import SyncServer
-from services.sync.status import SyncStatusService
-from services.sync.tracking import install_change_tracking
-from services.tokens import LinkTokens
+from services.local.api_records import ApiRecordService
+from services.local.api_users import ApiUserService
+from services.local.auth import LocalAuthService
+from services.local.company import CompanyService
+from services.local.connect_wizard import ConnectWizardService
+from services.local.demo_data import DemoDataService
+from services.local.integrations import IntegrationService
+from services.local.licensing.service import LicensingService
+from services.local.locks import InitialSyncLock
+from services.local.network import NetworkService
+from services.local.online_desktop_settings import OnlineDesktopSettingsService
+from services.local.prerequisites import PrerequisiteService
+from services.local.registers import RegisterService
+from services.local.registers.fulltext import install_search_index
+from services.local.registers.users import UserAdminService
+from services.online.housekeeping import OnlineHousekeeping
+from services.online.identity import IdentityService
+from services.online.mail import MailService
+from services.online.mail_smtp import SmtpConfig, SmtpDelivery
+from services.online.tokens import LinkTokens
+from services.online.users.service import OnlineUserService
+from services.online.workspace.service import OnlineWorkspaceService
+from services.sync.client.manager import SyncManager
+from services.sync.client.status import SyncStatusService
+from services.sync.client.tracking import install_change_tracking
+from services.sync.server.service import SyncServer
 
 
 @dataclass(kw_only=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from nicegui import run, ui
 
 from services.container import Services
-from services.views import SessionView
+from services.local.views import SessionView
 from ui.i18n import _, lang, set_lang
 from ui.session import log_out
 

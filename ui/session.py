@@ -5,7 +5,7 @@ from __future__ import annotations
 from nicegui import app, run, ui
 
 from services.container import Services
-from services.views import SessionView
+from services.local.views import SessionView
 
 TOKEN_KEY = "bs_token"
 

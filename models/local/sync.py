@@ -1,6 +1,6 @@
 """Sync bookkeeping of the Business Software side: outbox, cursor, checkpoints, history.
 
-The outbox is filled by SQLite triggers (services/sync/tracking.py), so every local change of a
+The outbox is filled by SQLite triggers (services/sync/client/tracking.py), so every local change of a
 synced table is recorded in the same transaction as the change itself, whoever writes it.
 """
 

@@ -25,8 +25,8 @@ from sqlalchemy import func, select
 from models.local import Company, Contact
 from services.config import Settings
 from services.container import Services, build_services
-from services.demo_data import DemoDataPlan
-from services.registers.views import ListPage
+from services.local.demo_data import DemoDataPlan
+from services.local.registers.views import ListPage
 
 COMPANY = "Bench"
 COMMON_FRAGMENT = {"de": "mann", "en": "son"}

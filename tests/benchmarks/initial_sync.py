@@ -28,9 +28,9 @@ from typing import Any
 import httpx
 
 from services.db import make_engine, migrate
-from services.sync.agent import AgentOptions, SyncAgent
-from services.sync.client import SyncClient
-from services.sync.tables import TABLES
+from services.sync.client.agent import AgentOptions, SyncAgent
+from services.sync.client.http import SyncClient
+from services.sync.protocol.tables import TABLES
 from tests.benchmarks.sync_setup import (
     connected_setup,
     fill_demo_company,

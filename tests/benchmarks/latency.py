@@ -32,11 +32,11 @@ import httpx
 from sqlalchemy import select, text, update
 
 from models.local import Contact
-from services.sync.agent import AgentOptions, SyncAgent
-from services.sync.client import SyncClient
-from services.sync.server import SyncServer
-from services.sync.tables import TABLES
-from services.sync.tracking import install_change_tracking
+from services.sync.client.agent import AgentOptions, SyncAgent
+from services.sync.client.http import SyncClient
+from services.sync.client.tracking import install_change_tracking
+from services.sync.protocol.tables import TABLES
+from services.sync.server.service import SyncServer
 from tests.benchmarks.sync_setup import Setup, connected_setup, fill_demo_company, online_database
 
 POLL = 0.005

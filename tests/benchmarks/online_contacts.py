@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from models.online import Membership, OnlineContact, OnlineId
-from services.online_workspace import OnlineWorkspaceService
+from services.online.workspace.service import OnlineWorkspaceService
 from tests.benchmarks.initial_sync import sync_once
 from tests.benchmarks.latency import percentile
 from tests.benchmarks.sync_setup import Setup, connected_setup, fill_demo_company, online_database

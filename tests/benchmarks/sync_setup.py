@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.local import Company, SyncConnection
 from services.db import make_engine, make_session_factory, migrate
-from services.sync.connections import ConnectionCreated, ConnectionService
-from services.sync.protocol import CompanyInfo
+from services.sync.protocol.messages import CompanyInfo
+from services.sync.server.connections import ConnectionCreated, ConnectionService
 from tests.live_server import ROOT, LiveServer, ServerFactory
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from services.config import Settings
 from services.db import open_databases
-from services.demo_data import DemoDataService
+from services.local.demo_data import DemoDataService
 from tests.benchmarks import contacts_search, demo_data, initial_sync, latency, online_contacts
 from tests.benchmarks.consistency import broken_references, orders_with_wrong_total
 

@@ -20,7 +20,7 @@ from models.online import Membership, OnlineContact, OnlineId, Tenant
 from services.db import make_engine, make_session_factory
 from tests.e2e.conftest import LogIn, Screenshot
 from tests.live_server import ServerFactory
-from tests.services.licensing_factories import prepare_connectable_company
+from tests.services.local.licensing_factories import prepare_connectable_company
 
 PASSWORD = "Wolken-Kratzer-Blau-8"
 ADDRESS = "anna@mueller.example"  # the linked employee's address, proposed as the Online ID

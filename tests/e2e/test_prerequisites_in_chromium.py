@@ -13,7 +13,7 @@ from playwright.async_api import Page, expect
 
 from tests.e2e.conftest import LogIn, Screenshot
 from tests.live_server import ServerFactory
-from tests.services.licensing_factories import prepare_connectable_company
+from tests.services.local.licensing_factories import prepare_connectable_company
 
 
 async def test_a_red_prerequisite_is_fixed_in_the_ui_and_turns_green_after_checking_again(

@@ -13,7 +13,7 @@ import services.passwords
 from services.clock import FrozenClock
 from services.config import Settings
 from services.container import Services, build_services
-from services.mail import MailView
+from services.online.mail import MailView
 
 
 @pytest.fixture(autouse=True)

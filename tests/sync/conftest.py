@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from services.db import Databases, open_databases
-from services.sync.server import SyncServer
+from services.sync.server.service import SyncServer
 from tests.online_db import fresh_postgres_database, postgres_server_url, sqlite_url
 
 SYNC_BACKENDS = ["sqlite", "postgresql"] if postgres_server_url() else ["sqlite"]

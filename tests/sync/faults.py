@@ -1,7 +1,7 @@
 """The fault-injection world: a real sync server process, client databases, a ledger of what the
 rows must be, and the final checks (counts, checksums, every row exactly where expected).
 
-Used by tests/sync/test_faults.py (a fixed-seed selection) and tests/sync/soak.py (many runs).
+Used by tests/sync/end_to_end/test_faults.py (a fixed-seed selection) and tests/sync/soak.py (many runs).
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.local import SyncConnection
 from services.db import make_engine, make_session_factory, migrate, open_databases
-from services.sync.connections import ConnectionCreated
-from services.sync.protocol import CompanyInfo
-from services.sync.server import SyncServer
-from services.sync.tables import TABLE_ORDER, TABLES
-from services.sync.tracking import install_change_tracking
+from services.sync.client.tracking import install_change_tracking
+from services.sync.protocol.messages import CompanyInfo
+from services.sync.protocol.tables import TABLE_ORDER, TABLES
+from services.sync.server.connections import ConnectionCreated
+from services.sync.server.service import SyncServer
 from tests.live_server import free_port
 from tests.sync import procs
 from tests.sync.local_helpers import create_company, local_summary, online_summary

@@ -6,10 +6,10 @@ import itertools
 from typing import Any
 
 from models.types import new_uuid
-from services.sync.connections import ConnectionContext
-from services.sync.protocol import CompanyInfo, request_fields
-from services.sync.server import SyncServer
-from services.sync.tables import TABLES
+from services.sync.protocol.messages import CompanyInfo, request_fields
+from services.sync.protocol.tables import TABLES
+from services.sync.server.connections import ConnectionContext
+from services.sync.server.service import SyncServer
 
 _numbers = itertools.count(1)
 

@@ -20,11 +20,11 @@ from models.local import (
     SalesOrderLine,
     SyncConnection,
 )
-from services.sync.connections import ConnectionContext, ConnectionCreated
-from services.sync.local_snapshot import LocalSnapshot
-from services.sync.protocol import CompanyInfo, VerifyRequest, request_fields
-from services.sync.server import SyncServer
-from services.sync.tables import TABLE_ORDER
+from services.sync.client.snapshot import LocalSnapshot
+from services.sync.protocol.messages import CompanyInfo, VerifyRequest, request_fields
+from services.sync.protocol.tables import TABLE_ORDER
+from services.sync.server.connections import ConnectionContext, ConnectionCreated
+from services.sync.server.service import SyncServer
 
 
 def create_company(sessions: sessionmaker[Session], name: str = "Müller GmbH") -> int:

@@ -19,12 +19,12 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
-from services.api.health import health_router
-from services.api.sync import sync_router
+from services.api.online.health import health_router
+from services.api.online.sync import sync_router
 from services.db import make_engine, open_databases
-from services.sync.agent import AgentOptions, SyncAgent
-from services.sync.client import SyncClient
-from services.sync.server import SyncServer
+from services.sync.client.agent import AgentOptions, SyncAgent
+from services.sync.client.http import SyncClient
+from services.sync.server.service import SyncServer
 
 _context: ForkServerContext | None = None
 

@@ -17,8 +17,8 @@ from typing import Any
 import httpx
 from sqlalchemy import text
 
-from services.sync.agent import AgentOptions, SyncAgent
-from services.sync.client import SyncClient
+from services.sync.client.agent import AgentOptions, SyncAgent
+from services.sync.client.http import SyncClient
 from tests.sync import procs
 from tests.sync.edits import Edits
 from tests.sync.faults import Client, Ledger, ScenarioFailed, World, check, settle, wait_until

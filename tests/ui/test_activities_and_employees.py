@@ -5,7 +5,7 @@ from __future__ import annotations
 from nicegui.testing import User
 
 from services.container import Services
-from tests.services.registers_factories import add, add_contact
+from tests.services.local.registers_factories import add, add_contact
 from tests.ui.registers_helpers import company_id, open_new_company, wait_for_rows
 
 

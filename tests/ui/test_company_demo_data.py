@@ -10,7 +10,7 @@ from sqlalchemy import select
 from models.local import Company
 from services.config import Settings
 from services.db import open_databases
-from services.demo_data import DemoDataService
+from services.local.demo_data import DemoDataService
 from tests.ui.test_login_and_companies import log_in
 
 

@@ -21,7 +21,7 @@ from models.online import OnlineId
 from services.db import make_engine, make_session_factory
 from services.passwords import hash_password
 from tests.live_server import LiveServer, ServerFactory
-from tests.services.licensing_factories import prepare_connectable_company
+from tests.services.local.licensing_factories import prepare_connectable_company
 from tests.ui.test_licence_journey import seen
 from tests.ui.test_login_and_companies import log_in
 

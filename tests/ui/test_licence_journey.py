@@ -8,7 +8,7 @@ from typing import Any
 from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
 
-from tests.services.licensing_factories import key_for
+from tests.services.local.licensing_factories import key_for
 from tests.ui.test_login_and_companies import log_in
 
 

@@ -16,7 +16,7 @@ from models.online import OnlineId
 from services.clock import FrozenClock
 from services.config import load_secret_key
 from services.db import make_engine, make_session_factory
-from services.tokens import LinkTokens
+from services.online.tokens import LinkTokens
 
 PASSWORD = "Blue-Tomato-Sunrise-7"
 ADDRESS = "erik@example.com"

@@ -14,8 +14,8 @@ from models.online import Connection, Membership, OnlineId
 from services.config import Settings
 from services.container import Services, build_services
 from services.passwords import hash_password
-from services.sync.connections import ConnectionCreated
-from services.sync.protocol import CompanyInfo
+from services.sync.protocol.messages import CompanyInfo
+from services.sync.server.connections import ConnectionCreated
 from tests.ui.registers_helpers import table, table_rows
 from tests.ui.test_online_id_pages import log_in
 

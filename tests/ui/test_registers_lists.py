@@ -5,7 +5,7 @@ from __future__ import annotations
 from nicegui.testing import User
 
 from services.container import Services
-from tests.services.registers_factories import add, add_contact, new_company
+from tests.services.local.registers_factories import add, add_contact, new_company
 from tests.ui.registers_helpers import company_id, open_new_company, request_page, table, wait_for_rows
 
 

@@ -6,7 +6,7 @@ from nicegui import ui
 from nicegui.testing import User
 
 from services.container import Services
-from tests.services.registers_factories import add_contact, add_product
+from tests.services.local.registers_factories import add_contact, add_product
 from tests.ui.registers_helpers import company_id, open_new_company
 
 

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.local import Company, SyncCheckpoint, SyncConflict, SyncConnection, SyncRun, SyncSchedule
 from services.config import Settings
 from services.db import open_databases
-from services.locks import InitialSyncLock
-from services.sync.trace import trace_path
+from services.local.locks import InitialSyncLock
+from services.sync.client.trace import trace_path
 from tests.ui.test_login_and_companies import log_in
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from nicegui.testing import User
 
 from services.container import Services
-from tests.services.registers_factories import add
+from tests.services.local.registers_factories import add
 from tests.ui.registers_helpers import company_id, open_new_company, wait_for_rows
 from tests.ui.test_login_and_companies import log_in
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from services import i18n, throttle, tokens
+from services import i18n
+from services.online import throttle, tokens
 
 KEYS = [
     tokens.LinkInvalid.key,

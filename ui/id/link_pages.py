@@ -13,8 +13,8 @@ from nicegui import app, run, ui
 
 from services.container import Services
 from services.errors import ServiceError
-from services.identity import IdentityService, LinkTarget, OnlineIdView
-from services.tokens import LinkExpired, LinkInvalid, LinkUsed, LinkWrongPurpose
+from services.online.identity import IdentityService, LinkTarget, OnlineIdView
+from services.online.tokens import LinkExpired, LinkInvalid, LinkUsed, LinkWrongPurpose
 from ui.components.calls import CallFailed, call, show_field_errors
 from ui.i18n import _, lang
 from ui.id.frame import form_card, online_frame, spam_hint

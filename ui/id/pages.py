@@ -6,7 +6,7 @@ from __future__ import annotations
 from nicegui import app, ui
 
 from services.container import Services
-from services.identity import IdentityService
+from services.online.identity import IdentityService
 from services.redirects import safe_next
 from ui.components.calls import CallFailed, call, show_field_errors
 from ui.i18n import _, lang

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from nicegui import app, run, ui
 
-from services.identity import IdentityService, OnlineIdView
+from services.online.identity import IdentityService, OnlineIdView
 
 ONLINE_TOKEN_KEY = "online_token"
 

@@ -10,9 +10,9 @@ from nicegui import ui
 
 from services.container import Services
 from services.errors import ServiceError
-from services.licence_views import AddonView, LicenceView
-from services.licensing import LicensingService
-from services.views import CompanyView, SessionView
+from services.local.licensing.service import LicensingService
+from services.local.licensing.views import AddonView, LicenceView
+from services.local.views import CompanyView, SessionView
 from ui.components.calls import CallFailed, call, error_text
 from ui.i18n import _, fmt_date
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from services.api_users import ApiSessionView, ApiUserService, ApiUserView
 from services.container import Services
+from services.local.api_users import ApiSessionView, ApiUserService, ApiUserView
 from ui.components.calls import CallFailed, call, show_field_errors
 from ui.i18n import _, fmt_datetime
 from ui.layout import frame

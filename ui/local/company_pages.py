@@ -7,7 +7,7 @@ import contextlib
 from nicegui import app, ui
 
 from services.container import Services
-from services.views import CompanyView
+from services.local.views import CompanyView
 from ui.components.calls import CallFailed, call, show_field_errors
 from ui.i18n import _, fmt_number, lang
 from ui.layout import frame

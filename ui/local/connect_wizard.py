@@ -6,7 +6,7 @@
 7 Run, then the status window (company, Online ID, time, rows synchronised).
 
 Opened from the desktop tile "Connect to Online Desktop", the Connect action of the settings page
-and the focus area. The work is in ``services.connect_wizard``; this module only draws and asks.
+and the focus area. The work is in ``services.local.connect_wizard``; this module only draws and asks.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from dataclasses import dataclass, replace
 
 from nicegui import ui
 
-from services.connect_wizard import ConnectResult, ConnectWizardService, OnlineLogin
 from services.container import Services
-from services.licence_keys import ONLINE_DESKTOP
-from services.prerequisites import PrerequisiteReport
-from services.views import SessionView
+from services.local.connect_wizard import ConnectResult, ConnectWizardService, OnlineLogin
+from services.local.licensing.keys import ONLINE_DESKTOP
+from services.local.prerequisites import PrerequisiteReport
+from services.local.views import SessionView
 from ui.components.calls import CallFailed, ask, call, show_field_errors
 from ui.i18n import _, fmt_date, fmt_datetime, fmt_number, lang
 from ui.layout import frame

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from nicegui import ui
 
 from services.container import Services
-from services.views import SessionView
+from services.local.views import SessionView
 from ui.components.calls import call
 from ui.i18n import _
 from ui.layout import frame

@@ -9,7 +9,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from services.container import Services
-from services.integrations import IntegrationService, IntegrationView
+from services.local.integrations import IntegrationService, IntegrationView
 from ui.components.calls import CallFailed, call, show_field_errors
 from ui.i18n import _, fmt_datetime
 from ui.layout import frame

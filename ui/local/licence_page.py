@@ -6,9 +6,9 @@ from nicegui import ui
 
 from services.container import Services
 from services.errors import ServiceError
-from services.licence_views import HOLDER_FIELDS
-from services.licensing import LicensingService
-from services.views import SessionView
+from services.local.licensing.service import LicensingService
+from services.local.licensing.views import HOLDER_FIELDS
+from services.local.views import SessionView
 from ui.components.calls import CallFailed, call, error_text, show_field_errors
 from ui.i18n import _, fmt_date, fmt_datetime
 from ui.layout import MENU_BUILDERS, MenuItem, frame

@@ -5,8 +5,8 @@ from __future__ import annotations
 from nicegui import ui
 
 from services.container import Services
-from services.network import ComputerView
-from services.views import SessionView
+from services.local.network import ComputerView
+from services.local.views import SessionView
 from ui.components.calls import CallFailed, call
 from ui.i18n import _, fmt_datetime
 from ui.layout import MENU_BUILDERS, MenuItem, frame

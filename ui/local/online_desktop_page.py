@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from nicegui import ui
 
 from services.container import Services
-from services.online_desktop import SYNC_INTERVALS, ConnectionStatusView
-from services.prerequisites import PrerequisiteReport
-from services.views import SessionView
+from services.local.online_desktop_settings import SYNC_INTERVALS, ConnectionStatusView
+from services.local.prerequisites import PrerequisiteReport
+from services.local.views import SessionView
 from ui.components.calls import CallFailed, call, show_field_errors
 from ui.i18n import _, fmt_datetime
 from ui.layout import MENU_BUILDERS, MenuItem, frame

@@ -14,8 +14,8 @@ from collections.abc import Awaitable, Callable
 from nicegui import ui
 
 from services.container import Services
-from services.prerequisites import Condition, PrerequisiteReport
-from services.views import SessionView
+from services.local.prerequisites import Condition, PrerequisiteReport
+from services.local.views import SessionView
 from ui.i18n import _, fmt_date, fmt_datetime
 
 log = logging.getLogger(__name__)

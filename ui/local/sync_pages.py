@@ -7,8 +7,8 @@ from dataclasses import replace
 from nicegui import run, ui
 
 from services.container import Services
-from services.sync.status import ConflictView, RunView, SyncOverview, SyncStatusService
-from services.views import SessionView
+from services.local.views import SessionView
+from services.sync.client.status import ConflictView, RunView, SyncOverview, SyncStatusService
 from ui.components.calls import CallFailed, call
 from ui.i18n import _, fmt_datetime, fmt_number
 from ui.layout import FRAME_HOOKS, MENU_BUILDERS, MenuItem, frame

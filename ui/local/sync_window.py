@@ -14,8 +14,8 @@ from babel.dates import format_timedelta
 from nicegui import run, ui
 
 from services.container import Services
-from services.sync.status import InitialProgress
-from services.views import SessionView
+from services.local.views import SessionView
+from services.sync.client.status import InitialProgress
 from ui.i18n import _, fmt_number, lang
 
 POLL_SECONDS = 1.0

@@ -11,7 +11,7 @@ from nicegui import run, ui
 
 from services.container import Services
 from services.errors import NotFound
-from services.mail import MailSummary, MailView
+from services.online.mail import MailSummary, MailView
 from ui.i18n import _, fmt_datetime
 from ui.id.frame import online_frame
 

@@ -17,8 +17,14 @@ from nicegui import app, run, ui
 
 from services.container import Services
 from services.errors import NotFound, PermissionDenied, ServiceError
-from services.identity import IdentityService
-from services.online_users import ROLE_CHOICES, InvitationInfo, OnlineUserService, UserOverview, UserRow
+from services.online.identity import IdentityService
+from services.online.users.service import (
+    ROLE_CHOICES,
+    InvitationInfo,
+    OnlineUserService,
+    UserOverview,
+    UserRow,
+)
 from ui.components.calls import CallFailed, call, error_text, show_field_errors
 from ui.i18n import _, fmt_date, lang
 from ui.id.frame import form_card, online_frame

@@ -20,8 +20,10 @@ from nicegui import ui
 from services import i18n
 from services.container import Services
 from services.errors import ServiceError
-from services.identity import OnlineIdView
-from services.online_workspace import (
+from services.local.registers import Option
+from services.local.registers.views import RegisterRow
+from services.online.identity import OnlineIdView
+from services.online.workspace.service import (
     EDITABLE,
     LIST_VIEWS,
     ROLE_ACCESS,
@@ -29,8 +31,6 @@ from services.online_workspace import (
     OnlineWorkspaceService,
     WorkspaceHeader,
 )
-from services.registers import Option
-from services.registers.views import RegisterRow
 from ui.components.calls import CallFailed, call, error_text, show_field_errors
 from ui.i18n import _, fmt_date, fmt_datetime, fmt_money, fmt_number, lang
 from ui.id.session import log_out, require_online_id

@@ -9,7 +9,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from services.container import Services
-from services.registers import CHILDREN, REGISTERS, RegisterRow
+from services.local.registers import CHILDREN, REGISTERS, RegisterRow
 from ui.components.calls import CallFailed, call, show_field_errors
 from ui.i18n import _, fmt_money
 from ui.local.registers.common import confirm_delete, options_for, transient_dialog

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from nicegui import context, ui
 
 from services.container import Services
-from services.registers import Option, RegisterService
+from services.local.registers import Option, RegisterService
 from ui.components.calls import CallFailed, call
 from ui.i18n import _
 from ui.local.registers.form import OptionsFn

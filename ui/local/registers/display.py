@@ -6,8 +6,17 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from services.registers import RegisterRow, RegisterSpec
-from services.registers.fields import BOOL, CHOICE, DATE, DATETIME, DECIMAL, INTEGER, MONEY, NUMERIC_KINDS
+from services.local.registers import RegisterRow, RegisterSpec
+from services.local.registers.fields import (
+    BOOL,
+    CHOICE,
+    DATE,
+    DATETIME,
+    DECIMAL,
+    INTEGER,
+    MONEY,
+    NUMERIC_KINDS,
+)
 from ui.i18n import _, fmt_date, fmt_datetime, fmt_money, fmt_number
 
 

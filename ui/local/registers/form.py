@@ -13,8 +13,8 @@ from typing import Any
 
 from nicegui import ui
 
-from services.registers import Field, Option
-from services.registers.fields import BOOL, CHOICE, DATE, DATETIME, EMAIL, NUMERIC_KINDS, REF, TEXTAREA
+from services.local.registers import Field, Option
+from services.local.registers.fields import BOOL, CHOICE, DATE, DATETIME, EMAIL, NUMERIC_KINDS, REF, TEXTAREA
 from ui.i18n import _
 from ui.local.registers.display import input_number
 

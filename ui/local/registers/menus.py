@@ -7,8 +7,8 @@ from collections.abc import Callable
 from nicegui import ui
 
 from services.container import Services
-from services.registers import TOP_LEVEL
-from services.views import SessionView
+from services.local.registers import TOP_LEVEL
+from services.local.views import SessionView
 from ui.layout import MENU_BUILDERS, MenuItem
 from ui.local.desktop import TILE_BUILDERS, Tile
 from ui.session import log_out

@@ -10,8 +10,8 @@ from nicegui import run, ui
 
 from services.container import Services
 from services.errors import NotFound
-from services.registers import CHILDREN, REGISTERS, TOP_LEVEL, ListPage, RegisterRow
-from services.views import SessionView
+from services.local.registers import CHILDREN, REGISTERS, TOP_LEVEL, ListPage, RegisterRow
+from services.local.views import SessionView
 from ui.components.calls import CallFailed, call, show_field_errors
 from ui.i18n import _
 from ui.layout import frame

@@ -13,7 +13,7 @@ from typing import Any
 
 from nicegui import ui
 
-from services.registers import ListPage, RegisterRow
+from services.local.registers import ListPage, RegisterRow
 from ui.components.calls import CallFailed
 from ui.i18n import _
 

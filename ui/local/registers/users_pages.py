@@ -11,9 +11,9 @@ from nicegui import run, ui
 
 from services.container import Services
 from services.errors import NotFound
-from services.registers import ListPage, RegisterRow
-from services.registers.users import USER_COLUMNS, USER_FIELDS, USER_SORTABLE, UserAdminService
-from services.views import SessionView
+from services.local.registers import ListPage, RegisterRow
+from services.local.registers.users import USER_COLUMNS, USER_FIELDS, USER_SORTABLE, UserAdminService
+from services.local.views import SessionView
 from ui.components.calls import CallFailed, call, show_field_errors
 from ui.i18n import _
 from ui.layout import frame

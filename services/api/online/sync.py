@@ -1,0 +1,266 @@
+"""HTTP API of the sync protocol: ``/api/online/v1/sync/...`` (see services/sync/PROTOCOL.md).
+
+Entry point only: reads the body within its size limit, unzips it, checks versions and tenant,
+validates the message and hands it to ``SyncServer`` in a worker thread. Every refusal is a 4xx
+with ``{"error", "message"}`` and writes nothing, because validation happens before the
+service opens its transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import gzip
+import logging
+import threading
+import zlib
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import orjson
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, ValidationError
+
+from services.errors import NotAuthenticated, ServiceError
+from services.sync.protocol.messages import (
+    MAX_BODY_BYTES,
+    MAX_INFLATED_BYTES,
+    ConnectRequest,
+    ConnectResponse,
+    DisconnectRequest,
+    DisconnectResponse,
+    ProtocolError,
+    PullRequest,
+    PushRequest,
+    SnapshotBeginRequest,
+    SnapshotFinishRequest,
+    SnapshotPageRequest,
+    VerifyRequest,
+)
+from services.sync.server.connections import ConnectionContext
+from services.sync.server.service import SyncServer, check_versions
+
+log = logging.getLogger(__name__)
+M = TypeVar("M", bound=BaseModel)
+GZIP_ABOVE = 1400  # bytes: smaller responses are not worth compressing
+OnlineIdAuth = Callable[[str], Any]  # token -> view with ``id`` (services.online.identity contract)
+
+
+def sync_router(
+    server: Callable[[], SyncServer | None], online_id_auth: Callable[[], OnlineIdAuth | None]
+) -> APIRouter:
+    router = APIRouter(prefix="/api/online/v1/sync", tags=["sync"])
+
+    def simple(
+        model: type[M], method: Callable[[SyncServer], Callable[[ConnectionContext, M], BaseModel]]
+    ) -> Any:
+        async def endpoint(request: Request) -> Response:
+            async def handle() -> Response:
+                srv = _server(server)
+                token = bearer(request)
+                raw = await read_body(request)
+
+                def work() -> Response:
+                    ctx = srv.connections.authenticate(token)
+                    with gc_paused():  # a page is ~100,000 fresh objects: no cycle hunting meanwhile
+                        req = parse(raw, request, model, ctx)
+                        return encode(method(srv)(ctx, req), request)
+
+                return await asyncio.to_thread(work)
+
+            return await guarded(handle)
+
+        return endpoint
+
+    router.add_api_route(
+        "/snapshot/begin", simple(SnapshotBeginRequest, lambda s: s.begin_snapshot), methods=["POST"]
+    )
+    router.add_api_route(
+        "/snapshot/page", simple(SnapshotPageRequest, lambda s: s.snapshot_page), methods=["POST"]
+    )
+    router.add_api_route(
+        "/snapshot/finish", simple(SnapshotFinishRequest, lambda s: s.finish_snapshot), methods=["POST"]
+    )
+    router.add_api_route("/push", simple(PushRequest, lambda s: s.push), methods=["POST"])
+    router.add_api_route("/verify", simple(VerifyRequest, lambda s: s.verify), methods=["POST"])
+
+    @router.post("/pull")
+    async def pull(request: Request) -> Response:
+        """Long-poll: the request may wait for changes without holding a worker thread."""
+
+        async def handle() -> Response:
+            srv = _server(server)
+            token = bearer(request)
+            raw = await read_body(request)
+
+            def prepare() -> tuple[ConnectionContext, PullRequest]:
+                ctx = srv.connections.authenticate(token)
+                return ctx, parse(raw, request, PullRequest, ctx)
+
+            ctx, req = await asyncio.to_thread(prepare)
+            page = await srv.pull(ctx, req)
+            return await asyncio.to_thread(encode, page, request)
+
+        return await guarded(handle)
+
+    def by_online_id(model: type[M], act: Callable[[SyncServer, Any, M], BaseModel]) -> Callable[..., Any]:
+        """An endpoint authenticated by an Online ID login token (not a connection token)."""
+
+        async def endpoint(request: Request) -> Response:
+            async def handle() -> Response:
+                srv = _server(server)
+                auth = online_id_auth()
+                if auth is None:
+                    raise ProtocolError(
+                        503, "identity_unavailable", "Online ID login is not available on this server"
+                    )
+                token = bearer(request)
+                raw = await read_body(request)
+
+                def work() -> Response:
+                    try:
+                        online_id = auth(token)
+                    except NotAuthenticated:
+                        raise ProtocolError(401, "unauthorized", "log in with your Online ID first") from None
+                    return encode(act(srv, online_id, parse(raw, request, model, None)), request)
+
+                return await asyncio.to_thread(work)
+
+            return await guarded(handle)
+
+        return endpoint
+
+    def connect(srv: SyncServer, online_id: Any, req: ConnectRequest) -> ConnectResponse:
+        """Create a company account + connection (or a new connection for the same account)."""
+        created = srv.connections.create_connection(
+            online_id_id=online_id.id,
+            company=req.company,
+            computer_name=req.computer_name,
+            tenant_uuid=req.tenant,
+        )
+        return ConnectResponse(tenant=created.tenant_uuid, token=created.token, seq=created.seq)
+
+    def disconnect(srv: SyncServer, online_id: Any, req: DisconnectRequest) -> DisconnectResponse:
+        """Delete the account's synced data and end its connections; by the Online ID that connected."""
+        deleted = srv.connections.disconnect(online_id_id=online_id.id, tenant_uuid=req.tenant)
+        return DisconnectResponse(tenant=req.tenant, rows_deleted=deleted)
+
+    router.add_api_route("/connections", by_online_id(ConnectRequest, connect), methods=["POST"])
+    router.add_api_route(
+        "/connections/disconnect", by_online_id(DisconnectRequest, disconnect), methods=["POST"]
+    )
+    return router
+
+
+_gc_lock = threading.Lock()
+_gc_pauses = 0
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a large message is decoded and written.
+
+    Parsing a snapshot page allocates hundreds of thousands of objects; each allocation burst
+    would otherwise trigger collections that walk every object of the process. Counted, so
+    that concurrent requests re-enable it only when the last one ends.
+    """
+    global _gc_pauses
+    with _gc_lock:
+        _gc_pauses += 1
+        if _gc_pauses == 1:
+            gc.disable()
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0:
+                gc.enable()
+
+
+def _server(server: Callable[[], SyncServer | None]) -> SyncServer:
+    srv = server()
+    if srv is None:
+        raise ProtocolError(503, "unavailable", "this process does not run the Online Desktop")
+    return srv
+
+
+async def guarded(handle: Callable[[], Any]) -> Response:
+    """Turn refusals into 4xx answers with a message; never leak a stack trace."""
+    try:
+        response: Response = await handle()
+        return response
+    except ProtocolError as exc:
+        return error_response(exc.status, exc.error, exc.message)
+    except ServiceError as exc:
+        return error_response(exc.status_code, exc.key, exc.key)
+    except Exception:
+        log.exception("sync request failed")
+        return error_response(500, "internal", "the server could not process the request; it will be retried")
+
+
+def error_response(status: int, error: str, message: str) -> Response:
+    return Response(
+        orjson.dumps({"error": error, "message": message}), status_code=status, media_type="application/json"
+    )
+
+
+def bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ProtocolError(401, "unauthorized", "send the connection token as 'Authorization: Bearer …'")
+    return token.strip()
+
+
+async def read_body(request: Request) -> bytes:
+    """The raw body, refusing anything above the limit before reading it all."""
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY_BYTES):
+        raise ProtocolError(413, "too_large", f"request bodies are limited to {MAX_BODY_BYTES} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise ProtocolError(413, "too_large", f"request bodies are limited to {MAX_BODY_BYTES} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def parse(raw: bytes, request: Request, model: type[M], ctx: ConnectionContext | None) -> M:
+    """Unzip, decode, check versions and tenant, then validate the message."""
+    if request.headers.get("content-encoding", "").lower() == "gzip":
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            raw = inflater.decompress(raw, MAX_INFLATED_BYTES + 1)
+        except zlib.error:
+            raise ProtocolError(400, "bad_gzip", "the body is not valid gzip") from None
+        if len(raw) > MAX_INFLATED_BYTES or inflater.unconsumed_tail:
+            raise ProtocolError(
+                413, "too_large", f"unzipped bodies are limited to {MAX_INFLATED_BYTES} bytes"
+            )
+    try:
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise ProtocolError(400, "bad_json", "the body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise ProtocolError(400, "bad_json", "the body must be a JSON object")
+    check_versions(body, ctx)
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ProtocolError(400, "bad_message", f"{where}: {first['msg']}") from None
+
+
+def encode(message: BaseModel, request: Request) -> Response:
+    body = orjson.dumps(message.model_dump())
+    if len(body) > GZIP_ABOVE and "gzip" in request.headers.get("accept-encoding", ""):
+        return Response(
+            gzip.compress(body, compresslevel=1),
+            media_type="application/json",
+            headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"},
+        )
+    return Response(body, media_type="application/json")

@@ -1,0 +1,369 @@
+"""The connection wizard's work (PRODUCT.md S9–S15), behind the seven steps of its UI.
+
+Business Software reaches the Online Desktop only through its HTTP API: Online ID sign-up,
+"send again" and login (``/api/online/v1/id/…``) and the creation of the company account with
+its connection (``/api/online/v1/sync/connections``). "Run" checks the prerequisites once more,
+creates the account (the Online ID becomes its Super User), stores the sync credential and
+stores when the initial sync starts ("now" or a date and time); the sync computer's agent picks
+it up from the database, so a scheduled start survives a restart of the program.
+
+Every failure is a ``ServiceError`` with a translation key: the wizard shows it and stays on
+its step, nothing half-done is stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from models.local import Company, Employee, SyncConnection, User
+from services.clock import SYSTEM_CLOCK, Clock
+from services.config import Settings
+from services.errors import NotAuthenticated, NotFound, PermissionDenied, ServiceError, ValidationFailed
+from services.i18n import catalogue
+from services.local.online_desktop_settings import effective_sync_computer
+from services.local.prerequisite_checks import REGISTRATION_REQUIRED
+from services.local.prerequisites import PrerequisiteService
+from services.sync.client.connect import forget_sync_state, post_connection, store_connection
+from services.sync.client.status import SyncStatusService
+from services.sync.protocol.messages import PROTOCOL_VERSION, CompanyInfo
+from services.sync.protocol.tables import SCHEMA_VERSION
+
+ID_PATH = "/api/online/v1/id"
+DISCONNECT_PATH = "/api/online/v1/sync/connections/disconnect"
+PAST_GRACE = dt.timedelta(minutes=1)  # a start time this close to now counts as "now"
+MAX_AHEAD = dt.timedelta(days=366)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RegistrationSummary:
+    """Step 5: the company account's data, taken from the company settings."""
+
+    values: dict[str, str]  # field -> value, in the order of REGISTRATION_REQUIRED
+    labels: dict[str, str]  # field -> translation key of its label
+    missing: tuple[str, ...]  # fields without a value
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OnlineLogin:
+    """Step 4: a logged-in Online ID (the token lives only in the wizard's memory)."""
+
+    email: str
+    full_name: str
+    token: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StoredConnection:
+    tenant_uuid: str
+    online_url: str
+    connected_by: str
+    status: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ConnectResult:
+    """Step 7: what the status window shows."""
+
+    company: str
+    online_id: str
+    tenant_uuid: str
+    run_at: dt.datetime
+    starts_now: bool
+
+
+class ConnectWizardService:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        engine: Engine,
+        settings: Settings,
+        prerequisites: PrerequisiteService,
+        sync_status: SyncStatusService,
+        http: Callable[[], httpx.AsyncClient | None],
+        clock: Clock = SYSTEM_CLOCK,
+    ) -> None:
+        self._sessions, self._engine, self._settings = sessions, engine, settings
+        self._prerequisites, self._sync_status = prerequisites, sync_status
+        self._http, self._clock = http, clock
+
+    @property
+    def online_url(self) -> str:
+        return self._settings.online_base_url.rstrip("/")
+
+    # --- step 4: Online ID ------------------------------------------------------------------------
+
+    def proposed_online_id(self, user_id: int) -> str:
+        """The e-mail address of the employee linked to the Business Software user (PRODUCT.md §2.4)."""
+        with self._sessions() as s:
+            user = s.get(User, user_id)
+            if user is None or not user.employee_uuid:
+                return ""
+            email = s.scalar(select(Employee.email).where(Employee.uuid == user.employee_uuid))
+        return (email or "").strip()
+
+    async def log_in(self, email: str, password: str, language: str = "en") -> OnlineLogin:
+        """Log in with an Online ID (not the Business Software login)."""
+        given = {"email": email.strip(), "password": password}
+        if not all(given.values()):
+            raise ValidationFailed({k: "validation.required" for k, v in given.items() if not v})
+        response = await self._post(
+            f"{ID_PATH}/login", {"email": email.strip(), "password": password}, language
+        )
+        if response.status_code == 401:
+            raise NotAuthenticated("wizard.id.login_failed")
+        answer = self._answer(response)
+        online_id = answer.get("online_id") or {}
+        return OnlineLogin(
+            email=str(online_id.get("email", email.strip())),
+            full_name=str(online_id.get("full_name", "")),
+            token=str(answer["token"]),
+        )
+
+    async def sign_up(self, email: str, language: str) -> None:
+        """Create an Online ID: the Online Desktop mails a link to finish it (set the password)."""
+        self._require_email(email)
+        body = {"email": email.strip(), "language": language}
+        self._answer(await self._post(f"{ID_PATH}/sign-up", body, language))
+
+    async def resend(self, email: str, language: str) -> None:
+        """ "Send again": a new verification link."""
+        self._require_email(email)
+        body = {"email": email.strip(), "language": language}
+        self._answer(await self._post(f"{ID_PATH}/resend", body, language))
+
+    # --- step 5: registration information ---------------------------------------------------------
+
+    def registration(self, company_id: int) -> RegistrationSummary:
+        with self._sessions() as s:
+            company = s.get(Company, company_id)
+            if company is None:
+                raise NotFound()
+            values = {attr: str(getattr(company, attr) or "").strip() for attr, _ in REGISTRATION_REQUIRED}
+        return RegistrationSummary(
+            values=values,
+            labels=dict(REGISTRATION_REQUIRED),
+            missing=tuple(attr for attr, value in values.items() if not value),
+        )
+
+    # --- step 6: when -----------------------------------------------------------------------------
+
+    def check_start(self, run_at: dt.datetime | None) -> dt.datetime:
+        """``None`` is "now"; a date and time must be in the future (within a year)."""
+        now = self._clock()
+        if run_at is None:
+            return now
+        if run_at.tzinfo is None:
+            raise ValidationFailed({"run_at": "validation.date"})
+        if run_at < now - PAST_GRACE:
+            raise ValidationFailed({"run_at": "wizard.when.past"})
+        if run_at > now + MAX_AHEAD:
+            raise ValidationFailed({"run_at": "wizard.when.too_far"})
+        return max(run_at, now)
+
+    # --- step 7: run ------------------------------------------------------------------------------
+
+    async def run(
+        self,
+        company_id: int,
+        *,
+        user_id: int,
+        session_token: str,
+        login: OnlineLogin,
+        run_at: dt.datetime | None,
+    ) -> ConnectResult:
+        """Create the company account and the connection, then start or schedule the initial sync."""
+        start = self.check_start(run_at)
+        report = await self._prerequisites.check_prerequisites(
+            company_id, user_id=user_id, session_token=session_token
+        )
+        if not report.ok:
+            numbers = ", ".join(str(c.number) for c in report.failed)
+            raise ServiceError("wizard.run.prerequisites", numbers=numbers)
+        summary = self.registration(company_id)
+        if not summary.complete:
+            raise ValidationFailed(dict.fromkeys(summary.missing, "validation.required"))
+        info = CompanyInfo(**summary.values)
+        earlier = self._stored_connection(company_id)
+        # Reconnecting after a disconnect keeps the company account (and its users); the data is
+        # uploaded again by a full initial sync.
+        tenant = (
+            earlier.tenant_uuid if earlier is not None and earlier.online_url == self.online_url else None
+        )
+        account = await self._connect(company_id, self.online_url, login, info, tenant, new_account=True)
+        self._sync_status.schedule_initial(company_id, start)
+        return ConnectResult(
+            company=summary.values["name"],
+            online_id=login.email,
+            tenant_uuid=account,
+            run_at=start,
+            starts_now=run_at is None or start <= self._clock(),
+        )
+
+    def is_connected(self, company_id: int) -> bool:
+        row = self._stored_connection(company_id)
+        return row is not None and row.status != "disconnected"
+
+    def _stored_connection(self, company_id: int) -> StoredConnection | None:
+        with self._sessions() as s:
+            row = s.get(SyncConnection, company_id)
+            if row is None:
+                return None
+            return StoredConnection(
+                tenant_uuid=row.tenant_uuid,
+                online_url=row.online_url.rstrip("/"),
+                connected_by=row.connected_by,
+                status=row.status,
+            )
+
+    # --- Disconnect and Reconnect (settings page, PRODUCT.md §5) ----------------------------------
+
+    async def disconnect(self, company_id: int, login: OnlineLogin) -> int:
+        """Only the Online ID that connected, only from the sync computer, after logging in again.
+        The online data goes (the company account and its users stay); a later Connect uploads
+        everything again. Returns how many online rows were deleted."""
+        stored = self._stored_connection(company_id)
+        if stored is None or stored.status == "disconnected":
+            raise NotFound("sync.not_connected")
+        chosen = self._sync_computer(company_id)
+        here = self._settings.computer_name
+        if chosen is None or chosen.casefold() != here.casefold():
+            raise PermissionDenied("wizard.disconnect.not_sync_computer", chosen=chosen or "–", here=here)
+        if login.email.casefold() != stored.connected_by.casefold():
+            raise PermissionDenied("wizard.disconnect.not_connected_by", by=stored.connected_by)
+        body = {
+            "protocol_version": PROTOCOL_VERSION,
+            "schema_version": SCHEMA_VERSION,
+            "tenant": stored.tenant_uuid,
+        }
+        try:
+            response = await self._with_client(
+                lambda http: http.post(
+                    stored.online_url + DISCONNECT_PATH,
+                    json=body,
+                    headers={"Authorization": f"Bearer {login.token}"},
+                )
+            )
+        except httpx.HTTPError as exc:
+            raise _unreachable(stored.online_url, exc) from exc
+        if response.status_code == 401:
+            raise NotAuthenticated("wizard.run.login_expired")
+        answer = self._answer(response)
+        forget_sync_state(self._sessions, company_id)
+        return int(answer.get("rows_deleted", 0))
+
+    async def reconnect(self, company_id: int, login: OnlineLogin) -> None:
+        """A new sync credential for the same company account (after "needs reconnect" or a
+        password change); the sync goes on where it stopped."""
+        stored = self._stored_connection(company_id)
+        if stored is None or stored.status == "disconnected":
+            raise NotFound("sync.not_connected")
+        summary = self.registration(company_id)
+        info = CompanyInfo(**{k: v or "–" for k, v in summary.values.items()})
+        await self._connect(company_id, stored.online_url, login, info, stored.tenant_uuid, new_account=False)
+
+    async def _connect(
+        self,
+        company_id: int,
+        url: str,
+        login: OnlineLogin,
+        info: CompanyInfo,
+        tenant: str | None,
+        *,
+        new_account: bool,
+    ) -> str:
+        """``POST /connections`` (a new account, or ``tenant`` again) and keep the credential; the
+        company account's UUID."""
+        try:
+            response = await self._with_client(
+                lambda http: post_connection(
+                    http, url, login.token, info, self._settings.computer_name, tenant
+                )
+            )
+        except httpx.HTTPError as exc:
+            raise _unreachable(url, exc) from exc
+        if response.status_code == 401:
+            raise NotAuthenticated("wizard.run.login_expired")
+        answer = self._answer(response)
+        store_connection(
+            self._sessions,
+            self._engine,
+            company_id,
+            online_url=url,
+            tenant_uuid=str(answer["tenant"]),
+            token=str(answer["token"]),
+            connected_by=login.email,
+            new_account=new_account,
+        )
+        return str(answer["tenant"])
+
+    def _sync_computer(self, company_id: int) -> str | None:
+        with self._sessions() as s:
+            return effective_sync_computer(s, company_id)
+
+    # --- HTTP -------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _require_email(email: str) -> None:
+        if "@" not in email.strip():
+            raise ValidationFailed({"email": "validation.email"})
+
+    async def _post(self, path: str, body: dict[str, Any], language: str) -> httpx.Response:
+        """POST to the Online Desktop; its messages come back in ``language``."""
+        headers = {"Accept-Language": language}
+        try:
+            return await self._with_client(
+                lambda http: http.post(self.online_url + path, json=body, headers=headers)
+            )
+        except httpx.HTTPError as exc:
+            raise _unreachable(self.online_url, exc) from exc
+
+    async def _with_client(self, send: Callable[[httpx.AsyncClient], Any]) -> httpx.Response:
+        shared = self._http()
+        if shared is not None:
+            response: httpx.Response = await send(shared)
+            return response
+        async with httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=5.0)) as own:
+            response = await send(own)
+            return response
+
+    @staticmethod
+    def _answer(response: httpx.Response) -> dict[str, Any]:
+        """The JSON answer of a 2xx; otherwise the Online Desktop's error as a ServiceError."""
+        if response.is_success:
+            try:
+                body = response.json()
+            except ValueError:
+                body = {}
+            return body if isinstance(body, dict) else {}
+        detail: Any = {}
+        try:
+            body = response.json()
+            detail = body.get("detail", body)  # Online ID API: {"detail": …}; sync API: the error itself
+        except (ValueError, AttributeError):
+            detail = {}
+        if not isinstance(detail, dict):
+            detail = {"message": str(detail)}
+        if response.status_code == 422 and isinstance(detail.get("fields"), dict) and detail["fields"]:
+            raise ValidationFailed({str(k): str(v) for k, v in detail["fields"].items()})
+        if response.status_code == 429:
+            raise ServiceError("wizard.id.throttled", seconds=response.headers.get("Retry-After", "30"))
+        key = str(detail.get("error") or "")
+        if key in catalogue():  # a refusal this program can say in the user's language
+            raise (PermissionDenied(key) if response.status_code == 403 else ServiceError(key))
+        message = str(detail.get("message") or detail.get("error") or response.reason_phrase)
+        raise ServiceError("wizard.online_error", status=str(response.status_code), message=message[:300])
+
+
+def _unreachable(url: str, exc: httpx.HTTPError) -> ServiceError:
+    return ServiceError("wizard.unreachable", url=url, error=str(exc) or type(exc).__name__)

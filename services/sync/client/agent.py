@@ -1,0 +1,256 @@
+"""The sync agent of one company database: initial sync, then continuous two-way sync.
+
+It runs as asyncio tasks in the process of the chosen sync computer (see manager.py); every
+database step runs in a worker thread and every HTTP call goes through the one shared
+``httpx.AsyncClient``, so the UI never waits for it. Three loops run side by side:
+- push: notices new outbox entries (polling the outbox head), waits a moment to gather a burst,
+  sends the oldest entries, drops them when acknowledged;
+- pull: long-polls for changes after the stored cursor and applies each page with its cursor;
+- verify: now and then compares counts and checksums with the server and re-syncs a table that
+  differs.
+Network trouble and 5xx are retried with backoff; 401 stops the agent and marks the connection
+``needs_reconnect``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from services.local.locks import InitialSyncLock
+from services.sync.client import runs
+from services.sync.client.http import AuthFailed, Backoff, Refused, Retryable, Sent, SyncClient, encode
+from services.sync.client.initial import SnapshotUpload
+from services.sync.client.snapshot import LocalSnapshot
+from services.sync.client.store import LocalStore, StaleCursor
+from services.sync.protocol.messages import Mutation, PullResponse, PushResponse, VerifyResponse
+
+CONTENT_ERRORS = {"bad_message", "bad_value", "bad_row", "bad_json", "too_large", "bad_mutation_ids"}
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AgentOptions:
+    page_rows: int = 10_000
+    push_batch: int = 1000
+    pull_limit: int = 5000
+    debounce: float = 0.05  # seconds to gather a burst of local changes before pushing
+    outbox_poll: float = 0.1
+    long_poll: float = 20.0
+    verify_every: float = 600.0
+
+
+class SyncStopped(Exception):
+    """The agent cannot go on without the user (for example: reconnect needed)."""
+
+
+class SyncAgent:
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        company_id: int,
+        client: SyncClient,
+        trace: logging.Logger,
+        lock: InitialSyncLock | None = None,
+        holder: str = "",
+        options: AgentOptions | None = None,
+    ) -> None:
+        self.engine, self.company_id, self.client, self.trace = engine, company_id, client, trace
+        self.lock, self.holder = lock, holder
+        self.options = options or AgentOptions()
+        self.store = LocalStore(engine, company_id)
+        self.snapshot = LocalSnapshot(engine, company_id)
+        self.bytes_sent = 0
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Initial sync when needed, then continuous sync until ``stop`` is set."""
+        await asyncio.to_thread(runs.interrupt_stale_runs, self.engine, self.company_id)
+        state = await asyncio.to_thread(self.store.state)
+        if state.initial_status != "done":
+            await self.initial_sync()
+        await self.continuous(stop)
+
+    async def call(self, send: Callable[[], Awaitable[Sent]]) -> Sent:
+        """Send until it works: backoff on network errors and 5xx; 401 stops the agent."""
+        backoff = Backoff()
+        while True:
+            try:
+                sent = await send()
+            except Retryable as exc:
+                self.trace.warning("retrying after: %s", exc)
+                await backoff.wait(self.client.health)
+                continue
+            except AuthFailed as exc:
+                self.trace.error("the Online Desktop refused the connection token: %s", exc)
+                await asyncio.to_thread(
+                    runs.set_connection_status, self.engine, self.company_id, "needs_reconnect"
+                )
+                raise SyncStopped("sync.needs_reconnect") from exc
+            self.bytes_sent += sent.bytes_up
+            return sent
+
+    # --- initial sync -----------------------------------------------------------------------------
+
+    async def initial_sync(self) -> None:
+        """Upload everything (resuming a broken run) while the initial-sync lock is held, then verify."""
+        if self.lock is not None:
+            await asyncio.to_thread(self.lock.acquire, self.company_id, self.holder)
+        run_id = await asyncio.to_thread(runs.start_run, self.engine, self.company_id, "initial")
+        status, error = "failed", ""
+        try:
+            upload = SnapshotUpload(
+                store=self.store,
+                snapshot=self.snapshot,
+                client=self.client,
+                call=self.call,
+                trace=self.trace,
+                page_rows=self.options.page_rows,
+            )
+            await upload.run("initial", run_id=run_id)
+            status = "ok"
+        except asyncio.CancelledError:
+            status, error = "interrupted", "stopped"
+            raise
+        except Exception as exc:
+            error = str(exc)
+            raise
+        finally:
+            await asyncio.shield(asyncio.to_thread(runs.finish_run, self.engine, run_id, status, error))
+            if self.lock is not None:
+                await asyncio.shield(asyncio.to_thread(self.lock.release, self.company_id))
+        self.trace.info("initial sync finished")
+
+    # --- continuous sync --------------------------------------------------------------------------
+
+    async def continuous(self, stop: asyncio.Event) -> None:
+        run_id = await asyncio.to_thread(runs.start_run, self.engine, self.company_id, "continuous")
+        loops = [
+            asyncio.ensure_future(self._push_loop(run_id)),
+            asyncio.ensure_future(self._pull_loop(run_id)),
+            asyncio.ensure_future(self._verify_loop()),
+            asyncio.ensure_future(stop.wait()),
+        ]
+        status, error = "ok", ""
+        try:
+            done, _pending = await asyncio.wait(loops, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                if not task.cancelled() and task.exception() is not None:
+                    status, error = "failed", str(task.exception())
+                    raise task.exception()  # type: ignore[misc]
+        except asyncio.CancelledError:
+            status, error = "interrupted", "stopped"
+            raise
+        finally:
+            for task in loops:
+                task.cancel()
+            await asyncio.gather(*loops, return_exceptions=True)
+            await asyncio.shield(asyncio.to_thread(runs.finish_run, self.engine, run_id, status, error))
+
+    async def _push_loop(self, run_id: int) -> None:
+        while True:
+            if not await asyncio.to_thread(self.store.outbox_head):
+                await asyncio.sleep(self.options.outbox_poll)
+                continue
+            await asyncio.sleep(self.options.debounce)
+            batch = await asyncio.to_thread(self.store.next_batch, self.options.push_batch)
+            if batch:
+                await self.push(batch, run_id)
+
+    async def push(self, batch: list[Mutation], run_id: int | None = None) -> None:
+        """Push one batch; a batch the server refuses as invalid is split until the bad change is
+        found, which is then recorded as a rejection (the rest of the queue goes on)."""
+        body = await asyncio.to_thread(
+            lambda: encode(self.client.payload(mutations=[m.model_dump() for m in batch]))
+        )
+        try:
+            sent = await self.call(lambda: self.client.post("/push", body, PushResponse))
+        except Refused as exc:
+            if exc.error not in CONTENT_ERRORS:
+                raise
+            if len(batch) == 1:
+                m = batch[0]
+                self.trace.warning("change %s of %s %s rejected: %s", m.id, m.table, m.uuid, exc)
+                await asyncio.to_thread(self.store.reject, m.id, m.table, m.uuid, str(exc))
+                return
+            half = len(batch) // 2
+            await self.push(batch[:half], run_id)
+            await self.push(batch[half:], run_id)
+            return
+        answer: PushResponse = sent.answer
+        for conflict in answer.conflicts:
+            self.trace.info(
+                "conflict %s %s.%s: %s", conflict.table, conflict.uuid, conflict.field, conflict.resolution
+            )
+        for rejection in answer.rejections:
+            self.trace.warning("rejected %s %s: %s", rejection.table, rejection.uuid, rejection.reason)
+        await asyncio.to_thread(self.store.acknowledge, answer, run_id, sent.bytes_up)
+
+    async def _pull_loop(self, run_id: int) -> None:
+        cursor = (await asyncio.to_thread(self.store.state)).cursor
+        backoff = Backoff()
+        while True:
+            sent = await self.pull_once(cursor, wait=self.options.long_poll)
+            page: PullResponse = sent.answer
+            try:
+                if page.changes or page.cursor != cursor:
+                    await asyncio.to_thread(self.store.apply_page, page, cursor, run_id, sent.bytes_down)
+                cursor = page.cursor
+                backoff.reset()
+            except StaleCursor:
+                cursor = (await asyncio.to_thread(self.store.state)).cursor
+            except Exception as exc:  # a page that cannot be applied now: log, wait, pull it again
+                self.trace.error("could not apply changes after %s: %s", cursor, exc)
+                await asyncio.to_thread(runs.record_error, self.engine, self.company_id, str(exc))
+                await backoff.wait()
+
+    async def pull_once(self, cursor: int, *, wait: float = 0.0) -> Sent:
+        body = encode(self.client.payload(cursor=cursor, limit=self.options.pull_limit, wait=wait))
+        return await self.call(lambda: self.client.post("/pull", body, PullResponse, seconds=wait + 30))
+
+    async def _verify_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.options.verify_every)
+            await self.verify_and_repair()
+
+    # --- integrity --------------------------------------------------------------------------------
+
+    async def verify(self) -> dict[str, bool] | None:
+        """Compare every table with the server; None when changes in flight make it meaningless."""
+        before = await asyncio.to_thread(self.snapshot.outbox_seq)
+        sent = await self.call(
+            lambda: self.client.post("/verify", encode(self.client.payload()), VerifyResponse)
+        )
+        server: VerifyResponse = sent.answer
+        local = await asyncio.to_thread(self.snapshot.summary)
+        if local.pending or local.cursor != server.seq or local.outbox_seq != before:
+            return None
+        return {
+            name: (summary.count, summary.checksum) == local.tables.get(name)
+            for name, summary in server.tables.items()
+        }
+
+    async def verify_and_repair(self) -> dict[str, bool] | None:
+        """Verify; re-sync each table that differs (logged in the history and the trace)."""
+        result = await self.verify()
+        if result is None:
+            return None
+        bad = [name for name, same in result.items() if not same]
+        run_id = await asyncio.to_thread(runs.start_run, self.engine, self.company_id, "verify")
+        await asyncio.to_thread(
+            runs.finish_run, self.engine, run_id, "mismatch" if bad else "ok", ", ".join(bad)
+        )
+        if bad:
+            self.trace.warning("verify found differences in %s: re-syncing", bad)
+            resync = await asyncio.to_thread(runs.start_run, self.engine, self.company_id, "resync")
+            upload = SnapshotUpload(
+                store=self.store, snapshot=self.snapshot, client=self.client, call=self.call, trace=self.trace
+            )
+            await upload.run("resync", bad, run_id=resync)
+            await asyncio.to_thread(runs.finish_run, self.engine, resync, "ok", ", ".join(bad))
+        else:
+            self.trace.info("verify: all tables match")
+        return result

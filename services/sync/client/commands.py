@@ -1,0 +1,137 @@
+"""Admin commands: ``main.py sync connect`` and ``main.py sync run`` (until the wizard exists, and
+afterwards for administrators and scripts).
+
+connect: logs in with an Online ID (``POST /api/online/v1/id/login``), creates the company account
+and connection (``POST /api/online/v1/sync/connections``) and stores the connection locally.
+run: initial sync (resuming if interrupted), then continuous sync until Ctrl+C.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sys
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+
+from models.local import Company, SyncConnection
+from services.config import Settings
+from services.container import Services, build_services
+from services.sync.client.connect import post_connection, store_connection
+from services.sync.protocol.messages import CompanyInfo
+
+REGISTRATION = ("name", "street", "postal_code", "city", "country", "phone", "email", "registration_number")
+
+
+def _local_services(settings: Settings) -> Services:
+    return build_services(settings.model_copy(update={"role": "local"}))
+
+
+def _company(services: Services, name: str) -> Company:
+    assert services.db.local is not None
+    with services.db.local() as s:
+        found = s.scalars(select(Company).where(Company.name == name)).first()
+    if found is None:
+        raise SystemExit(f"No company database named {name!r}.")
+    return found
+
+
+def connect_command(
+    settings: Settings,
+    *,
+    company: str,
+    online_id: str,
+    password: str,
+    online_url: str | None,
+    reconnect: bool,
+) -> int:
+    """Create the online company account + connection for a company database."""
+    services = _local_services(settings)
+    try:
+        target = _company(services, company)
+        assert services.db.local is not None
+        with services.db.local() as s:
+            existing = s.get(SyncConnection, target.id)
+        if existing is not None and existing.status != "disconnected" and not reconnect:
+            print(
+                f"{company!r} is already connected (status {existing.status}); use --reconnect.",
+                file=sys.stderr,
+            )
+            return 1
+        url = (online_url or (existing.online_url if existing else None) or settings.online_base_url).rstrip(
+            "/"
+        )
+        info = CompanyInfo(**{k: getattr(target, k) or "" for k in REGISTRATION})
+        tenant = existing.tenant_uuid if existing is not None and reconnect else None
+        answer = asyncio.run(
+            _create_connection(url, online_id, password, info, settings.computer_name, tenant)
+        )
+        assert services.db.local_engine is not None
+        store_connection(
+            services.db.local,
+            services.db.local_engine,
+            target.id,
+            online_url=url,
+            tenant_uuid=answer["tenant"],
+            token=answer["token"],
+            connected_by=online_id,
+            new_account=tenant is None,
+        )
+        print(f"Connected {company!r} to {url} (company account {answer['tenant']}).")
+        return 0
+    finally:
+        services.db.dispose()
+
+
+async def _create_connection(
+    url: str, email: str, password: str, info: CompanyInfo, computer: str, tenant: str | None
+) -> dict[str, Any]:
+    async with httpx.AsyncClient(timeout=30) as http:
+        login = await http.post(f"{url}/api/online/v1/id/login", json={"email": email, "password": password})
+        if login.status_code != 200:
+            raise SystemExit(f"Online ID login failed ({login.status_code}): {login.text[:200]}")
+        created = await post_connection(http, url, login.json()["token"], info, computer, tenant)
+        if created.status_code != 200:
+            raise SystemExit(f"Connecting failed ({created.status_code}): {created.text[:300]}")
+        answer: dict[str, Any] = created.json()
+        return answer
+
+
+def run_command(settings: Settings, *, company: str) -> int:
+    """Run the company's sync in this process until Ctrl+C (initial sync first when needed)."""
+    services = _local_services(settings)
+    try:
+        target = _company(services, company)
+        asyncio.run(_run(services, target.id))
+        return 0
+    finally:
+        services.db.dispose()
+
+
+async def _run(services: Services, company_id: int) -> None:
+    assert services.sync_manager is not None and services.sync_status is not None
+    manager = services.sync_manager
+    manager.only_company = company_id
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    services.http = httpx.AsyncClient(timeout=httpx.Timeout(60.0, connect=5.0))
+    runner = asyncio.ensure_future(manager.run(stop))
+    try:
+        while not stop.is_set():
+            progress = await asyncio.to_thread(services.sync_status.initial_progress, company_id)
+            if progress is not None:
+                eta = f"{progress.eta_seconds:.0f} s" if progress.eta_seconds is not None else "?"
+                print(f"initial sync: {progress.rows_done}/{progress.rows_total} rows, "
+                      f"{progress.rows_per_second:.0f} rows/s, ETA {eta}", flush=True)  # fmt: skip
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 2.0)
+    finally:
+        stop.set()
+        await runner
+        await services.http.aclose()
+        print("sync stopped", flush=True)

@@ -1,0 +1,146 @@
+"""The agent's HTTP calls to the Online Desktop sync API: gzip + orjson bodies, typed answers.
+
+Errors are sorted for the retry logic: ``Retryable`` (network trouble, 5xx, 429) is retried with
+exponential backoff and jitter, ``AuthFailed`` (401) stops the sync until the user reconnects,
+``Refused`` (any other 4xx) is a protocol problem that retrying cannot fix.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import httpx
+import orjson
+from pydantic import BaseModel, ValidationError
+
+from services.sync.protocol.messages import request_fields
+
+M = TypeVar("M", bound=BaseModel)
+API = "/api/online/v1/sync"
+
+
+class SyncCallError(Exception):
+    def __init__(self, message: str, status: int = 0, error: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.error = error
+
+
+class Retryable(SyncCallError):
+    """The network or the server failed; the same request may be sent again."""
+
+
+class AuthFailed(SyncCallError):
+    """The connection token was refused: the user must reconnect (password changed, revoked)."""
+
+
+class Refused(SyncCallError):
+    """The server refused the request as invalid (4xx): retrying the same request cannot help."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """An answer with the bytes moved on the wire for it (for history and benchmarks)."""
+
+    answer: Any
+    bytes_up: int
+    bytes_down: int
+
+
+def encode(payload: dict[str, Any]) -> bytes:
+    """orjson + gzip (level 1: on a LAN the CPU, not the wire, is the bottleneck)."""
+    return gzip.compress(orjson.dumps(payload), compresslevel=1)
+
+
+class SyncClient:
+    def __init__(self, http: httpx.AsyncClient, base_url: str, token: str, tenant: str) -> None:
+        self._http = http
+        self._base = base_url.rstrip("/")
+        self._token = token
+        self.tenant = tenant
+
+    def payload(self, **fields: Any) -> dict[str, Any]:
+        return {**request_fields(self.tenant), **fields}
+
+    async def post(self, path: str, body: bytes, model: type[M], *, seconds: float = 60.0) -> Sent:
+        """POST an encoded body; returns the validated answer or raises a sorted error."""
+        try:
+            response = await self._http.post(
+                f"{self._base}{API}{path}",
+                content=body,
+                headers={
+                    "Authorization": f"Bearer {self._token}",
+                    "Content-Type": "application/json",
+                    "Content-Encoding": "gzip",
+                    "Accept-Encoding": "gzip",
+                },
+                timeout=seconds,
+            )
+        except httpx.HTTPError as exc:  # connect, read, write, protocol errors
+            raise Retryable(f"network: {type(exc).__name__}: {exc}") from exc
+        return Sent(
+            answer=_answer(response, model), bytes_up=len(body), bytes_down=response.num_bytes_downloaded
+        )
+
+    async def health(self) -> bool:
+        """Is the Online Desktop reachable again? (to retry at once when the network returns)"""
+        try:
+            response = await self._http.get(f"{self._base}/api/online/v1/health", timeout=3.0)
+        except httpx.HTTPError:
+            return False
+        return response.status_code == 200
+
+
+def _answer(response: httpx.Response, model: type[M]) -> M:
+    status = response.status_code
+    if status == 200:
+        try:
+            return model.model_validate(orjson.loads(response.content))
+        except (orjson.JSONDecodeError, ValidationError) as exc:
+            raise Retryable(f"unreadable answer: {exc}", status) from exc
+    try:
+        error = orjson.loads(response.content)
+        code, message = str(error.get("error", "")), str(error.get("message", ""))
+    except (orjson.JSONDecodeError, AttributeError):
+        code, message = "", response.text[:200]
+    text = f"{status} {code}: {message}"
+    if status == 401:
+        raise AuthFailed(text, status, code)
+    if status >= 500 or status in (408, 429):
+        raise Retryable(text, status, code)
+    raise Refused(text, status, code)
+
+
+class Backoff:
+    """Exponential backoff with full jitter: first retry fast, capped; reset after a success."""
+
+    def __init__(self, first: float = 0.2, cap: float = 30.0, rng: random.Random | None = None) -> None:
+        self.first, self.cap = first, cap
+        self.attempt = 0
+        self._rng = rng or random.Random()
+
+    def reset(self) -> None:
+        self.attempt = 0
+
+    def next_delay(self) -> float:
+        ceiling = min(self.cap, self.first * (2**self.attempt))
+        self.attempt += 1
+        return self.first / 2 + self._rng.uniform(0, ceiling)
+
+    async def wait(self, probe: Callable[[], Awaitable[bool]] | None = None) -> None:
+        """Sleep the next delay; with a probe, stop early as soon as it answers (network back)."""
+        delay = self.next_delay()
+        if probe is None or delay <= 1.0:
+            await asyncio.sleep(delay)
+            return
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + delay
+        while (left := deadline - loop.time()) > 0:
+            await asyncio.sleep(min(1.0, left))
+            if await probe():
+                return

@@ -1,0 +1,192 @@
+"""Sync connections on the online side: creating a company account, tokens, authentication.
+
+A connection's bearer token is random and stored only as its SHA-256 hash; it is scoped to one
+tenant, so every request authenticated by it reads and writes that tenant only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import Table, delete, func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from models.online import Connection, Membership, OnlineSyncConflict, SyncFieldChange, SyncSnapshot, Tenant
+from models.online.company_data import SYNCED_ONLINE_MODELS
+from services.errors import NotFound, PermissionDenied
+from services.sync.protocol.messages import CompanyInfo, ProtocolError
+
+ROUND_TRIP_RESOLUTION = dt.timedelta(seconds=30)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ConnectionContext:
+    """Who is calling: one connection of one tenant."""
+
+    connection_id: int
+    tenant_id: int
+    tenant_uuid: str
+    last_round_trip_at: dt.datetime | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ConnectionCreated:
+    connection_id: int
+    tenant_id: int
+    tenant_uuid: str
+    token: str  # shown once; only its hash is stored
+    seq: int
+
+
+class ConnectionService:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def create_connection(
+        self,
+        *,
+        online_id_id: int | None,
+        company: CompanyInfo,
+        computer_name: str = "",
+        tenant_uuid: str | None = None,
+    ) -> ConnectionCreated:
+        """Create the company account (or reuse ``tenant_uuid``) and a new connection with a token.
+
+        The connecting Online ID becomes the account's Super User. Reusing an account needs the
+        caller to be its active Super User, and revokes the account's previous connections.
+        """
+        token = secrets.token_urlsafe(32)
+        with self._sessions.begin() as s:
+            tenant = self._tenant_for(s, online_id_id, company, tenant_uuid)
+            # A new token for the same company database keeps counting its mutation ids.
+            applied = s.scalar(
+                select(func.max(Connection.last_mutation_id)).where(Connection.tenant_id == tenant.id)
+            )
+            s.execute(
+                update(Connection)
+                .where(Connection.tenant_id == tenant.id, Connection.status == "active")
+                .values(status="revoked", revoked_at=dt.datetime.now(dt.UTC))
+            )
+            connection = Connection(
+                tenant_id=tenant.id,
+                token_hash=hash_token(token),
+                connected_by_id=online_id_id,
+                computer_name=computer_name,
+                last_mutation_id=applied or 0,
+            )
+            s.add(connection)
+            s.flush()
+            return ConnectionCreated(
+                connection_id=connection.id,
+                tenant_id=tenant.id,
+                tenant_uuid=tenant.uuid,
+                token=token,
+                seq=tenant.seq,
+            )
+
+    def _tenant_for(
+        self, s: Session, online_id_id: int | None, company: CompanyInfo, tenant_uuid: str | None
+    ) -> Tenant:
+        if tenant_uuid is None:
+            tenant = Tenant(**company.model_dump(), seq=0)
+            s.add(tenant)
+            s.flush()
+            if online_id_id is not None:
+                s.add(Membership(tenant_id=tenant.id, online_id_id=online_id_id, role="super_user"))
+            return tenant
+        existing = s.scalar(select(Tenant).where(Tenant.uuid == tenant_uuid))
+        if existing is None:
+            raise NotFound("sync.tenant_not_found")
+        member = s.scalar(
+            select(Membership).where(
+                Membership.tenant_id == existing.id,
+                Membership.online_id_id == online_id_id,
+                Membership.role == "super_user",
+                Membership.active.is_(True),
+            )
+        )
+        if member is None:
+            raise PermissionDenied("sync.not_super_user")
+        return existing
+
+    def disconnect(self, *, online_id_id: int, tenant_uuid: str) -> int:
+        """PRODUCT.md §5 Disconnect, by the Online ID that connected: the synced data of the account
+        is deleted (the account, its members and invitations stay) and its connections stop working.
+        Returns how many synced rows were deleted."""
+        with self._sessions.begin() as s:
+            tenant = s.scalar(select(Tenant).where(Tenant.uuid == tenant_uuid))
+            if tenant is None:
+                raise NotFound("sync.tenant_not_found")
+            active = s.scalars(
+                select(Connection).where(Connection.tenant_id == tenant.id, Connection.status == "active")
+            ).all()
+            if not active:
+                raise NotFound("sync.not_connected")
+            if all(c.connected_by_id != online_id_id for c in active):
+                raise PermissionDenied("sync.not_connected_by_you")
+            deleted = 0
+            for model in SYNCED_ONLINE_MODELS.values():
+                table: Table = model.__table__  # type: ignore[assignment]
+                result = s.execute(delete(table).where(table.c.tenant_id == tenant.id))
+                deleted += int(getattr(result, "rowcount", 0) or 0)
+            for bookkeeping in (SyncFieldChange, SyncSnapshot, OnlineSyncConflict):
+                table = bookkeeping.__table__  # type: ignore[assignment]
+                s.execute(delete(table).where(table.c.tenant_id == tenant.id))
+            s.execute(
+                update(Connection)
+                .where(Connection.tenant_id == tenant.id, Connection.status == "active")
+                .values(status="revoked", revoked_at=dt.datetime.now(dt.UTC))
+            )
+            return deleted
+
+    def revoke_connection(self, connection_id: int) -> None:
+        """Disconnect: the token stops working at once."""
+        with self._sessions.begin() as s:
+            s.execute(
+                update(Connection)
+                .where(Connection.id == connection_id)
+                .values(status="revoked", revoked_at=dt.datetime.now(dt.UTC))
+            )
+
+    def authenticate(self, token: str) -> ConnectionContext:
+        """The active connection holding this bearer token, else a 401."""
+        if not token or len(token) > 200:
+            raise ProtocolError(401, "unauthorized", "a valid sync token is required")
+        with self._sessions() as s:
+            row = s.execute(
+                select(Connection.id, Connection.tenant_id, Tenant.uuid, Connection.last_round_trip_at)
+                .join(Tenant, Tenant.id == Connection.tenant_id)
+                .where(Connection.token_hash == hash_token(token), Connection.status == "active")
+            ).first()
+        if row is None:
+            raise ProtocolError(401, "unauthorized", "the sync token is unknown or was revoked; reconnect")
+        return ConnectionContext(
+            connection_id=row[0], tenant_id=row[1], tenant_uuid=row[2], last_round_trip_at=row[3]
+        )
+
+    def record_round_trip(self, ctx: ConnectionContext) -> None:
+        """Remember a successful round trip (at most every 30 s, to spare the database)."""
+        now = dt.datetime.now(dt.UTC)
+        if ctx.last_round_trip_at is not None and now - ctx.last_round_trip_at < ROUND_TRIP_RESOLUTION:
+            return
+        with self._sessions.begin() as s:
+            s.execute(
+                update(Connection).where(Connection.id == ctx.connection_id).values(last_round_trip_at=now)
+            )
+
+    def last_round_trip(self, tenant_id: int) -> dt.datetime | None:
+        """Latest successful round trip of the tenant's connections (for the S16 staleness notice)."""
+        with self._sessions() as s:
+            times = s.scalars(
+                select(Connection.last_round_trip_at).where(
+                    Connection.tenant_id == tenant_id, Connection.last_round_trip_at.is_not(None)
+                )
+            ).all()
+        return max((t for t in times if t is not None), default=None)

@@ -1,0 +1,112 @@
+"""Changes made on the online side (Online Desktop UI): the one way they enter synced tables.
+
+Each change is one write transaction that takes the tenant's next sequence number first, like
+every sync write, so the Business Software side pulls it in commit order. The changed fields are
+remembered (``sync_field_changes``) so that a later push of the same field is recognised as a
+conflict. References must point to live rows of the same tenant; a delete cascades like the
+local foreign keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session, sessionmaker
+
+from models.local import SYNCED_MODELS
+from models.types import new_uuid
+from services.errors import NotFound, ValidationFailed
+from services.sync.protocol.messages import ProtocolError
+from services.sync.protocol.tables import TABLES, TableSpec, column_to_wire
+from services.sync.protocol.validate import check_row
+from services.sync.server import store as store
+from services.sync.server.notify import TenantNotifier
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OnlineChange:
+    table: str
+    uuid: str
+    seq: int
+    deleted: bool
+
+
+def _defaults(spec: TableSpec) -> dict[str, Any]:
+    """Column defaults of the model, as wire values (used when a new row leaves a field out)."""
+    model = next(m for m in SYNCED_MODELS if m.__tablename__ == spec.name)
+    found: dict[str, Any] = {}
+    for column in spec.columns:
+        default = model.__table__.columns[column.name].default
+        arg = getattr(default, "arg", None)
+        if default is not None and not callable(arg):
+            found[column.name] = column_to_wire(column.kind, [arg])[0]
+        elif column.nullable:
+            found[column.name] = None
+    return found
+
+
+def apply_online_change(
+    sessions: sessionmaker[Session],
+    notifier: TenantNotifier,
+    tenant_id: int,
+    table: str,
+    uuid: str | None,
+    fields: dict[str, Any] | None,
+    *,
+    delete: bool = False,
+) -> OnlineChange:
+    """Create (uuid None or unknown), update (the given fields) or delete one synced row."""
+    spec = TABLES.get(table)
+    if spec is None:
+        raise NotFound("sync.unknown_table")
+    with sessions.begin() as s:
+        conn = s.connection()
+        seq = store.bump_seq(conn, tenant_id)
+        if delete:
+            if uuid is None or not store.tombstone(conn, spec, tenant_id, seq, [uuid]):
+                raise NotFound()
+            result = OnlineChange(table=table, uuid=uuid, seq=seq, deleted=True)
+        else:
+            result = _upsert(conn, spec, tenant_id, seq, uuid or new_uuid(), fields or {})
+    notifier.notify(tenant_id)
+    return result
+
+
+def _upsert(
+    conn: Connection, spec: TableSpec, tenant_id: int, seq: int, uuid: str, fields: dict[str, Any]
+) -> OnlineChange:
+    unknown = set(fields) - set(spec.column_names)
+    if unknown:
+        raise ValidationFailed(dict.fromkeys(sorted(unknown), "validation.choice"))
+    wire = {k: column_to_wire(spec.column(k).kind, [v])[0] for k, v in fields.items()}
+    current = store.fetch_rows(conn, spec, tenant_id, [uuid]).get(uuid)
+    if current is not None and current[0]:
+        raise NotFound()
+    if current is None:
+        row = {**_defaults(spec), **wire}
+        changed = list(spec.column_names)
+    else:
+        row = {c.name: column_to_wire(c.kind, [v])[0] for c, v in zip(spec.columns, current[2:], strict=True)}
+        changed = [k for k, v in wire.items() if row[k] != v]
+        row.update(wire)
+    try:
+        check_row(spec, row)
+    except ProtocolError as exc:
+        column = exc.message.split(":")[0].split(".")[-1]
+        raise ValidationFailed({column: "sync.invalid_value"}) from None
+    _check_references(conn, spec, tenant_id, row)
+    store.upsert_rows(conn, spec, tenant_id, seq, [[uuid, *(row[c] for c in spec.column_names)]])
+    store.record_fields(conn, tenant_id, spec.name, uuid, changed, seq)
+    return OnlineChange(table=spec.name, uuid=uuid, seq=seq, deleted=False)
+
+
+def _check_references(conn: Connection, spec: TableSpec, tenant_id: int, row: dict[str, Any]) -> None:
+    for ref in spec.refs:
+        target = row[ref.column]
+        if target is None:
+            continue
+        found = store.fetch_rows(conn, TABLES[ref.target], tenant_id, [target]).get(target)
+        if found is None or found[0]:
+            raise ValidationFailed({ref.column: "sync.reference_missing"})

@@ -1,0 +1,334 @@
+"""The Online Desktop side of the sync protocol: snapshot, push, pull, verify.
+
+Every write transaction starts by taking the tenant's next sequence number (store.bump_seq)
+and stamps the rows it changes with it, so "changes after cursor N" is an index range scan in
+commit order. Each public method is one transaction, called from the HTTP router in a worker
+thread; only ``pull`` is async, because it may wait for new changes without holding a thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.sync.protocol.messages import (
+    PROTOCOL_VERSION,
+    ProtocolError,
+    PullRequest,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    SnapshotBeginRequest,
+    SnapshotBeginResponse,
+    SnapshotFinishRequest,
+    SnapshotFinishResponse,
+    SnapshotPageRequest,
+    SnapshotPageResponse,
+    VerifyRequest,
+    VerifyResponse,
+)
+from services.sync.protocol.tables import SCHEMA_VERSION, TABLE_ORDER, TABLES
+from services.sync.protocol.validate import check_columns, check_data, table_spec
+from services.sync.server import store as store
+from services.sync.server.connections import ConnectionContext, ConnectionService
+from services.sync.server.notify import TenantNotifier
+from services.sync.server.online_changes import OnlineChange, apply_online_change
+from services.sync.server.pull import read_page, summarize
+from services.sync.server.push import apply_mutations
+
+POLL_SECONDS = 0.2  # long-poll re-check of the database (writes by other processes)
+
+
+def check_versions(body: dict[str, Any], ctx: ConnectionContext | None) -> None:
+    """Refuse a request from another protocol or schema version, or for another tenant."""
+    if body.get("protocol_version") != PROTOCOL_VERSION:
+        raise ProtocolError(
+            400,
+            "unsupported_protocol",
+            f"protocol version {PROTOCOL_VERSION} is required; update Business Software",
+        )
+    if body.get("schema_version") != SCHEMA_VERSION:
+        raise ProtocolError(
+            409, "schema_mismatch", "the synced tables differ from this server's; update both sides"
+        )
+    if ctx is not None and body.get("tenant") != ctx.tenant_uuid:
+        raise ProtocolError(403, "wrong_tenant", "this connection belongs to another company account")
+
+
+class SyncServer:
+    def __init__(self, sessions: sessionmaker[Session], notifier: TenantNotifier | None = None) -> None:
+        self._sessions = sessions
+        self.connections = ConnectionService(sessions)
+        self.notifier = notifier or TenantNotifier()
+
+    def warm_up(self) -> None:
+        """Open a database connection and prepare the mappers before the first client arrives
+        (otherwise the first sync request of a process pays for it)."""
+        with contextlib.suppress(ProtocolError):
+            self.connections.authenticate("warm-up")
+
+    # --- initial sync ---------------------------------------------------------------------------
+
+    def begin_snapshot(self, ctx: ConnectionContext, req: SnapshotBeginRequest) -> SnapshotBeginResponse:
+        """Open a snapshot (or answer again for one already open): remember where the tenant's
+        sequence stood and what the client had seen, forget stale online field edits."""
+        for name in req.tables:
+            table_spec(name)
+        with self._sessions.begin() as s:
+            conn = s.connection()
+            base = store.bump_seq(conn, ctx.tenant_id)
+            p = store.ph(conn)
+            existing = conn.exec_driver_sql(
+                f"SELECT base_seq FROM sync_snapshots WHERE id = {p} AND connection_id = {p}",
+                (req.snapshot_id, ctx.connection_id),
+            ).scalar()
+            if existing is not None:
+                return SnapshotBeginResponse(snapshot_id=req.snapshot_id, base_seq=existing)
+            conn.exec_driver_sql(
+                "INSERT INTO sync_snapshots (id, tenant_id, connection_id, kind, tables, base_seq, "
+                f"known_seq, pages, status, started_at) VALUES ({', '.join([p] * 7)}, 0, 'open', {p})",
+                (req.snapshot_id, ctx.tenant_id, ctx.connection_id, req.kind, ",".join(req.tables), base,
+                 min(req.known_seq, base - 1), store.now_text()),
+            )  # fmt: skip
+            for name in req.tables:
+                conn.exec_driver_sql(
+                    f"DELETE FROM sync_field_changes WHERE tenant_id = {p} AND table_name = {p}",
+                    (ctx.tenant_id, name),
+                )
+        return SnapshotBeginResponse(snapshot_id=req.snapshot_id, base_seq=base)
+
+    def snapshot_page(self, ctx: ConnectionContext, req: SnapshotPageRequest) -> SnapshotPageResponse:
+        """Upsert one page of rows; uploading the same page again changes nothing but its sequence.
+
+        Rows deleted online after what the client had seen stay deleted, and so do rows whose
+        parent was; while nothing but this snapshot wrote to the tenant, that check is skipped.
+        """
+        spec = table_spec(req.table)
+        check_columns(spec, req.columns)
+        rows = check_data(spec, req.data)
+        with self._sessions.begin() as s:
+            conn = s.connection()
+            seq = store.bump_seq(conn, ctx.tenant_id)
+            _tables, base, pages, _status, _finish, known = self._open_snapshot(
+                conn, ctx, req.snapshot_id, req.table
+            )
+            page = list(zip(*req.data, strict=True))
+            store.upsert_rows(conn, spec, ctx.tenant_id, seq, page, deleted_after=known)
+            if not (known == base - 1 and seq - 1 - base == pages):
+                store.respect_deleted_parents(conn, spec, ctx.tenant_id, seq)
+            p = store.ph(conn)
+            conn.exec_driver_sql(
+                f"UPDATE sync_snapshots SET pages = pages + 1 WHERE id = {p}", (req.snapshot_id,)
+            )
+        self.notifier.notify(ctx.tenant_id)
+        return SnapshotPageResponse(
+            snapshot_id=req.snapshot_id, table=req.table, page=req.page, rows=rows, seq=seq
+        )
+
+    def _open_snapshot(
+        self, conn: Connection, ctx: ConnectionContext, snapshot_id: str, table: str | None
+    ) -> tuple[Any, ...]:
+        p = store.ph(conn)
+        row = conn.exec_driver_sql(
+            "SELECT tables, base_seq, pages, status, finish_cursor, known_seq FROM sync_snapshots "
+            f"WHERE id = {p} AND connection_id = {p}",
+            (snapshot_id, ctx.connection_id),
+        ).first()
+        if row is None:
+            raise ProtocolError(404, "unknown_snapshot", "no such snapshot for this connection; start again")
+        if table is not None and (row[3] != "open" or table not in row[0].split(",")):
+            raise ProtocolError(400, "bad_table", f"table {table!r} is not part of this open snapshot")
+        return tuple(row)
+
+    def finish_snapshot(self, ctx: ConnectionContext, req: SnapshotFinishRequest) -> SnapshotFinishResponse:
+        """Delete online rows the client had seen but did not send; tell it where to pull from.
+
+        When the client had seen everything before the snapshot began and nothing but the
+        snapshot's pages wrote to the tenant since, it continues after the snapshot (it has every
+        row); otherwise it pulls everything after what it had seen. Finishing twice returns the
+        first answer.
+        """
+        self.connections.record_round_trip(ctx)  # the initial sync reached its end: in contact (S16)
+        with self._sessions.begin() as s:
+            conn = s.connection()
+            seq = store.bump_seq(conn, ctx.tenant_id)
+            tables, base, pages, status, finish_cursor, known = self._open_snapshot(
+                conn, ctx, req.snapshot_id, None
+            )
+            if status != "open":
+                return SnapshotFinishResponse(
+                    seq=seq, cursor=finish_cursor, clean=finish_cursor > base, tombstoned=0
+                )
+            clean = known == base - 1 and seq - 1 - base == pages
+            tombstoned = self._drop_unsent(conn, ctx.tenant_id, seq, tables.split(","), known)
+            cursor = seq if clean else known
+            p = store.ph(conn)
+            conn.exec_driver_sql(
+                f"UPDATE sync_snapshots SET status = 'finished', finished_at = {p}, finish_cursor = {p} "
+                f"WHERE id = {p}",
+                (store.now_text(), cursor, req.snapshot_id),
+            )
+        self.notifier.notify(ctx.tenant_id)
+        return SnapshotFinishResponse(seq=seq, cursor=cursor, clean=clean, tombstoned=tombstoned)
+
+    def _drop_unsent(self, conn: Connection, tenant_id: int, seq: int, tables: list[str], known: int) -> int:
+        p = store.ph(conn)
+        hit = 0
+        for name in sorted(tables, key=TABLE_ORDER.index):
+            spec = TABLES[name]
+            stale = [
+                r[0]
+                for r in conn.exec_driver_sql(
+                    f'SELECT uuid FROM "{spec.online_table}" WHERE tenant_id = {p} AND seq <= {p} '
+                    f"AND deleted = {'false' if store.is_postgres(conn) else '0'}",
+                    (tenant_id, known),
+                )
+            ]
+            hit += len(store.tombstone(conn, spec, tenant_id, seq, stale)) if stale else 0
+        return hit
+
+    # --- continuous sync ------------------------------------------------------------------------
+
+    def push(self, ctx: ConnectionContext, req: PushRequest) -> PushResponse:
+        """Apply a batch in one transaction; mutations applied before are skipped."""
+        ids = [m.id for m in req.mutations]
+        if ids != sorted(set(ids)):
+            raise ProtocolError(400, "bad_mutation_ids", "mutation ids must be unique and increasing")
+        if self._last_mutation_id(ctx) >= ids[-1]:  # a repeated request: answer without writing
+            return PushResponse(last_mutation_id=ids[-1], applied=0, skipped=len(ids), seq=0)
+        with self._sessions.begin() as s:
+            conn = s.connection()
+            seq = store.bump_seq(conn, ctx.tenant_id)  # first: takes the tenant's write lock
+            p = store.ph(conn)
+            last = conn.exec_driver_sql(
+                f"SELECT last_mutation_id FROM connections WHERE id = {p}", (ctx.connection_id,)
+            ).scalar_one()
+            fresh = [m for m in req.mutations if m.id > last]
+            outcome = apply_mutations(conn, ctx.tenant_id, seq, fresh)
+            conn.exec_driver_sql(
+                f"UPDATE connections SET last_mutation_id = {p}, last_round_trip_at = {p} WHERE id = {p}",
+                (max(ids[-1], last), store.now_text(), ctx.connection_id),
+            )
+            # Every later mutation has a base at least this old: older online edits cannot conflict.
+            conn.exec_driver_sql(
+                f"DELETE FROM sync_field_changes WHERE tenant_id = {p} AND seq <= {p}",
+                (ctx.tenant_id, min(m.base for m in req.mutations)),
+            )
+            _log_conflicts(conn, ctx, seq, outcome.conflicts)
+        self.notifier.notify(ctx.tenant_id)
+        return PushResponse(
+            last_mutation_id=max(ids[-1], last),
+            applied=outcome.applied,
+            skipped=len(ids) - len(fresh),
+            seq=seq,
+            conflicts=outcome.conflicts,
+            rejections=outcome.rejections,
+        )
+
+    def _last_mutation_id(self, ctx: ConnectionContext) -> int:
+        with self._sessions() as s:
+            conn = s.connection()
+            return int(
+                conn.exec_driver_sql(
+                    f"SELECT last_mutation_id FROM connections WHERE id = {store.ph(conn)}",
+                    (ctx.connection_id,),
+                ).scalar_one()
+            )
+
+    def pull_now(self, ctx: ConnectionContext, req: PullRequest) -> PullResponse:
+        """One page of changes after the cursor, read in one consistent transaction."""
+        with self._sessions.begin() as s:
+            conn = s.connection()
+            if store.is_postgres(conn):
+                conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            page = read_page(conn, ctx.tenant_id, req.cursor, req.limit)
+            applied = conn.exec_driver_sql(
+                f"SELECT last_mutation_id FROM connections WHERE id = {store.ph(conn)}", (ctx.connection_id,)
+            ).scalar_one()
+        self.connections.record_round_trip(ctx)
+        return page.model_copy(update={"applied_mutation_id": int(applied or 0)})
+
+    async def pull(self, ctx: ConnectionContext, req: PullRequest) -> PullResponse:
+        """Long-poll: answer at once when there are changes, else wait up to ``req.wait`` seconds.
+
+        A waiting pull is the Business Software in contact: it counts as a round trip (S16)."""
+        await asyncio.to_thread(self.connections.record_round_trip, ctx)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + req.wait
+        while True:
+            waiter = self.notifier.register(ctx.tenant_id)
+            try:
+                current = await asyncio.to_thread(self._seq, ctx.tenant_id)
+                remaining = deadline - loop.time()
+                if current > req.cursor or remaining <= 0:
+                    return await asyncio.to_thread(self.pull_now, ctx, req)
+                await waiter.wait(min(remaining, POLL_SECONDS))
+            finally:
+                self.notifier.discard(ctx.tenant_id, waiter)
+
+    def _seq(self, tenant_id: int) -> int:
+        with self._sessions() as s:
+            return store.tenant_seq(s.connection(), tenant_id)
+
+    def verify(self, ctx: ConnectionContext, req: VerifyRequest) -> VerifyResponse:
+        tables = req.tables or list(TABLE_ORDER)
+        for name in tables:
+            table_spec(name)
+        with self._sessions.begin() as s:
+            conn = s.connection()
+            if store.is_postgres(conn):
+                conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            seq = store.tenant_seq(conn, ctx.tenant_id)
+            return VerifyResponse(seq=seq, tables=summarize(conn, ctx.tenant_id, tables))
+
+    def last_round_trip(self, tenant_id: int) -> dt.datetime | None:
+        """When the tenant's Business Software last synchronised successfully (S16 notice)."""
+        return self.connections.last_round_trip(tenant_id)
+
+    def apply_online_change(
+        self,
+        tenant_id: int,
+        table: str,
+        uuid: str | None,
+        fields: dict[str, Any] | None,
+        *,
+        delete: bool = False,
+    ) -> OnlineChange:
+        """The online UI's way to create, edit or delete a synced row (see online_changes)."""
+        return apply_online_change(
+            self._sessions, self.notifier, tenant_id, table, uuid, fields, delete=delete
+        )
+
+
+def _log_conflicts(conn: Connection, ctx: ConnectionContext, seq: int, conflicts: list[Any]) -> None:
+    if not conflicts:
+        return
+    p = store.ph(conn)
+    conn.exec_driver_sql(
+        "INSERT INTO online_sync_conflicts (tenant_id, connection_id, table_name, uuid, field, "
+        f"business_value, online_value, resolution, seq, created_at) VALUES ({', '.join([p] * 10)})",
+        [
+            (
+                ctx.tenant_id,
+                ctx.connection_id,
+                c.table,
+                c.uuid,
+                c.field,
+                _text(c.business_value),
+                _text(c.online_value),
+                c.resolution,
+                seq,
+                store.now_text(),
+            )
+            for c in conflicts
+        ],
+    )
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)

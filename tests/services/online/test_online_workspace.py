@@ -1,0 +1,241 @@
+"""The Online Desktop workspace: membership per company account, role access, S16 header, contacts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import update
+
+from models.online import Connection, Membership, OnlineId
+from services.clock import FrozenClock
+from services.container import Services
+from services.errors import NotFound, PermissionDenied, ValidationFailed
+from services.online.workspace.service import OnlineWorkspaceService
+from services.sync.protocol.messages import CompanyInfo
+from services.sync.server.connections import ConnectionCreated
+from services.sync.server.service import SyncServer
+from tests.sync.local_helpers import online_summary as server_summary
+
+
+def workspace(online: Services) -> OnlineWorkspaceService:
+    assert online.online_workspace is not None
+    return online.online_workspace
+
+
+def person(online: Services, email: str) -> int:
+    assert online.db.online is not None
+    with online.db.online.begin() as s:
+        row = OnlineId(email=email, status="active")
+        s.add(row)
+        s.flush()
+        return row.id
+
+
+def company(online: Services, owner: int, name: str) -> ConnectionCreated:
+    assert online.sync_server is not None
+    return online.sync_server.connections.create_connection(
+        online_id_id=owner, company=CompanyInfo(name=name)
+    )
+
+
+def member(online: Services, tenant_id: int, online_id: int, role: str, *, active: bool = True) -> None:
+    assert online.db.online is not None
+    with online.db.online.begin() as s:
+        s.add(Membership(tenant_id=tenant_id, online_id_id=online_id, role=role, active=active))
+
+
+def contacts(online: Services, tenant_id: int, *rows: dict[str, str]) -> list[str]:
+    assert online.sync_server is not None
+    server: SyncServer = online.sync_server
+    return [server.apply_online_change(tenant_id, "contacts", None, row).uuid for row in rows]
+
+
+def test_a_person_sees_only_the_company_accounts_they_belong_to(online: Services) -> None:
+    anna, ben = person(online, "anna@example.com"), person(online, "ben@example.com")
+    mueller = company(online, anna, "Müller GmbH")
+    schmidt = company(online, ben, "Schmidt KG")
+    member(online, schmidt.tenant_id, anna, "read_only", active=False)
+    assert [c.company for c in workspace(online).companies(anna)] == ["Müller GmbH"]
+    assert workspace(online).context(anna, mueller.tenant_uuid).role == "super_user"
+    with pytest.raises(NotFound):
+        workspace(online).context(anna, schmidt.tenant_uuid)  # a deactivated membership opens nothing
+    with pytest.raises(NotFound):
+        workspace(online).contacts(anna, schmidt.tenant_uuid)
+    with pytest.raises(NotFound):
+        workspace(online).header(anna, "no-such-account")
+
+
+@pytest.mark.parametrize(
+    ("role", "contacts_access", "users_access"),
+    [("super_user", "full", "full"), ("administrator", "full", "full"), ("standard", "full", "none"),
+     ("read_only", "read", "none")],
+)  # fmt: skip
+def test_roles_grant_access_per_module_and_the_service_refuses_more(
+    online: Services, role: str, contacts_access: str, users_access: str
+) -> None:
+    owner, other = person(online, "chef@example.com"), person(online, "kim@example.com")
+    account = company(online, owner, "Müller GmbH")
+    member(online, account.tenant_id, other, role)
+    ctx = workspace(online).context(other, account.tenant_uuid)
+    assert (ctx.access("contacts"), ctx.access("users"), ctx.access("products")) == (
+        contacts_access,
+        users_access,
+        "read",
+    )
+    if users_access == "none":
+        with pytest.raises(PermissionDenied):
+            workspace(online).context(other, account.tenant_uuid, "users", "read")
+    if contacts_access == "read":
+        with pytest.raises(PermissionDenied):
+            workspace(online).context(other, account.tenant_uuid, "contacts", "full")
+    assert workspace(online).contacts(other, account.tenant_uuid).total == 0  # reading is allowed to all
+
+
+def test_the_header_says_stale_after_an_hour_without_a_sync_round_trip(
+    online: Services, clock: FrozenClock
+) -> None:
+    owner = person(online, "chef@example.com")
+    account = company(online, owner, "Müller GmbH")
+    before = workspace(online).header(owner, account.tenant_uuid)
+    assert (before.company, before.last_sync_at, before.stale) == ("Müller GmbH", None, True)
+    assert online.db.online is not None
+    for minutes, stale in ((30, False), (59, False), (61, True), (180, True)):
+        with online.db.online.begin() as s:
+            s.execute(
+                update(Connection)
+                .where(Connection.tenant_id == account.tenant_id)
+                .values(last_round_trip_at=clock() - dt.timedelta(minutes=minutes))
+            )
+        header = workspace(online).header(owner, account.tenant_uuid)
+        assert header.stale is stale, minutes
+        assert header.last_sync_at == clock() - dt.timedelta(minutes=minutes)
+
+
+def test_contacts_are_searched_sorted_and_paged_in_the_database_and_stay_in_their_company(
+    online: Services,
+) -> None:
+    owner = person(online, "chef@example.com")
+    mine, theirs = company(online, owner, "Müller GmbH"), company(online, owner, "Schmidt KG")
+    uuids = contacts(
+        online,
+        mine.tenant_id,
+        *(
+            {"name": f"Kunde {i:02d}", "city": "Ulm" if i % 3 else "Bonn", "number": f"K{i:02d}"}
+            for i in range(30)
+        ),
+    )
+    contacts(online, theirs.tenant_id, {"name": "Kunde Fremd", "city": "Bonn"})
+    assert online.sync_server is not None
+    online.sync_server.apply_online_change(mine.tenant_id, "contacts", uuids[0], None, delete=True)
+
+    first = workspace(online).contacts(owner, mine.tenant_uuid, page_size=10)
+    assert (first.total, first.pages, len(first.rows)) == (29, 3, 10)
+    assert [r.values["name"] for r in first.rows][:2] == ["Kunde 01", "Kunde 02"]
+    last = workspace(online).contacts(owner, mine.tenant_uuid, page=99, page_size=10)
+    assert (last.page, [r.values["name"] for r in last.rows][-1]) == (3, "Kunde 29")
+    bonn = workspace(online).contacts(owner, mine.tenant_uuid, search="bon", sort="number", descending=True)
+    assert [r.values["number"] for r in bonn.rows] == [f"K{i:02d}" for i in range(27, 0, -3)]
+    assert workspace(online).contacts(owner, mine.tenant_uuid, search="Fremd").total == 0
+    assert workspace(online).contacts(owner, mine.tenant_uuid, search="100%_").total == 0
+
+
+def test_contacts_are_created_and_changed_online_with_the_business_software_rules(online: Services) -> None:
+    owner, reader = person(online, "chef@example.com"), person(online, "leser@example.com")
+    mine, theirs = company(online, owner, "Müller GmbH"), company(online, owner, "Schmidt KG")
+    member(online, mine.tenant_id, reader, "read_only")
+    [foreign] = contacts(online, theirs.tenant_id, {"name": "Fremd"})
+    with pytest.raises(ValidationFailed) as refused:
+        workspace(online).save_contact(owner, mine.tenant_uuid, None, {"name": " ", "email": "kein-at"})
+    assert refused.value.fields == {"name": "validation.required", "email": "validation.email"}
+
+    created = workspace(online).save_contact(
+        owner, mine.tenant_uuid, None, {"name": "Neu online", "city": "Kiel"}
+    )
+    assert online.sync_server is not None
+    before = server_summary(online.sync_server, mine.tenant_id)
+    workspace(online).save_contact(owner, mine.tenant_uuid, created, {"name": "Neu online", "city": "Lübeck"})
+    assert workspace(online).contact(owner, mine.tenant_uuid, created)["city"] == "Lübeck"
+    after = server_summary(online.sync_server, mine.tenant_id)
+    assert after["contacts"][0] == before["contacts"][0] == 1
+    assert after != before  # the change is a new version of the row
+
+    with pytest.raises(PermissionDenied):
+        workspace(online).save_contact(reader, mine.tenant_uuid, created, {"name": "Darf nicht"})
+    with pytest.raises(NotFound):  # another account's contact cannot be reached through this one
+        workspace(online).save_contact(owner, mine.tenant_uuid, foreign, {"name": "Übernommen"})
+    assert workspace(online).contact(owner, theirs.tenant_uuid, foreign)["name"] == "Fremd"
+    assert workspace(online).contact(reader, mine.tenant_uuid, created)["name"] == "Neu online"
+
+
+def test_a_contact_shows_its_persons_activities_and_orders_of_its_own_account_only(online: Services) -> None:
+    owner = person(online, "chef@example.com")
+    mine = company(online, owner, "Müller GmbH")
+    assert online.sync_server is not None
+    change = online.sync_server.apply_online_change
+    kunde, other = contacts(online, mine.tenant_id, {"name": "Kunde"}, {"name": "Anderer"})
+    change(
+        mine.tenant_id,
+        "contact_persons",
+        None,
+        {"contact_uuid": kunde, "last_name": "Adler", "position": "Einkauf"},
+    )
+    change(mine.tenant_id, "contact_persons", None, {"contact_uuid": other, "last_name": "Fremd"})
+    for day, subject in ((1, "Erstgespräch"), (9, "Angebot besprechen")):
+        start = dt.datetime(2030, 1, day, 9, tzinfo=dt.UTC)
+        change(
+            mine.tenant_id, "activities", None, {"contact_uuid": kunde, "subject": subject, "start_at": start}
+        )
+    related = workspace(online).contact_related(owner, mine.tenant_uuid, kunde)
+    assert [p["last_name"] for p in related["contact_persons"]] == ["Adler"]
+    assert [a["subject"] for a in related["activities"]] == [
+        "Angebot besprechen",
+        "Erstgespräch",
+    ]  # newest first
+    assert related["sales_orders"] == []
+    stranger = person(online, "fremd@example.com")
+    with pytest.raises(NotFound):
+        workspace(online).contact_related(stranger, mine.tenant_uuid, kunde)
+
+
+def test_activities_are_created_online_with_the_same_rules_and_references_stay_in_the_account(
+    online: Services,
+) -> None:
+    owner, reader = person(online, "chef@example.com"), person(online, "leser@example.com")
+    mine, theirs = company(online, owner, "Müller GmbH"), company(online, owner, "Schmidt KG")
+    member(online, mine.tenant_id, reader, "read_only")
+    [kunde] = contacts(online, mine.tenant_id, {"name": "Kunde Adler"})
+    [fremd] = contacts(online, theirs.tenant_id, {"name": "Kunde Fremd"})
+    start = dt.datetime(2030, 2, 1, 10, tzinfo=dt.UTC)
+    base = {"subject": "Angebot besprechen", "kind": "meeting", "start_at": start}
+
+    with pytest.raises(ValidationFailed) as backwards:
+        workspace(online).save_record(
+            owner, mine.tenant_uuid, "activities", None, {**base, "end_at": start - dt.timedelta(hours=1)}
+        )
+    assert backwards.value.fields == {"end_at": "registers.validation.end_before_start"}
+    with pytest.raises(ValidationFailed) as elsewhere:
+        workspace(online).save_record(
+            owner, mine.tenant_uuid, "activities", None, {**base, "contact_uuid": fremd}
+        )
+    assert elsewhere.value.fields == {"contact_uuid": "sync.reference_missing"}
+    with pytest.raises(PermissionDenied):
+        workspace(online).save_record(reader, mine.tenant_uuid, "activities", None, base)
+    with pytest.raises(NotFound):
+        workspace(online).save_record(owner, mine.tenant_uuid, "products", None, {"name": "nicht hier"})
+
+    made = workspace(online).save_record(
+        owner, mine.tenant_uuid, "activities", None, {**base, "contact_uuid": kunde}
+    )
+    values, labels = workspace(online).record(reader, mine.tenant_uuid, "activities", made)
+    assert (values["subject"], values["contact_uuid"], labels) == (
+        "Angebot besprechen",
+        kunde,
+        {"contact_uuid": "Kunde Adler"},
+    )
+    assert [o.label for o in workspace(online).options(owner, mine.tenant_uuid, "contacts", "adler")] == [
+        "Kunde Adler"
+    ]
+    assert workspace(online).options(owner, mine.tenant_uuid, "contacts", "fremd") == []
+    related = workspace(online).contact_related(owner, mine.tenant_uuid, kunde)
+    assert [a["subject"] for a in related["activities"]] == ["Angebot besprechen"]

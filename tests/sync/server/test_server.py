@@ -1,0 +1,303 @@
+"""The online side of the sync protocol, called as a service (no HTTP)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+
+import pytest
+
+from models.types import new_uuid
+from services.errors import ValidationFailed
+from services.sync.protocol.messages import (
+    Mutation,
+    PullRequest,
+    PushRequest,
+    SnapshotBeginRequest,
+    SnapshotFinishRequest,
+    SnapshotPageRequest,
+    VerifyRequest,
+)
+from services.sync.protocol.tables import TABLES, TableDigest
+from services.sync.server.service import SyncServer
+from tests.sync.helpers import columnar, connect, contact, fields, many_contacts, person
+
+
+def begin_request(ctx, tables: list[str], known: int = 0) -> SnapshotBeginRequest:  # type: ignore[no-untyped-def]
+    return SnapshotBeginRequest(
+        **fields(ctx), snapshot_id=str(uuid.uuid4()), kind="initial", tables=tables, known_seq=known
+    )
+
+
+def upload(server: SyncServer, ctx, rows_by_table: dict, tables=None, known: int = 0) -> int:  # type: ignore[no-untyped-def]
+    """A whole snapshot: begin, one page per table, finish; returns the pull cursor to continue from."""
+    begin = server.begin_snapshot(ctx, begin_request(ctx, tables or list(TABLES), known))
+    for page, (table, rows) in enumerate(rows_by_table.items()):
+        columns, data = columnar(table, rows)
+        server.snapshot_page(
+            ctx,
+            SnapshotPageRequest(
+                **fields(ctx),
+                snapshot_id=begin.snapshot_id,
+                table=table,
+                page=page,
+                columns=columns,
+                data=data,
+            ),
+        )
+    return server.finish_snapshot(
+        ctx, SnapshotFinishRequest(**fields(ctx), snapshot_id=begin.snapshot_id)
+    ).cursor
+
+
+def pull_all(server: SyncServer, ctx, cursor: int, limit: int = 5000) -> tuple[dict, set, int, int]:  # type: ignore[no-untyped-def]
+    """Pull pages until caught up: (live rows by table.uuid, deleted table.uuid, cursor, pages)."""
+    live: dict[str, dict] = {}
+    deleted: set[str] = set()
+    pages = 0
+    while True:
+        page = server.pull_now(ctx, PullRequest(**fields(ctx), cursor=cursor, limit=limit))
+        pages += 1
+        for change in page.changes:
+            for i, key in enumerate(change.data[0]):
+                live[f"{change.table}.{key}"] = {c: change.data[j][i] for j, c in enumerate(change.columns)}
+                deleted.discard(f"{change.table}.{key}")
+            for key in change.deleted:
+                deleted.add(f"{change.table}.{key}")
+                live.pop(f"{change.table}.{key}", None)
+        cursor = page.cursor
+        if not page.has_more:
+            return live, deleted, cursor, pages
+
+
+def push(server: SyncServer, ctx, *mutations: Mutation):  # type: ignore[no-untyped-def]
+    return server.push(ctx, PushRequest(**fields(ctx), mutations=list(mutations)))
+
+
+def test_a_snapshot_page_uploaded_twice_leaves_one_copy_and_verify_matches_the_client(
+    server: SyncServer,
+) -> None:
+    ctx, _token = connect(server)
+    rows = many_contacts(50)
+    begin = server.begin_snapshot(ctx, begin_request(ctx, ["contacts"]))
+    columns, data = columnar("contacts", rows)
+    page = SnapshotPageRequest(
+        **fields(ctx), snapshot_id=begin.snapshot_id, table="contacts", page=0, columns=columns, data=data
+    )
+    server.snapshot_page(ctx, page)
+    server.snapshot_page(ctx, page)
+    server.finish_snapshot(ctx, SnapshotFinishRequest(**fields(ctx), snapshot_id=begin.snapshot_id))
+
+    summary = server.verify(ctx, VerifyRequest(**fields(ctx), tables=["contacts"])).tables["contacts"]
+    expected = TableDigest(TABLES["contacts"])
+    order = sorted(range(len(data[0])), key=lambda i: data[0][i])
+    expected.add([[column[i] for i in order] for column in data])
+    assert (summary.count, summary.checksum) == (50, expected.checksum)
+
+
+def test_after_a_clean_snapshot_the_client_does_not_pull_its_own_rows_back(server: SyncServer) -> None:
+    ctx, _token = connect(server)
+    cursor = upload(server, ctx, {"contacts": many_contacts(30)})
+    live, deleted, _cursor, _pages = pull_all(server, ctx, cursor)
+    assert live == {} and deleted == set()
+
+
+def test_an_online_edit_during_the_snapshot_makes_the_client_pull_what_it_has_not_seen(
+    server: SyncServer,
+) -> None:
+    ctx, _token = connect(server)
+    before = server.apply_online_change(ctx.tenant_id, "contacts", None, contact(name="Vorher AG"))
+    begin = server.begin_snapshot(ctx, begin_request(ctx, ["contacts"]))
+    rows = many_contacts(3)
+    columns, data = columnar("contacts", rows)
+    page = SnapshotPageRequest(
+        **fields(ctx), snapshot_id=begin.snapshot_id, table="contacts", page=0, columns=columns, data=data
+    )
+    server.snapshot_page(ctx, page)
+    during = server.apply_online_change(ctx.tenant_id, "contacts", None, contact(name="Während AG"))
+    finish = server.finish_snapshot(ctx, SnapshotFinishRequest(**fields(ctx), snapshot_id=begin.snapshot_id))
+
+    assert not finish.clean and finish.cursor == 0
+    live, deleted, _c, _p = pull_all(server, ctx, finish.cursor)
+    assert {f"contacts.{u}" for u in (before.uuid, during.uuid, *rows)} == set(live)  # nothing unseen is lost
+    assert deleted == set()
+
+
+def test_a_resync_removes_online_rows_the_client_had_seen_but_no_longer_has(server: SyncServer) -> None:
+    ctx, _token = connect(server)
+    kept, dropped = many_contacts(2), many_contacts(1)
+    cursor = upload(server, ctx, {"contacts": {**kept, **dropped}}, tables=["contacts"])
+    upload(server, ctx, {"contacts": kept}, tables=["contacts"], known=cursor)
+    summary = server.verify(ctx, VerifyRequest(**fields(ctx), tables=["contacts"])).tables["contacts"]
+    assert summary.count == 2
+
+
+def test_a_repeated_begin_opens_the_same_snapshot(server: SyncServer) -> None:
+    ctx, _token = connect(server)
+    request = begin_request(ctx, ["contacts"])
+    assert server.begin_snapshot(ctx, request) == server.begin_snapshot(ctx, request)
+
+
+def test_a_snapshot_child_whose_parent_was_deleted_online_meanwhile_is_deleted_too(
+    server: SyncServer,
+) -> None:
+    ctx, _token = connect(server)
+    parent = many_contacts(1)
+    begin = server.begin_snapshot(ctx, begin_request(ctx, ["contacts", "contact_persons"]))
+
+    def send(table: str, rows: dict) -> None:  # type: ignore[type-arg]
+        columns, data = columnar(table, rows)
+        page = SnapshotPageRequest(
+            **fields(ctx), snapshot_id=begin.snapshot_id, table=table, page=0, columns=columns, data=data
+        )
+        server.snapshot_page(ctx, page)
+
+    send("contacts", parent)
+    (parent_uuid,) = parent
+    server.apply_online_change(ctx.tenant_id, "contacts", parent_uuid, None, delete=True)
+    send("contact_persons", {str(uuid.uuid4()): person(parent_uuid)})
+    summary = server.verify(ctx, VerifyRequest(**fields(ctx), tables=["contact_persons"])).tables
+    assert summary["contact_persons"].count == 0
+
+
+def test_a_page_sent_again_does_not_bring_back_a_row_deleted_online_meanwhile(server: SyncServer) -> None:
+    ctx, _token = connect(server)
+    rows = many_contacts(2)
+    begin = server.begin_snapshot(ctx, begin_request(ctx, ["contacts"]))
+    columns, data = columnar("contacts", rows)
+    page = SnapshotPageRequest(
+        **fields(ctx), snapshot_id=begin.snapshot_id, table="contacts", page=0, columns=columns, data=data
+    )
+    server.snapshot_page(ctx, page)
+    server.apply_online_change(ctx.tenant_id, "contacts", next(iter(rows)), None, delete=True)
+    server.snapshot_page(ctx, page)  # the answer to the first upload was lost
+    assert server.verify(ctx, VerifyRequest(**fields(ctx), tables=["contacts"])).tables["contacts"].count == 1
+
+
+def test_a_repeated_push_is_applied_once(server: SyncServer) -> None:
+    ctx, _token = connect(server)
+    uuid = new_uuid()
+    m = Mutation(id=7, table="contacts", uuid=uuid, op="upsert", base=0, fields=[], values=contact())
+    first = push(server, ctx, m)
+    again = push(server, ctx, m)
+    assert (first.applied, first.last_mutation_id) == (1, 7)
+    assert (again.applied, again.skipped, again.last_mutation_id) == (0, 1, 7)
+    live, _d, _c, _p = pull_all(server, ctx, 0)
+    assert list(live) == [f"contacts.{uuid}"]
+
+
+def test_the_same_field_changed_on_both_sides_keeps_the_business_value_and_logs_both(
+    server: SyncServer,
+) -> None:
+    ctx, _token = connect(server)
+    uuid = new_uuid()
+    push(
+        server,
+        ctx,
+        Mutation(id=1, table="contacts", uuid=uuid, op="upsert", base=0, values=contact(name="Alt")),
+    )
+    _live, _d, cursor, _p = pull_all(server, ctx, 0)
+    server.apply_online_change(ctx.tenant_id, "contacts", uuid, {"name": "Online", "city": "Hamburg"})
+    local = contact(name="Lokal", city="Berlin", phone="030 1")
+    result = push(
+        server,
+        ctx,
+        Mutation(
+            id=2,
+            table="contacts",
+            uuid=uuid,
+            op="upsert",
+            base=cursor,
+            fields=["name", "phone"],
+            values=local,
+        ),
+    )
+
+    assert [(c.field, c.business_value, c.online_value, c.resolution) for c in result.conflicts] == [
+        ("name", "Lokal", "Online", "business_wins")
+    ]
+    row = pull_all(server, ctx, cursor)[0][f"contacts.{uuid}"]
+    assert (row["name"], row["city"], row["phone"]) == ("Lokal", "Hamburg", "030 1")  # merged
+
+
+def test_a_delete_online_wins_over_an_edit_in_business_software(server: SyncServer) -> None:
+    ctx, _token = connect(server)
+    uuid = new_uuid()
+    push(server, ctx, Mutation(id=1, table="contacts", uuid=uuid, op="upsert", base=0, values=contact()))
+    server.apply_online_change(ctx.tenant_id, "contacts", uuid, None, delete=True)
+    result = push(
+        server,
+        ctx,
+        Mutation(id=2, table="contacts", uuid=uuid, op="upsert", base=1, fields=["name"], values=contact()),
+    )
+    assert [c.resolution for c in result.conflicts] == ["deleted_online"]
+    live, deleted, _c, _p = pull_all(server, ctx, 0)
+    assert live == {} and deleted == {f"contacts.{uuid}"}
+
+
+def test_deleting_a_contact_deletes_its_persons_on_the_online_side_too(server: SyncServer) -> None:
+    ctx, _token = connect(server)
+    parent, child = new_uuid(), new_uuid()
+    push(
+        server,
+        ctx,
+        Mutation(id=1, table="contacts", uuid=parent, op="upsert", base=0, values=contact()),
+        Mutation(id=2, table="contact_persons", uuid=child, op="upsert", base=0, values=person(parent)),
+    )
+    push(server, ctx, Mutation(id=3, table="contacts", uuid=parent, op="delete", base=0))
+    summary = server.verify(ctx, VerifyRequest(**fields(ctx))).tables
+    assert summary["contacts"].count == 0 and summary["contact_persons"].count == 0
+
+
+def test_a_pull_page_never_splits_a_transaction_and_carries_the_parents_it_needs(server: SyncServer) -> None:
+    ctx, _token = connect(server)
+    parent = server.apply_online_change(ctx.tenant_id, "contacts", None, contact()).uuid
+    child = server.apply_online_change(ctx.tenant_id, "contact_persons", None, person(parent)).uuid
+    server.apply_online_change(ctx.tenant_id, "contacts", parent, {"name": "Später umbenannt"})
+    batch = [new_uuid() for _ in range(5)]
+    push(
+        server,
+        ctx,
+        *(
+            Mutation(id=i + 1, table="contacts", uuid=u, op="upsert", base=0, values=contact())
+            for i, u in enumerate(batch)
+        ),
+    )
+
+    first = server.pull_now(ctx, PullRequest(**fields(ctx), cursor=0, limit=1))
+    tables = {c.table: c for c in first.changes}
+    assert tables["contact_persons"].data[0] == [child]
+    assert parent in tables["contacts"].data[0]  # changed later, still delivered with its child
+    live, _d, _c, _pages = pull_all(server, ctx, 0, limit=2)
+    assert set(batch) <= {k.split(".")[1] for k in live}
+
+
+def test_a_tenant_never_sees_another_tenants_changes(server: SyncServer) -> None:
+    a, _ta = connect(server, "A GmbH")
+    b, _tb = connect(server, "B GmbH")
+    server.apply_online_change(a.tenant_id, "contacts", None, contact(name="Nur bei A"))
+    live, deleted, _c, _p = pull_all(server, b, 0)
+    assert live == {} and deleted == set()
+    assert server.verify(b, VerifyRequest(**fields(b))).tables["contacts"].count == 0
+
+
+def test_an_online_row_must_reference_a_live_parent_of_the_same_tenant(server: SyncServer) -> None:
+    a, _ta = connect(server, "A GmbH")
+    b, _tb = connect(server, "B GmbH")
+    foreign = server.apply_online_change(a.tenant_id, "contacts", None, contact()).uuid
+    with pytest.raises(ValidationFailed) as failed:
+        server.apply_online_change(b.tenant_id, "contact_persons", None, person(foreign))
+    assert failed.value.fields == {"contact_uuid": "sync.reference_missing"}
+
+
+async def test_a_waiting_pull_answers_as_soon_as_something_changes_online(server: SyncServer) -> None:
+    ctx, _token = connect(server)
+    request = PullRequest(**fields(ctx), cursor=0, wait=5.0)
+    started = time.monotonic()
+    waiting = asyncio.create_task(server.pull(ctx, request))
+    await asyncio.sleep(0.3)
+    assert not waiting.done()
+    await asyncio.to_thread(server.apply_online_change, ctx.tenant_id, "contacts", None, contact())
+    page = await asyncio.wait_for(waiting, 3)
+    assert page.changes and time.monotonic() - started < 2
