@@ -18,7 +18,7 @@ from services.config import Settings
 from services.local.licensing.commands import add_licence_commands, run_licence_command
 
 if TYPE_CHECKING:
-    from services.container import Services
+    from services.container import LocalServices, OnlineServices, Services
 
 log = logging.getLogger("main")
 
@@ -86,13 +86,8 @@ def build_app(settings: Settings) -> Services:
     """Create services and register the HTTP API and pages on NiceGUI's FastAPI app."""
     # The web stack and the services are imported here, not at the top: they take seconds to
     # import, and the sub-commands (demo-data) need neither.
-    from nicegui import app, background_tasks, run
+    from nicegui import app
 
-    from services.api.local.router import local_api_router
-    from services.api.online.health import health_router
-    from services.api.online.identity import identity_router
-    from services.api.online.openapi import openapi_router
-    from services.api.online.sync import sync_router
     from services.container import bootstrap, build_services
     from ui.app import register_pages
 
@@ -100,41 +95,58 @@ def build_app(settings: Settings) -> Services:
     password = bootstrap(services, initial_admin_password=os.environ.get("INITIAL_ADMIN_PASSWORD"))
     if password:
         print(f"First start: log in as 'admin' with the one-time password {password}", flush=True)
-    if settings.runs_online:
-        identity, _mail = services.require_online()
-        app.include_router(health_router(lambda: services.db.online))
-        app.include_router(identity_router(identity))
-        app.include_router(openapi_router(app))
-        app.include_router(sync_router(lambda: services.sync_server, lambda: online_id_auth(services)))
-        if services.sync_server is not None:
-            warm_up = services.sync_server.warm_up
-            app.on_startup(lambda: background_tasks.create(run.io_bound(warm_up), name="sync-warm-up"))
-    if settings.runs_local:
-        app.include_router(local_api_router(services))
+    if services.online is not None:
+        _serve_online(app, services.online, services)
+    if services.local is not None:
+        _serve_local(app, services.local)
     register_pages(services)
-    app.on_startup(services.start)
-    if services.sync_manager is not None:
-        manager = services.sync_manager
-        app.on_startup(lambda: background_tasks.create(manager.run(), name="sync-manager"))
-        app.on_shutdown(manager.shutdown)  # before services.stop closes the HTTP client
-    if services.housekeeping is not None:
-        housekeeping = services.housekeeping
-        app.on_startup(lambda: background_tasks.create(housekeeping.run_forever(), name="housekeeping"))
-    if services.online_users is not None:
-        reminders = services.online_users
-        app.on_startup(
-            lambda: background_tasks.create(reminders.remind_forever(), name="invitation-reminders")
-        )
-    if services.mail_delivery is not None:
-        delivery = services.mail_delivery
-        app.on_startup(lambda: background_tasks.create(delivery.run(), name="mail-delivery"))
     app.on_shutdown(services.stop)
     return services
 
 
-def online_id_auth(services: Services) -> Callable[[str], Any] | None:
-    """Online ID API-token check for creating sync connections."""
-    return None if services.identity is None else services.identity.authenticate_api_token
+def _serve_online(app: Any, online: OnlineServices, services: Services) -> None:
+    """The Online Desktop API and its background work: warm-up, housekeeping, reminders, mail."""
+    from nicegui import background_tasks, run
+
+    from services.api.online.health import health_router
+    from services.api.online.identity import identity_router
+    from services.api.online.openapi import openapi_router
+    from services.api.online.sync import sync_router
+
+    app.include_router(health_router(lambda: services.db.online))
+    app.include_router(identity_router(online.identity))
+    app.include_router(openapi_router(app))
+    app.include_router(
+        sync_router(lambda: online.sync_server, lambda: online.identity.authenticate_api_token)
+    )
+    tasks: dict[str, Callable[[], Any]] = {
+        "sync-warm-up": lambda: run.io_bound(online.sync_server.warm_up),
+        "housekeeping": online.housekeeping.run_forever,
+        "invitation-reminders": online.users.remind_forever,
+    }
+    if online.mail_delivery is not None:
+        tasks["mail-delivery"] = online.mail_delivery.run
+    for name, start in tasks.items():
+        app.on_startup(lambda start=start, name=name: background_tasks.create(start(), name=name))
+
+
+def _serve_local(app: Any, local: LocalServices) -> None:
+    """The local REST API and the sync manager of this computer."""
+    from nicegui import background_tasks
+
+    from services.api.local.router import local_api_router
+
+    app.include_router(
+        local_api_router(
+            api_users=local.api_users,
+            records=local.api_records,
+            integrations=local.integrations,
+            prerequisites=local.prerequisites,
+        )
+    )
+    manager = local.sync_manager
+    app.on_startup(lambda: background_tasks.create(manager.run(), name="sync-manager"))
+    app.on_shutdown(manager.shutdown)  # before services.stop closes the HTTP client
 
 
 def serve(settings: Settings) -> None:
@@ -175,26 +187,47 @@ def main(argv: Sequence[str]) -> int:
 
         return run_demo_data_command(settings, company=args.company, size=args.size, locale=args.locale)
     if args.command == "licence":
-        return run_licence_command(settings, args)
+        return run_licence_command(settings, args, lambda: _licensing(settings))
     if args.command == "sync":
         return sync_command(settings, args)
     return 2
 
 
-def sync_command(settings: Settings, args: argparse.Namespace) -> int:
-    from services.sync.client.commands import connect_command, run_command
+def _licensing(settings: Settings) -> Any:
+    from services.container import build_services
+    from services.local.licensing.commands import LicensingHandle
 
+    services = build_services(settings.model_copy(update={"role": "local"}))
+    return LicensingHandle(service=services.require_local().licensing, close=services.db.dispose)
+
+
+def sync_command(settings: Settings, args: argparse.Namespace) -> int:
+    from services.container import build_services
+    from services.sync.client.commands import CommandContext, connect_command, run_command
+
+    services = build_services(settings.model_copy(update={"role": "local"}))
+    local = services.require_local()
+    assert services.db.local is not None and services.db.local_engine is not None
+    ctx = CommandContext(
+        settings=services.settings,
+        sessions=services.db.local,
+        engine=services.db.local_engine,
+        http=services.http,
+        manager=local.sync_manager,
+        status=local.sync_status,
+        close=services.db.dispose,
+    )
     if args.sync_command == "connect":
         password = os.environ.get("ONLINE_ID_PASSWORD") or getpass.getpass(f"Password of {args.online_id}: ")
         return connect_command(
-            settings,
+            ctx,
             company=args.company,
             online_id=args.online_id,
             password=password,
             online_url=args.online_url,
             reconnect=args.reconnect,
         )
-    return run_command(settings, company=args.company)
+    return run_command(ctx, company=args.company)
 
 
 if __name__ in {"__main__", "__mp_main__"}:

@@ -54,6 +54,9 @@ class Settings(BaseSettings):
         None, description="Redis for NiceGUI storage when scaled out (role online)."
     )
     log_level: str = "INFO"
+    sample_demo_data: bool = Field(
+        True, description="Fill the sample company with demo data (size S) when it is first created."
+    )
     licence_vendor_key: str | None = Field(
         None,
         description="Secret the vendor signs licence keys with (default: the built-in vendor key, "

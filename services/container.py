@@ -1,14 +1,16 @@
-"""The composition root's product: one object holding every service of this process.
+"""The composition root's product: the services of this process, one object per side.
 
-``main.py`` builds it once and hands it to the page and API registration functions; nothing
-imports a global instance.
+``main.py`` builds it once and hands ``LocalServices`` to the Business Software pages and
+``OnlineServices`` to the Online Desktop pages; nothing imports a global instance, and no module
+under ``services/`` imports this one. A role that does not run a side has no object for it, so a
+side's fields are never optional.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-import httpx
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.clock import SYSTEM_CLOCK, Clock
@@ -36,59 +38,72 @@ from services.online.mail_smtp import SmtpConfig, SmtpDelivery
 from services.online.tokens import LinkTokens
 from services.online.users.service import OnlineUserService
 from services.online.workspace.service import OnlineWorkspaceService
+from services.sync.client.http import HttpLink
 from services.sync.client.manager import SyncManager
 from services.sync.client.status import SyncStatusService
 from services.sync.client.tracking import install_change_tracking
 from services.sync.server.service import SyncServer
 
 
-@dataclass(kw_only=True)
+@dataclass(frozen=True, kw_only=True)
+class LocalServices:
+    """The Business Software side: company databases, registers, licences, the sync client."""
+
+    settings: Settings
+    auth: LocalAuthService
+    companies: CompanyService
+    demo_data: DemoDataService
+    sync_lock: InitialSyncLock
+    registers: RegisterService
+    users: UserAdminService
+    licensing: LicensingService
+    network: NetworkService
+    online_settings: OnlineDesktopSettingsService
+    prerequisites: PrerequisiteService
+    api_users: ApiUserService
+    integrations: IntegrationService
+    api_records: ApiRecordService
+    sync_status: SyncStatusService
+    connect_wizard: ConnectWizardService
+    # Runs the sync agents of the companies whose sync computer this is (main.py starts it).
+    sync_manager: SyncManager
+
+
+@dataclass(frozen=True, kw_only=True)
+class OnlineServices:
+    """The Online Desktop side: Online IDs, mail, company workspaces, users, the sync server."""
+
+    settings: Settings
+    mail: MailService
+    # Only with the smtp backend: the background worker that sends queued mail (main.py starts it).
+    mail_delivery: SmtpDelivery | None
+    identity: IdentityService
+    sync_server: SyncServer
+    housekeeping: OnlineHousekeeping
+    users: OnlineUserService
+    workspace: OnlineWorkspaceService
+
+
+@dataclass(frozen=True, kw_only=True)
 class Services:
     settings: Settings
     secret_key: str
     db: Databases
-    local_auth: LocalAuthService | None = None
-    companies: CompanyService | None = None
-    demo_data: DemoDataService | None = None
-    sync_lock: InitialSyncLock | None = None
-    mail: MailService | None = None
-    # Only with the smtp backend: the background worker that sends queued mail (main.py starts it).
-    mail_delivery: SmtpDelivery | None = None
-    identity: IdentityService | None = None
-    sync_server: SyncServer | None = None
-    registers: RegisterService | None = None
-    users: UserAdminService | None = None
-    licensing: LicensingService | None = None
-    network: NetworkService | None = None
-    online_settings: OnlineDesktopSettingsService | None = None
-    prerequisites: PrerequisiteService | None = None
-    api_users: ApiUserService | None = None
-    integrations: IntegrationService | None = None
-    api_records: ApiRecordService | None = None
-    sync_status: SyncStatusService | None = None
-    connect_wizard: ConnectWizardService | None = None
-    online_workspace: OnlineWorkspaceService | None = None
-    housekeeping: OnlineHousekeeping | None = None
-    online_users: OnlineUserService | None = None
-    # Runs the sync agents of the companies whose sync computer this is (main.py starts it).
-    sync_manager: SyncManager | None = None
-    # One shared client for every outgoing HTTP call; opened on start-up, closed on shutdown.
-    http: httpx.AsyncClient | None = field(default=None)
+    # One shared client for every call to the Online Desktop API; closed on shutdown.
+    http: HttpLink
+    local: LocalServices | None
+    online: OnlineServices | None
 
-    def require_local(self) -> tuple[LocalAuthService, CompanyService]:
-        assert self.local_auth is not None and self.companies is not None, "role has no Business Software"
-        return self.local_auth, self.companies
+    def require_local(self) -> LocalServices:
+        assert self.local is not None, "role has no Business Software"
+        return self.local
 
-    def require_online(self) -> tuple[IdentityService, MailService]:
-        assert self.identity is not None and self.mail is not None, "role has no Online Desktop"
-        return self.identity, self.mail
-
-    async def start(self) -> None:
-        self.http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))
+    def require_online(self) -> OnlineServices:
+        assert self.online is not None, "role has no Online Desktop"
+        return self.online
 
     async def stop(self) -> None:
-        if self.http is not None:
-            await self.http.aclose()
+        await self.http.close()
         self.db.dispose()
 
 
@@ -99,77 +114,75 @@ def build_services(settings: Settings, *, clock: Clock = SYSTEM_CLOCK) -> Servic
         local_url=settings.local_db_url if settings.runs_local else None,
         online_url=settings.online_db_url if settings.runs_online else None,
     )
-    services = Services(settings=settings, secret_key=load_secret_key(settings.data_dir), db=db)
-    if db.local is not None:
-        services.local_auth = LocalAuthService(db.local)
-        services.companies = CompanyService(db.local)
-        services.demo_data = DemoDataService(db.local)
-        services.sync_lock = InitialSyncLock(db.local)
-        services.registers = RegisterService(db.local)
-        services.users = UserAdminService(db.local)
-        _build_licensing_services(services, db.local)
+    secret_key = load_secret_key(settings.data_dir)
+    http = HttpLink()
+    local = None
     if db.local is not None and db.local_engine is not None:
-        install_change_tracking(db.local_engine)
-        install_search_index(db.local_engine)
-        services.sync_status = SyncStatusService(db.local, settings.data_dir, clock)
-        services.sync_manager = SyncManager(
-            engine=db.local_engine,
+        local = _build_local(settings, db.local, db.local_engine, http, clock)
+    online = None if db.online is None else _build_online(settings, db.online, secret_key, clock)
+    return Services(settings=settings, secret_key=secret_key, db=db, http=http, local=local, online=online)
+
+
+def _build_local(
+    settings: Settings, sessions: sessionmaker[Session], engine: Engine, http: HttpLink, clock: Clock
+) -> LocalServices:
+    install_change_tracking(engine)
+    install_search_index(engine)
+    auth = LocalAuthService(sessions)
+    sync_lock = InitialSyncLock(sessions)
+    prerequisites = PrerequisiteService(sessions, settings, auth, http)
+    sync_status = SyncStatusService(sessions, settings.data_dir, clock)
+    return LocalServices(
+        settings=settings,
+        auth=auth,
+        companies=CompanyService(sessions),
+        demo_data=DemoDataService(sessions),
+        sync_lock=sync_lock,
+        registers=RegisterService(sessions),
+        users=UserAdminService(sessions),
+        licensing=LicensingService(sessions, vendor_key=settings.licence_vendor_key),
+        network=NetworkService(sessions),
+        online_settings=OnlineDesktopSettingsService(sessions),
+        prerequisites=prerequisites,
+        api_users=ApiUserService(sessions, sync_lock),
+        integrations=IntegrationService(sessions, sync_lock),
+        api_records=ApiRecordService(sessions),
+        sync_status=sync_status,
+        connect_wizard=ConnectWizardService(
+            sessions, engine, settings, prerequisites, sync_status, http, clock
+        ),
+        sync_manager=SyncManager(
+            engine=engine,
             computer_name=settings.computer_name,
             data_dir=settings.data_dir,
-            http=lambda: services.http,
-            lock=services.sync_lock,
-        )
-        assert services.prerequisites is not None
-        services.connect_wizard = ConnectWizardService(
-            db.local,
-            db.local_engine,
-            settings,
-            services.prerequisites,
-            services.sync_status,
-            lambda: services.http,
-            clock,
-        )
-    if db.online is not None:
-        _build_online(services, db.online, clock)
-        services.sync_server = SyncServer(db.online)
-        services.housekeeping = OnlineHousekeeping(db.online, clock)
-        services.online_workspace = OnlineWorkspaceService(
-            db.online, clock, apply_change=services.sync_server.apply_online_change
-        )
-    return services
+            http=http,
+            lock=sync_lock,
+        ),
+    )
 
 
-def _build_online(services: Services, online: sessionmaker[Session], clock: Clock) -> None:
-    settings = services.settings
-    services.mail = MailService(online, backend=settings.mail_backend, clock=clock)
+def _build_online(
+    settings: Settings, sessions: sessionmaker[Session], secret_key: str, clock: Clock
+) -> OnlineServices:
+    mail = MailService(sessions, backend=settings.mail_backend, clock=clock)
+    delivery = None
     if settings.mail_backend == "smtp":
-        services.mail_delivery = SmtpDelivery(online, SmtpConfig.from_settings(settings), clock=clock)
-        services.mail.on_queued(services.mail_delivery.wake)
-    tokens = LinkTokens(services.secret_key, clock=clock)
-    services.identity = IdentityService(
-        online,
-        tokens=tokens,
-        mail=services.mail,
-        link_base_url=settings.link_base_url,
-        clock=clock,
+        delivery = SmtpDelivery(sessions, SmtpConfig.from_settings(settings), clock=clock)
+        mail.on_queued(delivery.wake)
+    tokens = LinkTokens(secret_key, clock=clock)
+    sync_server = SyncServer(sessions)
+    return OnlineServices(
+        settings=settings,
+        mail=mail,
+        mail_delivery=delivery,
+        identity=IdentityService(
+            sessions, tokens=tokens, mail=mail, link_base_url=settings.link_base_url, clock=clock
+        ),
+        sync_server=sync_server,
+        housekeeping=OnlineHousekeeping(sessions, clock),
+        users=OnlineUserService(sessions, tokens, mail, link_base_url=settings.link_base_url, clock=clock),
+        workspace=OnlineWorkspaceService(sessions, clock, apply_change=sync_server.apply_online_change),
     )
-    services.online_users = OnlineUserService(
-        online, tokens, services.mail, link_base_url=settings.link_base_url, clock=clock
-    )
-
-
-def _build_licensing_services(services: Services, local: sessionmaker[Session]) -> None:
-    """Licence, network computers, Online Desktop settings, prerequisites and the local API."""
-    assert services.local_auth is not None and services.sync_lock is not None
-    services.licensing = LicensingService(local, vendor_key=services.settings.licence_vendor_key)
-    services.network = NetworkService(local)
-    services.online_settings = OnlineDesktopSettingsService(local)
-    services.prerequisites = PrerequisiteService(
-        local, services.settings, services.local_auth, lambda: services.http
-    )
-    services.api_users = ApiUserService(local, services.sync_lock)
-    services.integrations = IntegrationService(local, services.sync_lock)
-    services.api_records = ApiRecordService(local)
 
 
 def bootstrap(services: Services, *, initial_admin_password: str | None = None) -> str | None:
@@ -181,14 +194,14 @@ def bootstrap(services: Services, *, initial_admin_password: str | None = None) 
     The sample company gets demo data of size S only when it is created, so a later start never
     overwrites what someone changed in it.
     """
-    if services.local_auth is None or services.companies is None:
+    local = services.local
+    if local is None:
         return None
-    password = services.local_auth.ensure_admin(initial_admin_password)
-    sample = services.companies.ensure_sample_company()
-    if sample is not None and services.demo_data is not None:
-        services.demo_data.fill(sample.id, "S", "de")
-    if services.licensing is not None and services.network is not None:
-        services.licensing.ensure_demo_licence()
-        services.network.register_computer(services.settings.computer_name)
-        services.licensing.restart()
+    password = local.auth.ensure_admin(initial_admin_password)
+    sample = local.companies.ensure_sample_company()
+    if sample is not None and services.settings.sample_demo_data:
+        local.demo_data.fill(sample.id, "S", "de")
+    local.licensing.ensure_demo_licence()
+    local.network.register_computer(services.settings.computer_name)
+    local.licensing.restart()
     return password

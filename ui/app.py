@@ -1,8 +1,13 @@
-"""Registers every page of the roles this process plays."""
+"""Registers every page of the roles this process plays.
+
+The Business Software's areas share one ``Shell`` (its services, menus, tiles, frame hooks and
+the settings page's actions), built here and passed to each area; the Online Desktop's pages get
+the Online Desktop services.
+"""
 
 from __future__ import annotations
 
-from services.container import Services
+from services.container import LocalServices, OnlineServices, Services
 from ui import errors
 from ui.id import link_pages, pages
 from ui.local import (
@@ -21,27 +26,37 @@ from ui.local import (
 )
 from ui.mailbox import pages as mailbox_pages
 from ui.online import home, users_page, workspace
+from ui.shell import Shell
 
 
 def register_pages(services: Services) -> None:
     errors.register()
-    if services.settings.runs_local:
-        auth_pages.register(services)
-        company_pages.register(services)
-        desktop.register(services)
-        registers.register(services)
-        licence_page.register(services)
-        online_desktop_page.register(services)
-        connect_wizard.register(services)
-        focus_area.register(services)
-        network_page.register(services)
-        api_users_page.register(services)
-        integrations_page.register(services)
-        sync_pages.register(services)
-    if services.settings.runs_online:
-        pages.register(services)
-        link_pages.register(services)
-        mailbox_pages.register(services)
-        home.register(services)
-        workspace.register(services)
-        users_page.register(services)
+    if services.local is not None:
+        register_local(services.local)
+    if services.online is not None:
+        register_online(services.online)
+
+
+def register_local(local: LocalServices) -> Shell:
+    shell = Shell(services=local)
+    for area in (
+        auth_pages,
+        company_pages,
+        desktop,
+        registers,
+        licence_page,
+        online_desktop_page,
+        connect_wizard,
+        focus_area,
+        network_page,
+        api_users_page,
+        integrations_page,
+        sync_pages,
+    ):
+        area.register(shell)
+    return shell
+
+
+def register_online(online: OnlineServices) -> None:
+    for area in (pages, link_pages, mailbox_pages, home, workspace, users_page):
+        area.register(online)

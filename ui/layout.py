@@ -2,37 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from nicegui import run, ui
 
-from services.container import Services
 from services.local.views import SessionView
-from ui.i18n import _, lang, set_lang
+from ui.components.language import language_switch
+from ui.i18n import _
 from ui.session import log_out
+from ui.shell import MenuItem, Shell
 
 
-@dataclass(frozen=True)
-class MenuItem:
-    """One entry of a menu; an entry without action is shown disabled with its reason as tooltip."""
-
-    label_key: str
-    action: Callable[[], object] | None = None
-    disabled_reason_key: str | None = None
-    children: tuple[MenuItem, ...] = ()
-
-
-MenuBuilder = Callable[[Services, SessionView], dict[str, list[MenuItem]]]
-FrameHook = Callable[[Services, SessionView], None]
-# Areas add elements that every Business Software page carries (e.g. the initial-sync window).
-FRAME_HOOKS: list[FrameHook] = []
-# Areas of the application add entries to the four menus here (see ui.local.pages).
-MENU_BUILDERS: list[MenuBuilder] = []
-
-
-def menu_for(services: Services, session: SessionView) -> dict[str, list[MenuItem]]:
+def menu_for(shell: Shell, session: SessionView) -> dict[str, list[MenuItem]]:
     """The four menus with every area's entries; submenus of the same name are merged."""
     menus: dict[str, list[MenuItem]] = {
         "menu.file": [],
@@ -40,8 +22,8 @@ def menu_for(services: Services, session: SessionView) -> dict[str, list[MenuIte
         "menu.functions": [],
         "menu.help": [],
     }
-    for builder in MENU_BUILDERS:
-        for name, items in builder(services, session).items():
+    for builder in shell.menus:
+        for name, items in builder(shell, session).items():
             menus[name] = merge_items(menus.get(name, []), items)
     return menus
 
@@ -89,47 +71,42 @@ def _render_items(items: list[MenuItem] | tuple[MenuItem, ...]) -> None:
             ui.menu_item(_(item.label_key), on_click=item.action).mark(item.label_key)
 
 
-def language_switch(services: Services | None = None, session: SessionView | None = None) -> None:
-    """DE/EN toggle; a logged-in user's choice is stored with the user, so it follows them."""
-
-    async def switch(value: str) -> None:
-        set_lang(value)
-        if session is not None and services is not None and services.local_auth is not None:
-            await run.io_bound(services.local_auth.set_language, session.user.id, lang())
-        ui.navigate.reload()
-
-    ui.toggle({"de": "DE", "en": "EN"}, value=lang(), on_change=lambda e: switch(e.value)).props(
-        "dense flat toggle-color=white text-color=grey-4 data-testid=language"
-    ).mark("language")
-
-
 @contextmanager
-def frame(services: Services, session: SessionView | None, title: str) -> Iterator[None]:
+def frame(shell: Shell, session: SessionView | None, title: str) -> Iterator[None]:
     """Header, menu bar and a content column; pages build inside the ``with`` block."""
     ui.page_title(f"{title} · {_('app.business_software')}")
     with ui.header().classes("items-center gap-2 py-1 px-3 bg-blue-grey-9"):
         ui.link(_("app.business_software"), "/").classes("text-white text-lg font-medium no-underline mr-4")
         if session is not None:
-            for name, items in menu_for(services, session).items():
+            for name, items in menu_for(shell, session).items():
                 with ui.button(_(name)).props("flat dense no-caps color=white").mark(name), ui.menu():
                     if items:
                         _render_items(items)
                     else:
                         ui.menu_item(_("menu.empty")).props("disable")
         ui.space()
-        language_switch(services, session)
+        language_switch(None if session is None else _saver(shell, session))
         if session is not None:
-            _user_button(services, session)
+            _user_button(shell, session)
     if session is not None:
-        for hook in FRAME_HOOKS:
-            hook(services, session)
+        for hook in shell.frame_hooks:
+            hook(shell, session)
     with ui.column().classes("w-full p-4 gap-4"):
         yield
 
 
-def _user_button(services: Services, session: SessionView) -> None:
+def _saver(shell: Shell, session: SessionView) -> Callable[[str], Awaitable[None]]:
+    """Keep a logged-in user's language with the user, so it follows them to the next login."""
+
+    async def save(language: str) -> None:
+        await run.io_bound(shell.services.auth.set_language, session.user.id, language)
+
+    return save
+
+
+def _user_button(shell: Shell, session: SessionView) -> None:
     async def logout() -> None:
-        await log_out(services, session.token)
+        await log_out(shell, session.token)
 
     with (
         ui.button(session.user.full_name or session.user.username, icon="person").props(

@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from nicegui import app, run, ui
 
-from services.container import Services
 from services.local.views import SessionView
+from ui.shell import Shell
 
 TOKEN_KEY = "bs_token"
 
 
-async def current_session(services: Services) -> SessionView | None:
-    auth, _companies = services.require_local()
+async def current_session(shell: Shell) -> SessionView | None:
+    auth = shell.services.auth
     token = app.storage.user.get(TOKEN_KEY)
     if not token:
         return None
     return await run.io_bound(auth.current, token)
 
 
-async def require_session(services: Services, *, company: bool = False) -> SessionView | None:
+async def require_session(shell: Shell, *, company: bool = False) -> SessionView | None:
     """The session, or None after redirecting to login (or to the company list)."""
-    session = await current_session(services)
+    session = await current_session(shell)
     if session is None:
         ui.navigate.to("/login")
         return None
@@ -30,9 +30,9 @@ async def require_session(services: Services, *, company: bool = False) -> Sessi
     return session
 
 
-async def log_out(services: Services, token: str) -> None:
+async def log_out(shell: Shell, token: str) -> None:
     """End the session (in the database, so it no longer counts as logged in) and show the login."""
-    auth, _companies = services.require_local()
+    auth = shell.services.auth
     await run.io_bound(auth.logout, token)
     app.storage.user.pop(TOKEN_KEY, None)
     ui.navigate.to("/login")

@@ -31,6 +31,7 @@ from services.local.online_desktop_settings import effective_sync_computer
 from services.local.prerequisite_checks import REGISTRATION_REQUIRED
 from services.local.prerequisites import PrerequisiteService
 from services.sync.client.connect import forget_sync_state, post_connection, store_connection
+from services.sync.client.http import HttpLink
 from services.sync.client.status import SyncStatusService
 from services.sync.protocol.messages import PROTOCOL_VERSION, CompanyInfo
 from services.sync.protocol.tables import SCHEMA_VERSION
@@ -90,7 +91,7 @@ class ConnectWizardService:
         settings: Settings,
         prerequisites: PrerequisiteService,
         sync_status: SyncStatusService,
-        http: Callable[[], httpx.AsyncClient | None],
+        http: HttpLink,
         clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self._sessions, self._engine, self._settings = sessions, engine, settings
@@ -329,13 +330,8 @@ class ConnectWizardService:
             raise _unreachable(self.online_url, exc) from exc
 
     async def _with_client(self, send: Callable[[httpx.AsyncClient], Any]) -> httpx.Response:
-        shared = self._http()
-        if shared is not None:
-            response: httpx.Response = await send(shared)
-            return response
-        async with httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=5.0)) as own:
-            response = await send(own)
-            return response
+        response: httpx.Response = await send(self._http.client)
+        return response
 
     @staticmethod
     def _answer(response: httpx.Response) -> dict[str, Any]:

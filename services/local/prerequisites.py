@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
@@ -21,6 +20,7 @@ from models.types import utcnow
 from services.config import Settings
 from services.local.auth import LocalAuthService
 from services.local.prerequisite_checks import Condition, LocalChecks, Status
+from services.sync.client.http import HttpLink
 
 __all__ = ["Condition", "PrerequisiteReport", "PrerequisiteService", "Status"]
 HEALTH_PATH = "/api/online/v1/health"
@@ -53,7 +53,7 @@ class PrerequisiteService:
         sessions: sessionmaker[Session],
         settings: Settings,
         local_auth: LocalAuthService,
-        http: Callable[[], httpx.AsyncClient | None],
+        http: HttpLink,
         *,
         health_timeout: float = 5.0,
     ) -> None:
@@ -91,13 +91,8 @@ class PrerequisiteService:
     async def check_online_reachable(self) -> Condition:
         """Condition 10: ``GET /api/online/v1/health`` answers 200 with status ok."""
         url = self._settings.online_base_url + HEALTH_PATH
-        client = self._http()
         try:
-            if client is None:
-                async with httpx.AsyncClient() as own:
-                    response = await own.get(url, timeout=self._health_timeout)
-            else:
-                response = await client.get(url, timeout=self._health_timeout)
+            response = await self._http.client.get(url, timeout=self._health_timeout)
         except httpx.TimeoutException:
             return _c10_failed("prereq.c10.timeout", url=url, seconds=f"{self._health_timeout:g}")
         except httpx.HTTPError as exc:

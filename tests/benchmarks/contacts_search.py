@@ -26,7 +26,7 @@ from models.local import Company, Contact
 from services.config import Settings
 from services.container import Services, build_services
 from services.local.demo_data import DemoDataPlan
-from services.local.registers.views import ListPage
+from services.records.views import ListPage
 
 COMPANY = "Bench"
 COMMON_FRAGMENT = {"de": "mann", "en": "son"}
@@ -54,8 +54,7 @@ def run(data_dir: Path, size: str, locale: str, repeat: int, *, reuse: bool) -> 
     try:
         company_id, fill_seconds = prepare(services, size, locale, reuse=reuse)
         cases = typical_requests(services, company_id, locale)
-        assert services.registers is not None
-        registers = services.registers
+        registers = services.local.registers
         results = {
             name: timed(lambda kwargs=kwargs: registers.list_rows(company_id, "contacts", **kwargs), repeat)
             for name, kwargs in cases.items()
@@ -73,11 +72,10 @@ def run(data_dir: Path, size: str, locale: str, repeat: int, *, reuse: bool) -> 
 
 def prepare(services: Services, size: str, locale: str, *, reuse: bool) -> tuple[int, float | None]:
     """The benchmark company's id, filled now unless a filled one may be reused."""
-    assert services.demo_data is not None
-    company = services.demo_data.ensure_company(COMPANY, locale)
+    company = services.local.demo_data.ensure_company(COMPANY, locale)
     if reuse and count_contacts(services, company.id) >= DemoDataPlan.for_size(size).contacts:
         return company.id, None
-    report = services.demo_data.fill(company.id, size, locale)
+    report = services.local.demo_data.fill(company.id, size, locale)
     return company.id, round(report.seconds, 2)
 
 

@@ -28,9 +28,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def fill_in_process(data_dir: Path, company: str, size: str, locale: str) -> dict[str, Any]:
     services = build_services(Settings(data_dir=data_dir, role="local"))  # migrated, sync triggers on
-    assert services.demo_data is not None
     try:
-        demo = services.demo_data
+        demo = services.local.demo_data
         company_id = demo.ensure_company(company, locale).id
         cpu = time.process_time()
         report = demo.fill(company_id, size, locale)

@@ -54,10 +54,10 @@ def timed(fn, repeat: int = 5) -> float:  # type: ignore[no-untyped-def]
 def main(rows: int) -> dict[str, float | int]:
     with tempfile.TemporaryDirectory() as tmp:
         services = build_services(Settings(data_dir=Path(tmp), role="local"))
-        assert services.companies and services.registers
-        company = services.companies.create_company({"name": "Bench"}).id
+        assert services.local.companies and services.local.registers
+        company = services.local.companies.create_company({"name": "Bench"}).id
         fill(services, company, rows)
-        reg = services.registers
+        reg = services.local.registers
         result = {
             "rows": rows,
             "first_page_ms": timed(lambda: reg.list_rows(company, "contacts")),

@@ -41,7 +41,7 @@ def online(data_dir: Path, online_db_url: str, clock: FrozenClock) -> Iterator[S
 
 def mails_to(services: Services, address: str) -> list[MailView]:
     """The mails in the outbox for one address, oldest first."""
-    _identity, mail = services.require_online()
+    _identity, mail = services.online.identity, services.online.mail
     return [mail.get_mail(m.id) for m in reversed(mail.list_mail()) if m.to == address]
 
 

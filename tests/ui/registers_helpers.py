@@ -23,8 +23,7 @@ async def open_new_company(user: User, name: str = "Test GmbH") -> None:
 
 def company_id(services: Services, name: str = "Test GmbH") -> int:
     """The id of a company created through the UI (tests fill it directly through the services)."""
-    assert services.companies is not None
-    return next(c.id for c in services.companies.list_companies() if c.name == name)
+    return next(c.id for c in services.local.companies.list_companies() if c.name == name)
 
 
 def table(user: User) -> ui.table:

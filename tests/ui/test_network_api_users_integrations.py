@@ -21,12 +21,11 @@ def hold_initial_sync_lock(data_dir: Path, *, release: bool = False) -> None:
     """What the sync area does around the initial sync, done from outside the page."""
     services = build_services(Settings(data_dir=data_dir, computer_name="TEST-PC"))
     try:
-        assert services.sync_lock is not None and services.companies is not None
-        company = next(c for c in services.companies.list_companies() if c.name == "Müller GmbH")
+        company = next(c for c in services.local.companies.list_companies() if c.name == "Müller GmbH")
         if release:
-            services.sync_lock.release(company.id)
+            services.local.sync_lock.release(company.id)
         else:
-            services.sync_lock.acquire(company.id, "initial-sync")
+            services.local.sync_lock.acquire(company.id, "initial-sync")
     finally:
         services.db.dispose()
 

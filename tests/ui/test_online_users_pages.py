@@ -120,8 +120,7 @@ async def test_the_invitee_sets_a_password_and_lands_in_the_company(user: User, 
     await user.open("/id/login")
     services = online_side(app_env)
     co = company_with_employees(services)
-    assert services.online_users is not None
-    services.online_users.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
+    services.online.users.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
     services.db.dispose()
     link = await newest_link(user, "/id/invitation")
     await user.open(link)
@@ -142,8 +141,7 @@ async def test_a_person_with_an_online_id_logs_in_and_joins(user: User, app_env:
     services = online_side(app_env)
     co = company_with_employees(services)
     person(services, "ben@example.com")
-    assert services.online_users is not None
-    services.online_users.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="read_only")
+    services.online.users.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="read_only")
     services.db.dispose()
     link = await newest_link(user, "/id/invitation")
     await user.open(link)
@@ -201,8 +199,7 @@ async def test_roles_change_the_last_super_user_stays_and_a_member_is_deactivate
     with user.client:
         select_ben.set_value("administrator")
     await user.should_see("Die Rolle wurde geändert.")
-    assert services.online_workspace is not None
-    assert services.online_workspace.context(ben, co.tenant_uuid).role == "administrator"
+    assert services.online.workspace.context(ben, co.tenant_uuid).role == "administrator"
 
     user.find(marker="deactivate-ben@example.com").click()
     user.find(marker="confirm-deactivate").click()
@@ -218,11 +215,10 @@ async def test_a_revoked_invitation_link_says_so_and_a_foreign_login_cannot_join
     await user.open("/id/login")
     services = online_side(app_env)
     co = company_with_employees(services)
-    assert services.online_users is not None
-    first = services.online_users.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
+    first = services.online.users.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
     revoked = await newest_link(user, "/id/invitation")
-    services.online_users.revoke(co.owner, co.tenant_uuid, first)
-    services.online_users.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
+    services.online.users.revoke(co.owner, co.tenant_uuid, first)
+    services.online.users.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
     services.db.dispose()
     await user.open(revoked)
     await user.should_see(marker="invitation-problem", content="This invitation was revoked.")

@@ -30,7 +30,7 @@ def account(
     services: Services, email: str, name: str, *, hours_since_sync: float | None
 ) -> ConnectionCreated:
     """An Online ID (password PASSWORD) that is Super User of a new company account with contacts."""
-    assert services.db.online is not None and services.sync_server is not None
+    assert services.db.online is not None
     with services.db.online.begin() as s:
         row = OnlineId(
             email=email, password_hash=hash_password(PASSWORD), status="active", full_name="Anna Berg"
@@ -38,11 +38,11 @@ def account(
         s.add(row)
         s.flush()
         owner = row.id
-    created = services.sync_server.connections.create_connection(
+    created = services.online.sync_server.connections.create_connection(
         online_id_id=owner, company=CompanyInfo(name=name)
     )
     for i in range(30):
-        services.sync_server.apply_online_change(
+        services.online.sync_server.apply_online_change(
             created.tenant_id, "contacts", None, {"name": f"{name} Kunde {i:02d}", "city": "Ulm"}
         )
     if hours_since_sync is not None:
@@ -123,8 +123,7 @@ async def test_the_other_registers_are_listed_read_only_with_formatted_values(
     await user.open("/id/login")
     services = online_side(app_env)
     mine = account(services, "anna@example.com", "Müller GmbH", hours_since_sync=0.1)
-    assert services.sync_server is not None
-    server = services.sync_server
+    server = services.online.sync_server
     server.apply_online_change(
         mine.tenant_id, "products", None, {"number": "P-1", "name": "Schraube", "price": "1234.5"}
     )
@@ -200,11 +199,10 @@ async def test_the_calendar_shows_a_week_of_activities_and_moves_by_weeks(user: 
     await user.open("/id/login")
     services = online_side(app_env)
     mine = account(services, "anna@example.com", "Müller GmbH", hours_since_sync=0.1)
-    assert services.sync_server is not None
     zone = dt.datetime.now().astimezone().tzinfo
     for day, hour, subject in ((2, 9, "Montag früh"), (6, 15, "Freitag spät"), (9, 10, "Nächste Woche")):
         start = dt.datetime(2030, 12, day, hour, tzinfo=zone)  # 2 December 2030 is a Monday
-        services.sync_server.apply_online_change(
+        services.online.sync_server.apply_online_change(
             mine.tenant_id, "activities", None, {"subject": subject, "start_at": start}
         )
     services.db.dispose()

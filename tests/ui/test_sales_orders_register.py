@@ -51,8 +51,7 @@ async def test_a_line_with_a_negative_quantity_is_refused_and_the_total_stays(
     company = company_id(services)
     contact = add_contact(services, company, "Kunde AG")
     add_product(services, company, "K-1", "5.00")
-    assert services.registers is not None
-    order = services.registers.create_row(
+    order = services.local.registers.create_row(
         company, "sales_orders", {"contact_uuid": contact.uuid, "order_date": "2025-01-31"}
     )
     await user.open(f"/registers/sales_orders/{order.id}")
@@ -66,5 +65,5 @@ async def test_a_line_with_a_negative_quantity_is_refused_and_the_total_stays(
     await user.should_see("Please check the highlighted fields.")
     quantity = user.find(marker="field-quantity").elements.pop()
     assert quantity.error == "Must not be negative"
-    assert services.registers.list_children(company, "sales_order_lines", order.id) == ()
+    assert services.local.registers.list_children(company, "sales_order_lines", order.id) == ()
     await user.should_see("Total: €0.00")

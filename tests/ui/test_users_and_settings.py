@@ -30,14 +30,12 @@ async def test_a_super_user_creates_a_user_linked_to_an_employee(user: User, ser
     user.find(marker="save").click()
     rows = await wait_for_rows(user, lambda rows: len(rows) == 2)
     assert [r["username"] for r in rows] == ["admin", "eva"]
-    assert services.local_auth is not None
-    assert services.local_auth.login("eva", "kurz-und-lang-genug").user.employee_uuid is not None
+    assert services.local.auth.login("eva", "kurz-und-lang-genug").user.employee_uuid is not None
 
 
 async def test_the_only_super_user_keeps_the_flag(user: User, services: Services) -> None:
     await open_new_company(user)
-    assert services.local_auth is not None
-    admin = services.local_auth.login("admin", "Correct-Horse-42").user
+    admin = services.local.auth.login("admin", "Correct-Horse-42").user
     await user.open(f"/registers/users/{admin.id}")
     user.find(marker="field-is_super_user").click()
     user.find(marker="save").click()
@@ -45,7 +43,7 @@ async def test_the_only_super_user_keeps_the_flag(user: User, services: Services
     assert user.find(marker="field-is_super_user").elements.pop().error == (
         "At least one active Super User must remain."
     )
-    assert services.local_auth.login("admin", "Correct-Horse-42").user.is_super_user
+    assert services.local.auth.login("admin", "Correct-Horse-42").user.is_super_user
 
 
 async def test_registration_information_is_edited_and_a_bad_email_refused(
@@ -57,12 +55,11 @@ async def test_registration_information_is_edited_and_a_bad_email_refused(
     user.find(marker="field-email").type("kein-at")
     user.find(marker="save").click()
     await user.should_see("Please check the highlighted fields.")
-    assert services.companies is not None
-    assert services.companies.get_company(company_id(services)).phone == ""
+    assert services.local.companies.get_company(company_id(services)).phone == ""
     user.find(marker="field-email").clear().type("info@test.example")
     user.find(marker="save").click()
     await user.should_see("Saved")
-    company = services.companies.get_company(company_id(services))
+    company = services.local.companies.get_company(company_id(services))
     assert (company.phone, company.email) == ("+49 221 12345", "info@test.example")
 
 

@@ -11,8 +11,8 @@ from contextlib import contextmanager
 
 from nicegui import ui
 
+from ui.components.language import language_switch
 from ui.i18n import _
-from ui.layout import language_switch
 
 
 @contextmanager

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from nicegui import app, run, ui
 
-from services.container import Services
+from services.container import OnlineServices
 from services.errors import ServiceError
 from services.online.identity import IdentityService, LinkTarget, OnlineIdView
 from services.online.tokens import LinkExpired, LinkInvalid, LinkUsed, LinkWrongPurpose
@@ -41,8 +41,8 @@ PROBLEM_TITLES = {
 }
 
 
-def register(services: Services) -> None:
-    identity, _mail = services.require_online()
+def register(online: OnlineServices) -> None:
+    identity = online.identity
     verify = LinkPage(
         purpose="verify",
         title_key="id.verify.title",

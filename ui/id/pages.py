@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from nicegui import app, ui
 
-from services.container import Services
+from services.container import OnlineServices
 from services.online.identity import IdentityService
 from services.redirects import safe_next
 from ui.components.calls import CallFailed, call, show_field_errors
@@ -17,9 +17,9 @@ SENT_TO_KEY = "id_sent_to"  # the address the last link went to, for "check your
 FLASH_KEY = "id_flash"  # a message key the login page shows once (after activation or reset)
 
 
-def register(services: Services) -> None:
-    identity, _mail = services.require_online()
-    mailbox = services.settings.mailbox_enabled and services.settings.mail_backend == "outbox"
+def register(online: OnlineServices) -> None:
+    identity = online.identity
+    mailbox = online.settings.mailbox_enabled and online.settings.mail_backend == "outbox"
 
     @ui.page("/id/")
     @ui.page("/id")

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from services.container import Services
 from services.errors import ServiceError
 from services.local.licensing.service import LicensingService
 from services.local.licensing.views import AddonView, LicenceView
 from services.local.views import CompanyView, SessionView
 from ui.components.calls import CallFailed, call, error_text
 from ui.i18n import _, fmt_date
+from ui.shell import Shell
 
 ADDONS_URL = "/settings/licence?tab=addons"
 
 
-async def addon_tab(services: Services, session: SessionView) -> None:
-    licensing = services.licensing
+async def addon_tab(shell: Shell, session: SessionView) -> None:
+    licensing = shell.services.licensing
     assert licensing is not None
     licence = await call(licensing.licence)
     if licence is None:
@@ -52,7 +52,7 @@ async def addon_tab(services: Services, session: SessionView) -> None:
         add = ui.button(
             _("licensing.addons.add"),
             icon="add",
-            on_click=lambda: _bind_dialog(services, selected["code"]),
+            on_click=lambda: _bind_dialog(shell, selected["code"]),
         ).mark("addon-add")
         remove = (
             ui.button(
@@ -114,9 +114,9 @@ def _restart_notice(licensing: LicensingService) -> None:
             ui.button(_("licensing.restart.action"), icon="restart_alt", on_click=restart).mark("restart")
 
 
-async def _bind_dialog(services: Services, code: str | None) -> None:
+async def _bind_dialog(shell: Shell, code: str | None) -> None:
     """Company databases to mark; OK binds the add-on or tells why not."""
-    licensing, companies = services.licensing, services.companies
+    licensing, companies = shell.services.licensing, shell.services.companies
     assert licensing is not None and companies is not None
     if code is None:
         return

@@ -7,27 +7,27 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from services.container import Services
 from services.local.api_users import ApiSessionView, ApiUserService, ApiUserView
 from ui.components.calls import CallFailed, call, show_field_errors
 from ui.i18n import _, fmt_datetime
 from ui.layout import frame
 from ui.session import require_session
+from ui.shell import Shell
 
 URL = "/registers/api-users"
 
 
-def register(services: Services) -> None:
-    api_users = services.api_users
+def register(shell: Shell) -> None:
+    api_users = shell.services.api_users
     assert api_users is not None
 
     @ui.page(URL)
     async def api_users_page() -> None:
-        session = await require_session(services, company=True)
+        session = await require_session(shell, company=True)
         if session is None or session.company_id is None:
             return
         company_id = session.company_id
-        with frame(services, session, _("localapi.users.title")):
+        with frame(shell, session, _("localapi.users.title")):
             ui.label(_("localapi.users.title")).classes("text-2xl")
             ui.label(_("localapi.users.hint", path="/api/local/v1/")).classes("text-grey-8")
             users_box = ui.column().classes("w-full max-w-4xl gap-1")

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from nicegui import app, ui
 
-from services.container import Services
 from ui.components.calls import CallFailed, call
 from ui.i18n import _, set_lang
 from ui.layout import frame
 from ui.session import TOKEN_KEY
+from ui.shell import Shell
 
 
-def register(services: Services) -> None:
-    auth, _companies = services.require_local()
+def register(shell: Shell) -> None:
+    auth = shell.services.auth
 
     @ui.page("/login")
     def login_page() -> None:
@@ -27,7 +27,7 @@ def register(services: Services) -> None:
                 set_lang(session.user.language)
             ui.navigate.to("/companies")
 
-        with frame(services, None, _("auth.login_title")):
+        with frame(shell, None, _("auth.login_title")):
             with ui.card().classes("w-96 self-center mt-16"):
                 ui.label(_("auth.login_title")).classes("text-xl")
                 ui.label(_("auth.login_hint")).classes("text-sm text-grey-7")

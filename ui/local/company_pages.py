@@ -6,12 +6,12 @@ import contextlib
 
 from nicegui import app, ui
 
-from services.container import Services
 from services.local.views import CompanyView
 from ui.components.calls import CallFailed, call, show_field_errors
 from ui.i18n import _, fmt_number, lang
 from ui.layout import frame
 from ui.session import TOKEN_KEY, require_session
+from ui.shell import Shell
 
 REGISTRATION_INPUTS = (
     ("name", "company.name"),
@@ -25,8 +25,8 @@ REGISTRATION_INPUTS = (
 )
 
 
-def register(services: Services) -> None:
-    auth, companies = services.require_local()
+def register(shell: Shell) -> None:
+    auth, companies = shell.services.auth, shell.services.companies
 
     async def open_company(company_id: int) -> None:
         await call(auth.open_company, app.storage.user[TOKEN_KEY], company_id)
@@ -34,20 +34,18 @@ def register(services: Services) -> None:
 
     @ui.page("/companies")
     async def companies_page() -> None:
-        session = await require_session(services)
+        session = await require_session(shell)
         if session is None:
             return
         rows = await call(companies.list_companies)
-        with frame(services, session, _("company.list_title")):
+        with frame(shell, session, _("company.list_title")):
             ui.label(_("company.list_title")).classes("text-2xl")
             if len(rows) <= 1:
                 ui.label(_("company.newcomer_hint")).classes("text-grey-8")
             with ui.row().classes("gap-4 flex-wrap"):
                 for company in rows:
                     _company_card(company, session.company_id == company.id, open_company)
-            ui.button(
-                _("company.create"), icon="add", on_click=lambda: _create_dialog(services, open_company)
-            )
+            ui.button(_("company.create"), icon="add", on_click=lambda: _create_dialog(shell, open_company))
 
 
 def _company_card(company: CompanyView, is_open: bool, open_company: object) -> None:
@@ -64,8 +62,8 @@ def _company_card(company: CompanyView, is_open: bool, open_company: object) -> 
         ).props("flat" if is_open else "")
 
 
-def _create_dialog(services: Services, open_company: object) -> None:
-    _auth, companies = services.require_local()
+def _create_dialog(shell: Shell, open_company: object) -> None:
+    companies = shell.services.companies
     with ui.dialog() as dialog, ui.card().classes("w-[32rem]"):
         ui.label(_("company.create")).classes("text-xl")
         inputs = {name: ui.input(_(key)).classes("w-full") for name, key in REGISTRATION_INPUTS}
@@ -79,10 +77,10 @@ def _create_dialog(services: Services, open_company: object) -> None:
                 show_field_errors(inputs, failed)
                 return
             dialog.close()
-            if with_demo_data.value and services.demo_data is not None:
+            if with_demo_data.value and shell.services.demo_data is not None:
                 # The company exists either way; a failed fill is reported and it opens empty.
                 with contextlib.suppress(CallFailed):
-                    report = await call(services.demo_data.fill, company.id, "S", lang())
+                    report = await call(shell.services.demo_data.fill, company.id, "S", lang())
                     ui.notify(_("demo.filled", rows=fmt_number(report.rows)), type="positive")
             await open_company(company.id)  # type: ignore[operator]
 

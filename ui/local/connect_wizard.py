@@ -12,11 +12,10 @@ and the focus area. The work is in ``services.local.connect_wizard``; this modul
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from nicegui import ui
 
-from services.container import Services
 from services.local.connect_wizard import ConnectResult, ConnectWizardService, OnlineLogin
 from services.local.licensing.keys import ONLINE_DESKTOP
 from services.local.prerequisites import PrerequisiteReport
@@ -24,9 +23,10 @@ from services.local.views import SessionView
 from ui.components.calls import CallFailed, ask, call, show_field_errors
 from ui.i18n import _, fmt_date, fmt_datetime, fmt_number, lang
 from ui.layout import frame
-from ui.local.online_desktop_page import CONNECTION_ACTIONS, SETTINGS_URL, WIZARD_URL, inactive_notice
+from ui.local.online_desktop_page import SETTINGS_URL, WIZARD_URL, inactive_notice
 from ui.local.prerequisite_list import PrerequisiteList
 from ui.session import require_session
+from ui.shell import Shell
 
 STEPS = ("prerequisites", "connect", "service", "online_id", "registration", "when", "run")
 STATUS_POLL_SECONDS = 1.0
@@ -48,11 +48,11 @@ def local_zone() -> dt.tzinfo:
 
 
 class ConnectWizard:
-    def __init__(self, services: Services, session: SessionView, company_id: int, company_name: str) -> None:
-        assert services.connect_wizard is not None
-        self.services, self.session, self.company_id = services, session, company_id
+    def __init__(self, shell: Shell, session: SessionView, company_id: int, company_name: str) -> None:
+        self.shell, self.session, self.company_id = shell, session, company_id
+        self.services = shell.services
         self.company_name = company_name
-        self.service: ConnectWizardService = services.connect_wizard
+        self.service: ConnectWizardService = shell.services.connect_wizard
         self.state = WizardState()
         self.next_buttons: dict[str, ui.button] = {}
         with ui.stepper(value=STEPS[0]).props("vertical animated").classes("w-full max-w-4xl") as stepper:
@@ -116,7 +116,7 @@ class ConnectWizard:
     def _prerequisites_step(self) -> None:
         with ui.step("prerequisites", title=_("wizard.step.prerequisites"), icon="checklist"):
             ui.label(_("wizard.prereq.hint")).classes("text-grey-8")
-            checks = PrerequisiteList(self.services, self.session, self.company_id, on_checked=self._checked)
+            checks = PrerequisiteList(self.shell, self.session, self.company_id, on_checked=self._checked)
             ui.timer(0.05, checks.check, once=True)
             self._navigation("prerequisites", enabled=False)
 
@@ -146,7 +146,6 @@ class ConnectWizard:
             self._navigation("service")
 
     async def _draw_contract(self) -> None:
-        assert self.services.licensing is not None
         licence = await call(self.services.licensing.licence)
         addon = licence.addon(ONLINE_DESKTOP) if licence is not None else None
         self.contract_box.clear()
@@ -393,16 +392,15 @@ class ConnectWizard:
             return
         self.run_button.props(remove="loading")
         self.state.result = result
-        StatusWindow(self.services, self.status_dialog, self.company_id, result).open()
+        StatusWindow(self.shell, self.status_dialog, self.company_id, result).open()
 
 
 class StatusWindow:
     """The status window (Statusfenster): the connection, and the initial sync's rows as they go."""
 
-    def __init__(self, services: Services, dialog: ui.dialog, company_id: int, result: ConnectResult) -> None:
-        assert services.sync_status is not None
+    def __init__(self, shell: Shell, dialog: ui.dialog, company_id: int, result: ConnectResult) -> None:
         self.status, self.dialog, self.company_id, self.result = (
-            services.sync_status,
+            shell.services.sync_status,
             dialog,
             company_id,
             result,
@@ -474,31 +472,30 @@ def _pair(label_key: str, value: str, *, marker: str | None = None) -> None:
             shown.mark(marker).props(testid(marker))
 
 
-def _open_wizard(_services: Services, _session: SessionView) -> None:
+def _open_wizard(_services: Shell, _session: SessionView) -> None:
     ui.navigate.to(WIZARD_URL)
 
 
-async def _disconnect_dialog(services: Services, session: SessionView) -> None:
-    await _online_id_dialog(services, session, "disconnect")
+async def _disconnect_dialog(shell: Shell, session: SessionView) -> None:
+    await _online_id_dialog(shell, session, "disconnect")
 
 
-async def _reconnect_dialog(services: Services, session: SessionView) -> None:
-    await _online_id_dialog(services, session, "reconnect")
+async def _reconnect_dialog(shell: Shell, session: SessionView) -> None:
+    await _online_id_dialog(shell, session, "reconnect")
 
 
-async def _change_user_dialog(services: Services, session: SessionView) -> None:
-    await _online_id_dialog(services, session, "change_user")
+async def _change_user_dialog(shell: Shell, session: SessionView) -> None:
+    await _online_id_dialog(shell, session, "change_user")
 
 
-async def _online_id_dialog(services: Services, session: SessionView, action: str) -> None:
+async def _online_id_dialog(shell: Shell, session: SessionView, action: str) -> None:
     """Disconnect, Reconnect or Change user: each needs an Online ID to log in first. Change user
     is a reconnect by another Super User of the account, who then stands for the connection."""
-    assert services.connect_wizard is not None and services.online_settings is not None
-    service = services.connect_wizard
+    service = shell.services.connect_wizard
     company_id = session.company_id
     if company_id is None:
         return
-    status = await call(services.online_settings.connection, company_id)
+    status = await call(shell.services.online_settings.connection, company_id)
     # In the page content, not in the row of action buttons (which redraws after every check).
     with ui.context.client.content, ui.dialog() as dialog, ui.card().classes("w-[30rem] max-w-full gap-2"):
         dialog.mark(f"od-{action}-dialog").props(testid(f"od-{action}-dialog"))
@@ -539,25 +536,21 @@ async def _online_id_dialog(services: Services, session: SessionView, action: st
     dialog.open()
 
 
-def register(services: Services) -> None:
-    if services.connect_wizard is None:
-        return
-    CONNECTION_ACTIONS["connect"] = replace(CONNECTION_ACTIONS["connect"], handler=_open_wizard)
-    CONNECTION_ACTIONS["reconnect"] = replace(CONNECTION_ACTIONS["reconnect"], handler=_reconnect_dialog)
-    CONNECTION_ACTIONS["disconnect"] = replace(CONNECTION_ACTIONS["disconnect"], handler=_disconnect_dialog)
-    CONNECTION_ACTIONS["change_user"] = replace(
-        CONNECTION_ACTIONS["change_user"], handler=_change_user_dialog
-    )
+def register(shell: Shell) -> None:
+    shell.handle("connect", _open_wizard)
+    shell.handle("reconnect", _reconnect_dialog)
+    shell.handle("disconnect", _disconnect_dialog)
+    shell.handle("change_user", _change_user_dialog)
 
     @ui.page(WIZARD_URL)
     async def connect_wizard_page() -> None:
-        session = await require_session(services, company=True)
+        session = await require_session(shell, company=True)
         if session is None or session.company_id is None:
             return
-        _auth, companies = services.require_local()
+        companies = shell.services.companies
         company = await call(companies.get_company, session.company_id)
-        with frame(services, session, _("wizard.title")):
+        with frame(shell, session, _("wizard.title")):
             ui.label(_("wizard.title")).classes("text-2xl")
-            if not inactive_notice(services, session):
+            if not inactive_notice(shell, session):
                 return
-            ConnectWizard(services, session, session.company_id, company.name)
+            ConnectWizard(shell, session, session.company_id, company.name)

@@ -1,50 +1,33 @@
-"""The Business Software desktop: tiles for the registers (areas add their own tiles)."""
+"""The Business Software desktop: the tiles every area adds to the shell."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from nicegui import ui
 
-from services.container import Services
-from services.local.views import SessionView
 from ui.components.calls import call
 from ui.i18n import _
 from ui.layout import frame
 from ui.session import require_session
+from ui.shell import Shell, Tile
 
 
-@dataclass(frozen=True)
-class Tile:
-    label_key: str
-    icon: str
-    target: str
-    testid: str
-
-
-TileBuilder = Callable[[Services, SessionView], list[Tile]]
-# Areas register functions that return their tiles for the open company.
-TILE_BUILDERS: list[TileBuilder] = []
-
-
-def register(services: Services) -> None:
-    _auth, companies = services.require_local()
+def register(shell: Shell) -> None:
+    companies = shell.services.companies
 
     @ui.page("/")
     async def desktop_page() -> None:
-        session = await require_session(services, company=True)
+        session = await require_session(shell, company=True)
         if session is None or session.company_id is None:
             return
         company = await call(companies.get_company, session.company_id)
-        with frame(services, session, _("desktop.title")):
+        with frame(shell, session, _("desktop.title")):
             with ui.row().classes("items-baseline gap-3"):
                 ui.label(company.name).classes("text-2xl").props("data-testid=company-name")
                 if company.is_sample:
                     ui.badge(_("company.sample_badge"), color="orange")
             with ui.row().classes("gap-4 flex-wrap"):
-                for builder in TILE_BUILDERS:
-                    for tile in builder(services, session):
+                for builder in shell.tiles:
+                    for tile in builder(shell, session):
                         _tile(tile)
 
 

@@ -8,27 +8,27 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from services.container import Services
 from services.local.integrations import IntegrationService, IntegrationView
 from ui.components.calls import CallFailed, call, show_field_errors
 from ui.i18n import _, fmt_datetime
 from ui.layout import frame
 from ui.session import require_session
+from ui.shell import Shell
 
 URL = "/registers/integrations"
 
 
-def register(services: Services) -> None:
-    integrations = services.integrations
+def register(shell: Shell) -> None:
+    integrations = shell.services.integrations
     assert integrations is not None
 
     @ui.page(URL)
     async def integrations_page() -> None:
-        session = await require_session(services, company=True)
+        session = await require_session(shell, company=True)
         if session is None or session.company_id is None:
             return
         company_id = session.company_id
-        with frame(services, session, _("localapi.integrations.title")):
+        with frame(shell, session, _("localapi.integrations.title")):
             ui.label(_("localapi.integrations.title")).classes("text-2xl")
             ui.label(_("localapi.integrations.hint")).classes("text-grey-8")
             box = ui.column().classes("w-full max-w-4xl gap-1")

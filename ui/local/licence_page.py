@@ -4,38 +4,37 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from services.container import Services
 from services.errors import ServiceError
 from services.local.licensing.service import LicensingService
 from services.local.licensing.views import HOLDER_FIELDS
 from services.local.views import SessionView
 from ui.components.calls import CallFailed, call, error_text, show_field_errors
 from ui.i18n import _, fmt_date, fmt_datetime
-from ui.layout import MENU_BUILDERS, MenuItem, frame
+from ui.layout import frame
 from ui.local.addon_tab import addon_tab
 from ui.session import require_session
+from ui.shell import MenuItem, Shell
 
 TABS = ("holder", "licence", "addons")
 
 
-def licence_menu(services: Services, session: SessionView) -> dict[str, list[MenuItem]]:
+def licence_menu(shell: Shell, session: SessionView) -> dict[str, list[MenuItem]]:
     """Help › About › Manage licence information."""
     entry = MenuItem("licensing.menu.manage", lambda: ui.navigate.to("/settings/licence"))
     return {"menu.help": [MenuItem("menu.about", children=(entry,))]}
 
 
-def register(services: Services) -> None:
-    licensing = services.licensing
+def register(shell: Shell) -> None:
+    licensing = shell.services.licensing
     assert licensing is not None, "role has no Business Software"
-    if licence_menu not in MENU_BUILDERS:
-        MENU_BUILDERS.append(licence_menu)
+    shell.menus.append(licence_menu)
 
     @ui.page("/settings/licence")
     async def licence_page(tab: str = "holder") -> None:
-        session = await require_session(services)
+        session = await require_session(shell)
         if session is None:
             return
-        with frame(services, session, _("licensing.title")):
+        with frame(shell, session, _("licensing.title")):
             ui.label(_("licensing.title")).classes("text-2xl")
             with ui.tabs().classes("w-full") as tabs:
                 ui.tab("holder", _("licensing.tab.holder")).mark("tab-holder")
@@ -47,7 +46,7 @@ def register(services: Services) -> None:
                 with ui.tab_panel("licence"):
                     await _licence_tab(licensing)
                 with ui.tab_panel("addons"):
-                    await addon_tab(services, session)
+                    await addon_tab(shell, session)
 
 
 async def _holder_tab(licensing: LicensingService) -> None:

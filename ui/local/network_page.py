@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from services.container import Services
 from services.local.network import ComputerView
 from services.local.views import SessionView
 from ui.components.calls import CallFailed, call
 from ui.i18n import _, fmt_datetime
-from ui.layout import MENU_BUILDERS, MenuItem, frame
+from ui.layout import frame
 from ui.session import require_session
+from ui.shell import MenuItem, Shell
 
 URL = "/registers/network-computers"
 
 
-def registers_menu(services: Services, session: SessionView) -> dict[str, list[MenuItem]]:
+def registers_menu(shell: Shell, session: SessionView) -> dict[str, list[MenuItem]]:
     """View › Network computers, API users, Integrations (the last two need an open company)."""
     items = [MenuItem("licensing.computers.title", lambda: ui.navigate.to(URL))]
     if session.company_id is not None:
@@ -26,18 +26,17 @@ def registers_menu(services: Services, session: SessionView) -> dict[str, list[M
     return {"menu.view": items}
 
 
-def register(services: Services) -> None:
-    network = services.network
+def register(shell: Shell) -> None:
+    network = shell.services.network
     assert network is not None
-    if registers_menu not in MENU_BUILDERS:
-        MENU_BUILDERS.append(registers_menu)
+    shell.menus.append(registers_menu)
 
     @ui.page(URL)
     async def network_computers() -> None:
-        session = await require_session(services)
+        session = await require_session(shell)
         if session is None:
             return
-        with frame(services, session, _("licensing.computers.title")):
+        with frame(shell, session, _("licensing.computers.title")):
             ui.label(_("licensing.computers.title")).classes("text-2xl")
             ui.label(_("licensing.computers.hint")).classes("text-grey-8")
             table = ui.column().classes("w-full max-w-3xl gap-1")
@@ -47,7 +46,7 @@ def register(services: Services) -> None:
                 table.clear()
                 with table:
                     for computer in computers:
-                        _computer_row(computer, services.settings.computer_name, remove)
+                        _computer_row(computer, shell.services.settings.computer_name, remove)
 
             async def remove(computer_id: int) -> None:
                 try:

@@ -2,27 +2,23 @@
 
 Shown only once the Online Desktop add-on is bound to the open company and Business Software has
 restarted. Connection tab: status, prerequisites, "connected by", actions; Sync tab: sync computer
-and interval. The actions are an extension point: the wizard and sync areas put their handlers into
-``CONNECTION_ACTIONS``; an action without handler is shown disabled with its reason.
+and interval. The actions are the shell's ``connection_actions``: the wizard and sync areas give them their
+handlers (``Shell.handle``); an action without handler is shown disabled with its reason.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-
 from nicegui import ui
 
-from services.container import Services
 from services.local.online_desktop_settings import SYNC_INTERVALS, ConnectionStatusView
 from services.local.prerequisites import PrerequisiteReport
 from services.local.views import SessionView
 from ui.components.calls import CallFailed, call, show_field_errors
 from ui.i18n import _, fmt_datetime
-from ui.layout import MENU_BUILDERS, MenuItem, frame
-from ui.local.desktop import TILE_BUILDERS, Tile
+from ui.layout import frame
 from ui.local.prerequisite_list import PrerequisiteList
 from ui.session import require_session
+from ui.shell import MenuItem, Shell, Tile
 
 SETTINGS_URL = "/settings/online-desktop"
 WIZARD_URL = "/settings/online-desktop/connect"  # the connection wizard (ui/local/connect_wizard.py)
@@ -34,29 +30,8 @@ STATUS_COLOUR = {
 }
 
 
-@dataclass(frozen=True)
-class ConnectionAction:
-    """A button of the Connection tab. ``when_connected``: True/False restricts it, None always shows it."""
-
-    label_key: str
-    icon: str
-    when_connected: bool | None
-    handler: Callable[[Services, SessionView], Awaitable[None] | None] | None = None
-    disabled_reason_key: str = "licensing.od.action_later"
-    needs_prerequisites: bool = False
-
-
-CONNECTION_ACTIONS: dict[str, ConnectionAction] = {
-    "connect": ConnectionAction("licensing.od.connect", "cloud_upload", False, needs_prerequisites=True),
-    "reconnect": ConnectionAction("licensing.od.reconnect", "key", True),
-    "change_user": ConnectionAction("licensing.od.change_user", "manage_accounts", True),
-    "disconnect": ConnectionAction("licensing.od.disconnect", "link_off", True),
-    "trace_log": ConnectionAction("licensing.od.trace_log", "receipt_long", None),
-}
-
-
-def online_desktop_menu(services: Services, session: SessionView) -> dict[str, list[MenuItem]]:
-    if services.licensing is None or not services.licensing.is_active(session.company_id):
+def online_desktop_menu(shell: Shell, session: SessionView) -> dict[str, list[MenuItem]]:
+    if not shell.services.licensing.is_active(session.company_id):
         return {}
     entry = MenuItem("licensing.menu.online_desktop", lambda: ui.navigate.to(SETTINGS_URL))
     per_module = MenuItem("menu.settings.per_module", children=(entry,))
@@ -64,8 +39,8 @@ def online_desktop_menu(services: Services, session: SessionView) -> dict[str, l
     return {"menu.functions": [MenuItem("menu.settings", children=(company,))]}
 
 
-def online_desktop_tiles(services: Services, session: SessionView) -> list[Tile]:
-    if services.licensing is None or not services.licensing.is_active(session.company_id):
+def online_desktop_tiles(shell: Shell, session: SessionView) -> list[Tile]:
+    if not shell.services.licensing.is_active(session.company_id):
         return []
     return [
         Tile("licensing.tile.connect", "cloud_sync", WIZARD_URL, "connect-online-desktop"),
@@ -73,20 +48,18 @@ def online_desktop_tiles(services: Services, session: SessionView) -> list[Tile]
     ]
 
 
-def register(services: Services) -> None:
-    if online_desktop_menu not in MENU_BUILDERS:
-        MENU_BUILDERS.append(online_desktop_menu)
-    if online_desktop_tiles not in TILE_BUILDERS:
-        TILE_BUILDERS.append(online_desktop_tiles)
+def register(shell: Shell) -> None:
+    shell.menus.append(online_desktop_menu)
+    shell.tiles.append(online_desktop_tiles)
 
     @ui.page(SETTINGS_URL)
     async def online_desktop_settings(tab: str = "connection") -> None:
-        session = await require_session(services, company=True)
+        session = await require_session(shell, company=True)
         if session is None or session.company_id is None:
             return
-        with frame(services, session, _("licensing.od.title")):
+        with frame(shell, session, _("licensing.od.title")):
             ui.label(_("licensing.od.title")).classes("text-2xl")
-            if not inactive_notice(services, session):
+            if not inactive_notice(shell, session):
                 return
             with ui.tabs() as tabs:
                 ui.tab("connection", _("licensing.od.tab.connection")).mark("tab-connection")
@@ -95,23 +68,22 @@ def register(services: Services) -> None:
                 "w-full"
             ):
                 with ui.tab_panel("connection"):
-                    await _connection_tab(services, session, session.company_id)
+                    await _connection_tab(shell, session, session.company_id)
                 with ui.tab_panel("sync"):
-                    await _sync_tab(services, session.company_id)
+                    await _sync_tab(shell, session.company_id)
 
 
-def inactive_notice(services: Services, session: SessionView) -> bool:
+def inactive_notice(shell: Shell, session: SessionView) -> bool:
     """True when the add-on is active here; otherwise explain where to activate it."""
-    if services.licensing is not None and services.licensing.is_active(session.company_id):
+    if shell.services.licensing.is_active(session.company_id):
         return True
     ui.label(_("licensing.od.inactive")).mark("od-inactive")
     ui.link(_("licensing.menu.manage"), "/settings/licence?tab=addons")
     return False
 
 
-async def _connection_tab(services: Services, session: SessionView, company_id: int) -> None:
-    assert services.online_settings is not None
-    status = await call(services.online_settings.connection, company_id)
+async def _connection_tab(shell: Shell, session: SessionView, company_id: int) -> None:
+    status = await call(shell.services.online_settings.connection, company_id)
     with ui.card().classes("w-full max-w-4xl"):
         with ui.row().classes("items-center gap-3"):
             ui.label(_("licensing.od.status")).classes("text-grey-7")
@@ -127,25 +99,25 @@ async def _connection_tab(services: Services, session: SessionView, company_id: 
                 )
         buttons = ui.row().classes("gap-2")
     checks = PrerequisiteList(
-        services,
+        shell,
         session,
         company_id,
-        on_checked=lambda report: _draw_actions(buttons, services, session, status, report),
+        on_checked=lambda report: _draw_actions(buttons, shell, session, status, report),
     )
-    _draw_actions(buttons, services, session, status, None)
+    _draw_actions(buttons, shell, session, status, None)
     ui.timer(0.05, checks.check, once=True)
 
 
 def _draw_actions(
     row: ui.row,
-    services: Services,
+    shell: Shell,
     session: SessionView,
     status: ConnectionStatusView,
     report: PrerequisiteReport | None,
 ) -> None:
     row.clear()
     with row:
-        for name, action in CONNECTION_ACTIONS.items():
+        for name, action in shell.connection_actions.items():
             if action.when_connected is not None and action.when_connected != status.is_connected:
                 continue
             reason = None
@@ -157,7 +129,7 @@ def _draw_actions(
             button = ui.button(
                 _(action.label_key),
                 icon=action.icon,
-                on_click=(lambda h=handler: h(services, session)) if handler else None,
+                on_click=(lambda h=handler: h(shell, session)) if handler else None,
             ).mark(f"od-action-{name}")
             if reason is not None:
                 button.disable()
@@ -165,11 +137,10 @@ def _draw_actions(
                     ui.tooltip(_(reason))
 
 
-async def _sync_tab(services: Services, company_id: int) -> None:
-    assert services.online_settings is not None
-    settings_service = services.online_settings
+async def _sync_tab(shell: Shell, company_id: int) -> None:
+    settings_service = shell.services.online_settings
     current = await call(settings_service.sync_settings, company_id)
-    here = services.settings.computer_name
+    here = shell.services.settings.computer_name
     options = {}
     for machine in current.computers:
         notes = []

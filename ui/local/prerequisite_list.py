@@ -13,10 +13,10 @@ from collections.abc import Awaitable, Callable
 
 from nicegui import ui
 
-from services.container import Services
 from services.local.prerequisites import Condition, PrerequisiteReport
 from services.local.views import SessionView
 from ui.i18n import _, fmt_date, fmt_datetime
+from ui.shell import Shell
 
 log = logging.getLogger(__name__)
 STYLE = {
@@ -31,15 +31,14 @@ class PrerequisiteList(ui.column):
 
     def __init__(
         self,
-        services: Services,
+        shell: Shell,
         session: SessionView,
         company_id: int,
         on_checked: Callable[[PrerequisiteReport | None], Awaitable[None] | None] | None = None,
     ) -> None:
         super().__init__()
         self.classes("w-full gap-1")
-        assert services.prerequisites is not None
-        self._service = services.prerequisites
+        self._service = shell.services.prerequisites
         self._session = session
         self._company_id = company_id
         self._on_checked = on_checked

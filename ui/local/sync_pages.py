@@ -2,49 +2,44 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from nicegui import run, ui
 
-from services.container import Services
 from services.local.views import SessionView
 from services.sync.client.status import ConflictView, RunView, SyncOverview, SyncStatusService
 from ui.components.calls import CallFailed, call
 from ui.i18n import _, fmt_datetime, fmt_number
-from ui.layout import FRAME_HOOKS, MENU_BUILDERS, MenuItem, frame
-from ui.local.online_desktop_page import CONNECTION_ACTIONS
+from ui.layout import frame
 from ui.local.sync_window import initial_sync_window
 from ui.session import require_session
+from ui.shell import MenuItem, Shell
 
 
-def _menu(services: Services, session: SessionView) -> dict[str, list[MenuItem]]:
+def _menu(shell: Shell, session: SessionView) -> dict[str, list[MenuItem]]:
     return {"menu.view": [MenuItem("sync.menu.history", lambda: ui.navigate.to("/sync/history"))]}
 
 
-def register(services: Services) -> None:
-    if initial_sync_window not in FRAME_HOOKS:  # register() may run more than once per process (tests)
-        FRAME_HOOKS.append(initial_sync_window)
-    if _menu not in MENU_BUILDERS:
-        MENU_BUILDERS.append(_menu)
-    status = services.sync_status
+def register(shell: Shell) -> None:
+    shell.frame_hooks.append(initial_sync_window)
+    shell.menus.append(_menu)
+    status = shell.services.sync_status
     assert status is not None
 
-    async def trace_action(_services: Services, session: SessionView) -> None:
+    async def trace_action(_services: Shell, session: SessionView) -> None:
         if session.company_id is not None:
             await download_trace(status, session.company_id)
 
-    CONNECTION_ACTIONS["trace_log"] = replace(CONNECTION_ACTIONS["trace_log"], handler=trace_action)
+    shell.handle("trace_log", trace_action)
 
     @ui.page("/sync/history")
     async def history_page() -> None:
-        session = await require_session(services, company=True)
+        session = await require_session(shell, company=True)
         if session is None or session.company_id is None:
             return
         company_id = session.company_id
         overview = await call(status.overview, company_id)
         runs = await call(status.runs, company_id)
         conflicts = await call(status.conflicts, company_id)
-        with frame(services, session, _("sync.history.title")):
+        with frame(shell, session, _("sync.history.title")):
             ui.label(_("sync.history.title")).classes("text-2xl")
             _overview(status, company_id, overview)
             ui.label(_("sync.history.runs")).classes("text-lg font-medium mt-2")

@@ -1,6 +1,6 @@
 """The blocking window of the initial sync, on every Business Software page (PRODUCT.md S5).
 
-Added to every page through ``ui.layout.FRAME_HOOKS``. A timer reads the progress from the
+Added to every page through the shell's frame hooks (``ui.shell.Shell``). A timer reads the progress from the
 sync status service once a second (in a worker thread); while an initial sync holds the lock of
 the open company, a persistent dialog covers the page and shows, per table, rows done of rows
 total, the overall rate and the time left, measured from acknowledged pages, never guessed.
@@ -13,16 +13,16 @@ import datetime as dt
 from babel.dates import format_timedelta
 from nicegui import run, ui
 
-from services.container import Services
 from services.local.views import SessionView
 from services.sync.client.status import InitialProgress
 from ui.i18n import _, fmt_number, lang
+from ui.shell import Shell
 
 POLL_SECONDS = 1.0
 
 
-def initial_sync_window(services: Services, session: SessionView) -> None:
-    status = services.sync_status
+def initial_sync_window(shell: Shell, session: SessionView) -> None:
+    status = shell.services.sync_status
     company_id = session.company_id
     if status is None or company_id is None:
         return

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from nicegui import run, ui
 
-from services.container import Services
+from services.container import OnlineServices
 from services.errors import NotFound
 from services.online.mail import MailSummary, MailView
 from ui.i18n import _, fmt_datetime
 from ui.id.frame import online_frame
 
 
-def register(services: Services) -> None:
-    _identity, mail = services.require_online()
-    enabled = services.settings.mailbox_enabled and services.settings.mail_backend == "outbox"
-    sender = services.settings.mail_from
+def register(online: OnlineServices) -> None:
+    mail = online.mail
+    enabled = online.settings.mailbox_enabled and online.settings.mail_backend == "outbox"
+    sender = online.settings.mail_from
 
     @ui.page("/mail")
     async def mailbox_page() -> None:

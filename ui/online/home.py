@@ -8,26 +8,25 @@ from __future__ import annotations
 
 from nicegui import run, ui
 
-from services.container import Services
+from services.container import OnlineServices
 from ui.i18n import _
 from ui.id.frame import online_frame
 from ui.id.session import log_out, require_online_id
 from ui.online.workspace import first_company_url
 
 
-def register(services: Services) -> None:
-    identity, _mail = services.require_online()
+def register(online: OnlineServices) -> None:
+    identity = online.identity
 
     @ui.page("/online")
     async def online_home() -> None:
         online_id = await require_online_id(identity, "/online")
         if online_id is None:
             return
-        if services.online_workspace is not None:
-            target = await run.io_bound(first_company_url, services, online_id.id)
-            if target is not None:
-                ui.navigate.to(target)
-                return
+        target = await run.io_bound(first_company_url, online, online_id.id)
+        if target is not None:
+            ui.navigate.to(target)
+            return
 
         async def logout() -> None:
             await log_out(identity)

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from nicegui import app, run, ui
 
-from services.container import Services
+from services.container import OnlineServices
 from services.errors import NotFound, PermissionDenied, ServiceError
 from services.online.identity import IdentityService
 from services.online.users.service import (
@@ -42,19 +42,17 @@ STATUS_COLOURS = {
 }
 
 
-def register(services: Services) -> None:
-    if services.online_users is None or services.online_workspace is None:
-        return
-    users = services.online_users
-    identity, _mail = services.require_online()
+def register(online: OnlineServices) -> None:
+    users = online.users
+    identity = online.identity
 
     @ui.page("/online/c/{tenant_uuid}/users")
     async def users_page(tenant_uuid: str) -> None:
         here = workspace_url(tenant_uuid, "users")
-        workspace = await open_workspace(services, tenant_uuid, here, "users", "full")
+        workspace = await open_workspace(online, tenant_uuid, here, "users", "full")
         if workspace is None:
             return
-        with workspace_frame(services, workspace, _("users.title")):
+        with workspace_frame(online, workspace, _("users.title")):
             await UsersPage(users, workspace).build()
 
     @ui.page("/id/invitation")

@@ -18,10 +18,9 @@ from typing import Any
 from nicegui import ui
 
 from services import i18n
-from services.container import Services
+from services.container import OnlineServices
 from services.errors import ServiceError
 from services.local.registers import Option
-from services.local.registers.views import RegisterRow
 from services.online.identity import OnlineIdView
 from services.online.workspace.service import (
     EDITABLE,
@@ -31,13 +30,14 @@ from services.online.workspace.service import (
     OnlineWorkspaceService,
     WorkspaceHeader,
 )
+from services.records.views import RegisterRow
 from ui.components.calls import CallFailed, call, error_text, show_field_errors
+from ui.components.form import build_inputs, prefill, read_values
+from ui.components.language import language_switch
+from ui.components.table import RegisterTable
 from ui.i18n import _, fmt_date, fmt_datetime, fmt_money, fmt_number, lang
 from ui.id.session import log_out, require_online_id
-from ui.layout import language_switch
 from ui.local.registers.common import transient_dialog
-from ui.local.registers.form import build_inputs, prefill, read_values
-from ui.local.registers.table import RegisterTable
 
 # (page, module checked for access, icon, label key)
 MODULE_TILES = (
@@ -63,27 +63,26 @@ def workspace_url(tenant_uuid: str, module: str | None = None) -> str:
     return f"/online/c/{tenant_uuid}" + (f"/{module}" if module else "")
 
 
-def _service(services: Services) -> OnlineWorkspaceService:
-    assert services.online_workspace is not None
-    return services.online_workspace
+def _service(online: OnlineServices) -> OnlineWorkspaceService:
+    return online.workspace
 
 
 async def open_workspace(
-    services: Services, tenant_uuid: str, here: str, module: str | None = None, level: str = "read"
+    online: OnlineServices, tenant_uuid: str, here: str, module: str | None = None, level: str = "read"
 ) -> Workspace | None:
     """The logged-in Online ID in this company account, or None (after a redirect or a message)."""
-    identity, _mail = services.require_online()
+    identity = online.identity
     online_id = await require_online_id(identity, here)
     if online_id is None:
         return None
-    workspace = _service(services)
+    workspace = _service(online)
     try:
         header = await call(workspace.header, online_id.id, tenant_uuid)
         if module is not None:
             await call(workspace.context, online_id.id, tenant_uuid, module, level)  # type: ignore[arg-type]
         companies = await call(workspace.companies, online_id.id)
     except CallFailed as failed:
-        with _bare_frame(services, online_id):
+        with _bare_frame(online, online_id):
             with ui.card().classes("w-full max-w-xl"):
                 error = failed.error
                 message = error_text(error) if isinstance(error, ServiceError) else _("error.unexpected")
@@ -104,8 +103,8 @@ def staleness_text(header: WorkspaceHeader, now: dt.datetime | None = None) -> s
 
 
 @contextmanager
-def _bare_frame(services: Services, online_id: OnlineIdView) -> Iterator[None]:
-    identity, _mail = services.require_online()
+def _bare_frame(online: OnlineServices, online_id: OnlineIdView) -> Iterator[None]:
+    identity = online.identity
     ui.page_title(_("app.online_desktop"))
     with ui.header().classes("items-center gap-2 py-1 px-3 bg-indigo-9"):
         ui.link(_("app.online_desktop"), "/online").classes("text-white text-lg font-medium no-underline")
@@ -136,9 +135,9 @@ def _user_menu(identity: Any, online_id: OnlineIdView, stale: str | None) -> Non
 
 
 @contextmanager
-def workspace_frame(services: Services, workspace: Workspace, title: str) -> Iterator[None]:
+def workspace_frame(online: OnlineServices, workspace: Workspace, title: str) -> Iterator[None]:
     """Header (company, switch, user, staleness notice) and the content column."""
-    identity, _mail = services.require_online()
+    identity = online.identity
     header = workspace.header
     ui.page_title(f"{title} · {header.company} · {_('app.online_desktop')}")
     with ui.header().classes("items-center gap-3 py-1 px-3 bg-indigo-9"):
@@ -164,21 +163,19 @@ def workspace_frame(services: Services, workspace: Workspace, title: str) -> Ite
         yield
 
 
-def register(services: Services) -> None:
-    if services.online_workspace is None:
-        return
+def register(online: OnlineServices) -> None:
 
     @ui.page("/online/c/{tenant_uuid}")
     async def company_home(tenant_uuid: str) -> None:
-        workspace = await open_workspace(services, tenant_uuid, workspace_url(tenant_uuid))
+        workspace = await open_workspace(online, tenant_uuid, workspace_url(tenant_uuid))
         if workspace is None:
             return
         header = workspace.header
-        with workspace_frame(services, workspace, _("online.modules")):
+        with workspace_frame(online, workspace, _("online.modules")):
             ui.label(header.company).classes("text-2xl")
             ui.label(_(f"online.role.{header.role}")).classes("text-grey-7").mark("online-role")
             with ui.row().classes("gap-4"):
-                access = _service(services)
+                access = _service(online)
                 for page, module, icon, label in MODULE_TILES:
                     ctx_ok = await call(_can, access, workspace.online_id.id, tenant_uuid, module)
                     if not ctx_ok:
@@ -194,29 +191,29 @@ def register(services: Services) -> None:
                         ui.label(_(label))
 
     for register in LIST_PAGES:
-        _list_page(services, register)
+        _list_page(online, register)
 
     @ui.page("/online/c/{tenant_uuid}/calendar")
     async def calendar_page(tenant_uuid: str, week: str = "") -> None:
         here = workspace_url(tenant_uuid, "calendar")
-        workspace = await open_workspace(services, tenant_uuid, here, "activities")
+        workspace = await open_workspace(online, tenant_uuid, here, "activities")
         if workspace is None:
             return
-        with workspace_frame(services, workspace, _("online.calendar")):
-            await _calendar(services, workspace, week)
+        with workspace_frame(online, workspace, _("online.calendar")):
+            await _calendar(online, workspace, week)
 
 
-def _list_page(services: Services, register: str) -> None:
+def _list_page(online: OnlineServices, register: str) -> None:
     view = LIST_VIEWS[register]
 
     @ui.page(f"/online/c/{{tenant_uuid}}/{register}")
     async def list_page(tenant_uuid: str) -> None:
         here = workspace_url(tenant_uuid, register)
-        workspace = await open_workspace(services, tenant_uuid, here, view.module)
+        workspace = await open_workspace(online, tenant_uuid, here, view.module)
         if workspace is None:
             return
-        with workspace_frame(services, workspace, _(TITLES[register])):
-            await RegisterList(services, workspace, register).build()
+        with workspace_frame(online, workspace, _(TITLES[register])):
+            await RegisterList(online, workspace, register).build()
 
 
 TITLES = {page: label for page, _module, _icon, label in MODULE_TILES}
@@ -227,8 +224,8 @@ class RegisterList:
     here by those with full access, the other registers are read here (maintained in Business
     Software, or edited online in a later step)."""
 
-    def __init__(self, services: Services, workspace: Workspace, register: str) -> None:
-        self.service = _service(services)
+    def __init__(self, online: OnlineServices, workspace: Workspace, register: str) -> None:
+        self.service = _service(online)
         self.register, self.view = register, LIST_VIEWS[register]
         self.online_id = workspace.online_id.id
         self.tenant_uuid = workspace.header.tenant_uuid
@@ -291,7 +288,7 @@ class RegisterList:
 
     async def edit(self, uuid: str | None) -> None:
         """A dialog with the record's fields (read-only without full access)."""
-        spec, _module = EDITABLE[self.register]
+        fields, _module = EDITABLE[self.register]
         try:
             labels: dict[str, str] = {}
             if uuid is None:
@@ -305,7 +302,7 @@ class RegisterList:
         with transient_dialog() as dialog, ui.card().classes("w-[48rem] max-w-full"):
             title = f"online.{self.register}.new" if uuid is None else f"online.{self.register}.edit"
             ui.label(_(title)).classes("text-xl")
-            inputs = build_inputs(spec.fields, values, labels, self.options, read_only=not self.can_edit)
+            inputs = build_inputs(fields, values, labels, self.options, read_only=not self.can_edit)
             if uuid is not None and self.register == "contacts":
                 await self._related(uuid)
 
@@ -367,14 +364,14 @@ def week_start(text: str, today: dt.date | None = None) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-async def _calendar(services: Services, workspace: Workspace, week: str) -> None:
+async def _calendar(online: OnlineServices, workspace: Workspace, week: str) -> None:
     """A week of the company's activities, Monday to Sunday, in this computer's time zone."""
     monday = week_start(week)
     zone = dt.datetime.now().astimezone().tzinfo
     start = dt.datetime.combine(monday, dt.time(0), tzinfo=zone)
     end = start + dt.timedelta(days=7)
     tenant_uuid = workspace.header.tenant_uuid
-    rows = await call(_service(services).activities_between, workspace.online_id.id, tenant_uuid, start, end)
+    rows = await call(_service(online).activities_between, workspace.online_id.id, tenant_uuid, start, end)
     here = workspace_url(tenant_uuid, "calendar")
     with ui.row().classes("items-center gap-2"):
         ui.label(_("online.calendar")).classes("text-2xl")
@@ -458,7 +455,7 @@ def _ignore(_row_id: int) -> None:
     return None
 
 
-def first_company_url(services: Services, online_id_id: int) -> str | None:
+def first_company_url(online: OnlineServices, online_id_id: int) -> str | None:
     """Where ``/online`` leads a member: the first of their company accounts."""
-    companies = _service(services).companies(online_id_id)
+    companies = _service(online).companies(online_id_id)
     return workspace_url(companies[0].tenant_uuid) if companies else None

@@ -31,19 +31,24 @@ from services.api.local.schemas import (
     page_out,
     product_out,
 )
-from services.container import Services
 from services.errors import ServiceError, ValidationFailed
 from services.i18n import language_from_accept, translate
-from services.local.api_users import ApiPrincipal
+from services.local.api_records import ApiRecordService
+from services.local.api_users import ApiPrincipal, ApiUserService
+from services.local.integrations import IntegrationService
+from services.local.prerequisites import PrerequisiteService
 
 T = TypeVar("T")
 
 
-def local_api_router(services: Services) -> APIRouter:
-    """Build the router on the services of this process (role all or local)."""
-    api_users, records = services.api_users, services.api_records
-    integrations, prerequisites = services.integrations, services.prerequisites
-    assert api_users and records and integrations and prerequisites, "role has no Business Software"
+def local_api_router(
+    *,
+    api_users: ApiUserService,
+    records: ApiRecordService,
+    integrations: IntegrationService,
+    prerequisites: PrerequisiteService,
+) -> APIRouter:
+    """Build the router on the Business Software services of this process (role all or local)."""
     router = APIRouter(prefix="/api/local/v1", tags=["local api"])
 
     def guarded(request: Request, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -9,10 +9,23 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from services.config import Settings
 from services.local.licensing.keys import ADDONS, ONLINE_DESKTOP, ONLINE_MODULES, IssueRequest, issue_key
+
+if TYPE_CHECKING:
+    from services.local.licensing.service import LicensingService
+
+
+@dataclass(frozen=True, slots=True)
+class LicensingHandle:
+    """The licensing service of an opened installation and how to close it again."""
+
+    service: LicensingService
+    close: Callable[[], None]
 
 
 def add_licence_commands(sub: Any) -> None:
@@ -38,7 +51,11 @@ def add_licence_commands(sub: Any) -> None:
     actions.add_parser("show", help="show the installed licence")
 
 
-def run_licence_command(settings: Settings, args: argparse.Namespace) -> int:
+def run_licence_command(
+    settings: Settings, args: argparse.Namespace, licensing: Callable[[], LicensingHandle]
+) -> int:
+    """Run ``licence issue|install|show``; ``licensing`` opens the installation's licensing service
+    (only ``install`` and ``show`` need it, so ``issue`` never touches a database)."""
     if args.licence_command == "issue":
         if args.seats < 1:
             print("--seats must be at least 1", file=sys.stderr)
@@ -53,21 +70,18 @@ def run_licence_command(settings: Settings, args: argparse.Namespace) -> int:
         )
         print(issue_key(request, configured_vendor_key=settings.licence_vendor_key))
         return 0
-    # Imported here: ``issue`` (and ``--help``) must not pay for the database and service imports.
-    from services.container import build_services
     from services.errors import ServiceError
     from services.i18n import translate
 
-    services = build_services(settings)
+    handle = licensing()
     try:
-        assert services.licensing is not None, "this role has no Business Software"
         if args.licence_command == "install":
             try:
-                services.licensing.install_key(args.key)
+                handle.service.install_key(args.key)
             except ServiceError as exc:
                 print(translate(exc.key, "en", **exc.params), file=sys.stderr)
                 return 1
-        licence = services.licensing.licence()
+        licence = handle.service.licence()
         if licence is None:
             print("No licence installed.")
             return 0
@@ -81,7 +95,7 @@ def run_licence_command(settings: Settings, args: argparse.Namespace) -> int:
             print(f"  {addon.code}{contract}")
         return 0
     finally:
-        services.db.dispose()
+        handle.close()
 
 
 def _date(text: str) -> dt.date:

@@ -2,10 +2,10 @@
 employees) and the users of the installation."""
 
 from services.local.registers.errors import ReadOnlyRecord, RecordInUse
-from services.local.registers.fields import Field
 from services.local.registers.service import RegisterService
 from services.local.registers.specs import CHILDREN, REGISTERS, TOP_LEVEL, RegisterSpec
-from services.local.registers.views import ListPage, Option, RegisterRow
+from services.records.fields import Field
+from services.records.views import ListPage, Option, RegisterRow
 
 __all__ = [
     "CHILDREN",

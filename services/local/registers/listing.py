@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, aliased
 from services.errors import ValidationFailed
 from services.local.registers import fulltext
 from services.local.registers.specs import REGISTERS, RegisterSpec
-from services.local.registers.views import ListPage, RegisterRow
+from services.records.views import ListPage, RegisterRow
 
 MAX_PAGE_SIZE = 200
 

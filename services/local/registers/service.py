@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from services.errors import NotFound, ValidationFailed
 from services.local.registers import rules
-from services.local.registers.fields import REF, clean_values
 from services.local.registers.listing import fetch_page, row_of, title_of
 from services.local.registers.specs import REGISTERS, RegisterSpec
-from services.local.registers.views import ListPage, Option, RegisterRow
+from services.records.fields import REF, clean_values
+from services.records.views import ListPage, Option, RegisterRow
 
 MAX_CHILDREN = 500
 

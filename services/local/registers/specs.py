@@ -7,12 +7,8 @@ by an unindexed or private column. ``Lookup`` columns show a referenced record's
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from decimal import Decimal
+from dataclasses import dataclass
 
-from sqlalchemy import String
-
-from models.fields import ACTIVITY_KINDS, CONTACT_KINDS, ORDER_STATUSES
 from models.local import (
     Activity,
     Contact,
@@ -23,19 +19,15 @@ from models.local import (
     SalesOrder,
     SalesOrderLine,
 )
-from services.local.registers.fields import (
-    BOOL,
-    CHOICE,
-    DATE,
-    DATETIME,
-    DECIMAL,
-    EMAIL,
-    INTEGER,
-    MONEY,
-    REF,
-    TEXT,
-    TEXTAREA,
-    Field,
+from services.records.fields import INTEGER, MONEY, TEXT, Field
+from services.records.forms import (
+    ACTIVITY_FIELDS,
+    CONTACT_FIELDS,
+    CONTACT_PERSON_FIELDS,
+    EMPLOYEE_FIELDS,
+    PRODUCT_FIELDS,
+    SALES_ORDER_FIELDS,
+    SALES_ORDER_LINE_FIELDS,
 )
 
 # Kinds of list columns that are not editable fields.
@@ -78,36 +70,10 @@ class RegisterSpec:
         return field.kind if field else COMPUTED_KINDS.get(column, TEXT)
 
 
-def _sized(model: type[LocalBase], *fields: Field) -> tuple[Field, ...]:
-    """Take each text field's maximum length from its database column, so both always agree."""
-    table = model.__table__
-    sized = []
-    for field in fields:
-        column = table.c.get(field.name)
-        length = getattr(column.type, "length", None) if column is not None else None
-        if field.max_length is None and isinstance(column.type if column is not None else None, String):
-            field = replace(field, max_length=length)
-        sized.append(field)
-    return tuple(sized)
-
-
 CONTACTS = RegisterSpec(
     name="contacts",
     model=Contact,
-    fields=_sized(
-        Contact,
-        Field(name="number"),
-        Field(name="name", required=True),
-        Field(name="kind", kind=CHOICE, choices=CONTACT_KINDS),
-        Field(name="street"),
-        Field(name="postal_code"),
-        Field(name="city"),
-        Field(name="country"),
-        Field(name="phone"),
-        Field(name="email", kind=EMAIL),
-        Field(name="website"),
-        Field(name="notes", kind=TEXTAREA),
-    ),
+    fields=CONTACT_FIELDS,
     columns=("number", "name", "city", "phone", "email"),
     search=("name", "number", "postal_code", "city", "email"),
     sortable=("number", "name", "city", "email"),
@@ -118,14 +84,7 @@ CONTACTS = RegisterSpec(
 CONTACT_PERSONS = RegisterSpec(
     name="contact_persons",
     model=ContactPerson,
-    fields=_sized(
-        ContactPerson,
-        Field(name="first_name"),
-        Field(name="last_name", required=True),
-        Field(name="position", label_key="registers.field.job_title"),
-        Field(name="phone"),
-        Field(name="email", kind=EMAIL),
-    ),
+    fields=CONTACT_PERSON_FIELDS,
     columns=("first_name", "last_name", "position", "phone", "email"),
     search=("first_name", "last_name", "email"),
     sortable=("last_name",),
@@ -138,15 +97,7 @@ CONTACT_PERSONS = RegisterSpec(
 PRODUCTS = RegisterSpec(
     name="products",
     model=Product,
-    fields=_sized(
-        Product,
-        Field(name="number", required=True),
-        Field(name="name", required=True),
-        Field(name="unit"),
-        Field(name="price", kind=MONEY),
-        Field(name="active", kind=BOOL),
-        Field(name="description", kind=TEXTAREA),
-    ),
+    fields=PRODUCT_FIELDS,
     columns=("number", "name", "unit", "price", "active"),
     search=("number", "name"),
     sortable=("number", "name", "price"),
@@ -157,14 +108,7 @@ PRODUCTS = RegisterSpec(
 EMPLOYEES = RegisterSpec(
     name="employees",
     model=Employee,
-    fields=_sized(
-        Employee,
-        Field(name="first_name"),
-        Field(name="last_name", required=True),
-        Field(name="position", label_key="registers.field.job_title"),
-        Field(name="email", kind=EMAIL),
-        Field(name="phone"),
-    ),
+    fields=EMPLOYEE_FIELDS,
     columns=("first_name", "last_name", "position", "email", "phone"),
     search=("first_name", "last_name", "email", "position"),
     sortable=("first_name", "last_name", "position", "email"),
@@ -175,17 +119,7 @@ EMPLOYEES = RegisterSpec(
 SALES_ORDERS = RegisterSpec(
     name="sales_orders",
     model=SalesOrder,
-    fields=_sized(
-        SalesOrder,
-        Field(name="number"),
-        Field(
-            name="contact_uuid", kind=REF, ref="contacts", required=True, label_key="registers.field.contact"
-        ),
-        Field(name="status", kind=CHOICE, choices=ORDER_STATUSES),
-        Field(name="order_date", kind=DATE, required=True),
-        Field(name="employee_uuid", kind=REF, ref="employees", label_key="registers.field.employee"),
-        Field(name="notes", kind=TEXTAREA),
-    ),
+    fields=SALES_ORDER_FIELDS,
     columns=("number", "order_date", "contact_name", "status", "total"),
     search=("number", "contact_name"),
     sortable=("number", "order_date", "status", "total", "contact_name"),
@@ -197,16 +131,7 @@ SALES_ORDERS = RegisterSpec(
 SALES_ORDER_LINES = RegisterSpec(
     name="sales_order_lines",
     model=SalesOrderLine,
-    fields=_sized(
-        SalesOrderLine,
-        Field(
-            name="product_uuid", kind=REF, ref="products", required=True, label_key="registers.field.product"
-        ),
-        Field(name="description"),
-        Field(name="quantity", kind=DECIMAL, required=True),
-        Field(name="unit_price", kind=MONEY),
-        Field(name="discount_percent", kind=DECIMAL, maximum=Decimal("100")),
-    ),
+    fields=SALES_ORDER_LINE_FIELDS,
     columns=("position", "description", "quantity", "unit_price", "discount_percent", "line_total"),
     search=("description",),
     sortable=("position",),
@@ -219,17 +144,7 @@ SALES_ORDER_LINES = RegisterSpec(
 ACTIVITIES = RegisterSpec(
     name="activities",
     model=Activity,
-    fields=_sized(
-        Activity,
-        Field(name="subject", required=True),
-        Field(name="kind", kind=CHOICE, choices=ACTIVITY_KINDS),
-        Field(name="start_at", kind=DATETIME, required=True),
-        Field(name="end_at", kind=DATETIME),
-        Field(name="contact_uuid", kind=REF, ref="contacts", label_key="registers.field.contact"),
-        Field(name="employee_uuid", kind=REF, ref="employees", label_key="registers.field.employee"),
-        Field(name="done", kind=BOOL),
-        Field(name="notes", kind=TEXTAREA),
-    ),
+    fields=ACTIVITY_FIELDS,
     columns=("start_at", "subject", "kind", "contact_name", "done"),
     search=("subject", "contact_name"),
     sortable=("start_at", "subject", "kind", "done", "contact_name"),

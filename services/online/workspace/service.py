@@ -30,9 +30,9 @@ from models.online import (
 from models.online.base import OnlineBase
 from services.clock import SYSTEM_CLOCK, Clock
 from services.errors import NotFound, PermissionDenied, ValidationFailed
-from services.local.registers.fields import clean_values
-from services.local.registers.specs import ACTIVITIES, CONTACTS, RegisterSpec
-from services.local.registers.views import ListPage, Option, RegisterRow
+from services.records.fields import Field, clean_values
+from services.records.forms import ACTIVITY_FIELDS, CONTACT_FIELDS
+from services.records.views import ListPage, Option, RegisterRow
 from services.sync.server.online_changes import OnlineChange
 
 Access = Literal["none", "read", "full"]
@@ -89,7 +89,7 @@ class ListView:
     search_text: str | None = None  # one SQL expression searched instead (an index may cover it)
 
 
-EDITABLE = {"contacts": (CONTACTS, "contacts"), "activities": (ACTIVITIES, "activities")}
+EDITABLE = {"contacts": (CONTACT_FIELDS, "contacts"), "activities": (ACTIVITY_FIELDS, "activities")}
 OPTION_LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
     "contacts": lambda v: str(v["name"]),
     "employees": lambda v: f"{v['first_name']} {v['last_name']}".strip(),
@@ -314,7 +314,7 @@ class OnlineWorkspaceService:
         self, online_id_id: int, tenant_uuid: str, register: str, uuid: str
     ) -> tuple[dict[str, Any], dict[str, str]]:
         """One live record's editable values, and the names of the records it refers to."""
-        spec, module = _editable(register)
+        fields, module = _editable(register)
         model: Any = LIST_VIEWS[register].model
         with self._sessions() as s:
             ctx = self._context(s, online_id_id, tenant_uuid, module, "read")
@@ -325,10 +325,10 @@ class OnlineWorkspaceService:
             )
             if row is None:
                 raise NotFound()
-            values = {f.name: getattr(row, f.name) for f in spec.fields}
+            values = {f.name: getattr(row, f.name) for f in fields}
             labels = {
                 f.name: label
-                for f in spec.fields
+                for f in fields
                 if f.ref is not None and values[f.name]
                 for label in [_label(s, ctx.tenant_id, f.ref, values[f.name])]
                 if label
@@ -403,9 +403,9 @@ class OnlineWorkspaceService:
         """Create (``uuid`` None) or change a contact or an activity online, validated like in
         Business Software. The change takes the account's next sequence number, so the Business
         Software pulls it; references must point to live records of the same account."""
-        spec, module = _editable(register)
+        fields, module = _editable(register)
         ctx = self.context(online_id_id, tenant_uuid, module, "full")
-        values = clean_values(spec.fields, raw)
+        values = clean_values(fields, raw)
         if register == "activities":
             start, end = values.get("start_at"), values.get("end_at")
             if start is not None and end is not None and end < start:
@@ -417,7 +417,7 @@ class OnlineWorkspaceService:
         return self._apply_change(ctx.tenant_id, register, uuid, values).uuid
 
 
-def _editable(register: str) -> tuple[RegisterSpec, str]:
+def _editable(register: str) -> tuple[tuple[Field, ...], str]:
     try:
         return EDITABLE[register]
     except KeyError:

@@ -12,27 +12,39 @@ import asyncio
 import contextlib
 import signal
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-import httpx
-from sqlalchemy import select
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from models.local import Company, SyncConnection
 from services.config import Settings
-from services.container import Services, build_services
 from services.sync.client.connect import post_connection, store_connection
+from services.sync.client.http import HttpLink
+from services.sync.client.manager import SyncManager
+from services.sync.client.status import SyncStatusService
 from services.sync.protocol.messages import CompanyInfo
 
 REGISTRATION = ("name", "street", "postal_code", "city", "country", "phone", "email", "registration_number")
 
 
-def _local_services(settings: Settings) -> Services:
-    return build_services(settings.model_copy(update={"role": "local"}))
+@dataclass(frozen=True, kw_only=True)
+class CommandContext:
+    """What the commands need of the Business Software side (``main.py`` builds it)."""
+
+    settings: Settings
+    sessions: sessionmaker[Session]
+    engine: Engine
+    http: HttpLink
+    manager: SyncManager
+    status: SyncStatusService
+    close: Callable[[], None]  # disposes the databases
 
 
-def _company(services: Services, name: str) -> Company:
-    assert services.db.local is not None
-    with services.db.local() as s:
+def _company(ctx: CommandContext, name: str) -> Company:
+    with ctx.sessions() as s:
         found = s.scalars(select(Company).where(Company.name == name)).first()
     if found is None:
         raise SystemExit(f"No company database named {name!r}.")
@@ -40,7 +52,7 @@ def _company(services: Services, name: str) -> Company:
 
 
 def connect_command(
-    settings: Settings,
+    ctx: CommandContext,
     *,
     company: str,
     online_id: str,
@@ -49,11 +61,10 @@ def connect_command(
     reconnect: bool,
 ) -> int:
     """Create the online company account + connection for a company database."""
-    services = _local_services(settings)
+    settings = ctx.settings
     try:
-        target = _company(services, company)
-        assert services.db.local is not None
-        with services.db.local() as s:
+        target = _company(ctx, company)
+        with ctx.sessions() as s:
             existing = s.get(SyncConnection, target.id)
         if existing is not None and existing.status != "disconnected" and not reconnect:
             print(
@@ -67,12 +78,11 @@ def connect_command(
         info = CompanyInfo(**{k: getattr(target, k) or "" for k in REGISTRATION})
         tenant = existing.tenant_uuid if existing is not None and reconnect else None
         answer = asyncio.run(
-            _create_connection(url, online_id, password, info, settings.computer_name, tenant)
+            _create_connection(ctx.http, url, online_id, password, info, settings.computer_name, tenant)
         )
-        assert services.db.local_engine is not None
         store_connection(
-            services.db.local,
-            services.db.local_engine,
+            ctx.sessions,
+            ctx.engine,
             target.id,
             online_url=url,
             tenant_uuid=answer["tenant"],
@@ -83,13 +93,14 @@ def connect_command(
         print(f"Connected {company!r} to {url} (company account {answer['tenant']}).")
         return 0
     finally:
-        services.db.dispose()
+        ctx.close()
 
 
 async def _create_connection(
-    url: str, email: str, password: str, info: CompanyInfo, computer: str, tenant: str | None
+    link: HttpLink, url: str, email: str, password: str, info: CompanyInfo, computer: str, tenant: str | None
 ) -> dict[str, Any]:
-    async with httpx.AsyncClient(timeout=30) as http:
+    try:
+        http = link.client
         login = await http.post(f"{url}/api/online/v1/id/login", json={"email": email, "password": password})
         if login.status_code != 200:
             raise SystemExit(f"Online ID login failed ({login.status_code}): {login.text[:200]}")
@@ -98,32 +109,31 @@ async def _create_connection(
             raise SystemExit(f"Connecting failed ({created.status_code}): {created.text[:300]}")
         answer: dict[str, Any] = created.json()
         return answer
+    finally:
+        await link.close()
 
 
-def run_command(settings: Settings, *, company: str) -> int:
+def run_command(ctx: CommandContext, *, company: str) -> int:
     """Run the company's sync in this process until Ctrl+C (initial sync first when needed)."""
-    services = _local_services(settings)
     try:
-        target = _company(services, company)
-        asyncio.run(_run(services, target.id))
+        target = _company(ctx, company)
+        asyncio.run(_run(ctx, target.id))
         return 0
     finally:
-        services.db.dispose()
+        ctx.close()
 
 
-async def _run(services: Services, company_id: int) -> None:
-    assert services.sync_manager is not None and services.sync_status is not None
-    manager = services.sync_manager
+async def _run(ctx: CommandContext, company_id: int) -> None:
+    manager = ctx.manager
     manager.only_company = company_id
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    services.http = httpx.AsyncClient(timeout=httpx.Timeout(60.0, connect=5.0))
     runner = asyncio.ensure_future(manager.run(stop))
     try:
         while not stop.is_set():
-            progress = await asyncio.to_thread(services.sync_status.initial_progress, company_id)
+            progress = await asyncio.to_thread(ctx.status.initial_progress, company_id)
             if progress is not None:
                 eta = f"{progress.eta_seconds:.0f} s" if progress.eta_seconds is not None else "?"
                 print(f"initial sync: {progress.rows_done}/{progress.rows_total} rows, "
@@ -133,5 +143,5 @@ async def _run(services: Services, company_id: int) -> None:
     finally:
         stop.set()
         await runner
-        await services.http.aclose()
+        await ctx.http.close()
         print("sync stopped", flush=True)

@@ -1,4 +1,8 @@
-"""The agent's HTTP calls to the Online Desktop sync API: gzip + orjson bodies, typed answers.
+"""The Business Software's HTTP calls to the Online Desktop: one shared client for the process
+(``HttpLink``), and the agent's sync calls on it (``SyncClient``: gzip + orjson bodies, typed answers).
+
+The wizard, connect, disconnect, the reachability check and the agent all go through ``HttpLink``,
+so the process keeps one connection pool and closes it once on shutdown.
 
 Errors are sorted for the retry logic: ``Retryable`` (network trouble, 5xx, 429) is retried with
 exponential backoff and jitter, ``AuthFailed`` (401) stops the sync until the user reconnects,
@@ -22,6 +26,36 @@ from services.sync.protocol.messages import request_fields
 
 M = TypeVar("M", bound=BaseModel)
 API = "/api/online/v1/sync"
+
+
+class HttpLink:
+    """The process's one ``httpx.AsyncClient`` for the Online Desktop API.
+
+    Created on first use inside the running event loop (a client made before the loop starts
+    would bind its pool to no loop) and closed on shutdown.
+    """
+
+    def __init__(
+        self,
+        *,
+        timeout: float = 30.0,
+        connect_timeout: float = 5.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._timeout = httpx.Timeout(timeout, connect=connect_timeout)
+        self._transport = transport  # tests answer requests in-process
+        self._client: httpx.AsyncClient | None = None
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        if self._client is None or self._client.is_closed:
+            self._client = httpx.AsyncClient(timeout=self._timeout, transport=self._transport)
+        return self._client
+
+    async def close(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
 
 
 class SyncCallError(Exception):

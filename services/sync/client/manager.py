@@ -19,17 +19,15 @@ import datetime as dt
 import logging
 import os
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 from sqlalchemy import Engine
 
 from services.local.locks import InitialSyncLock
 from services.sync.client.agent import AgentOptions, SyncAgent, SyncStopped
 from services.sync.client.db import read_tx, write_tx
-from services.sync.client.http import SyncClient
+from services.sync.client.http import HttpLink, SyncClient
 from services.sync.client.snapshot import now_text
 from services.sync.client.store import LocalStore
 from services.sync.client.trace import trace_logger
@@ -63,7 +61,7 @@ class SyncManager:
         engine: Engine,
         computer_name: str,
         data_dir: Path,
-        http: Callable[[], httpx.AsyncClient | None],
+        http: HttpLink,
         lock: InitialSyncLock | None,
         options: AgentOptions | None = None,
         only_company: int | None = None,
@@ -194,14 +192,11 @@ class SyncManager:
             )
 
     def _start(self, c: Candidate) -> None:
-        http = self._http()
-        if http is None:
-            return
         trace = trace_logger(self._data_dir, c.company_id)
         agent = SyncAgent(
             engine=self._engine,
             company_id=c.company_id,
-            client=SyncClient(http, c.online_url, c.token, c.tenant),
+            client=SyncClient(self._http.client, c.online_url, c.token, c.tenant),
             trace=trace,
             lock=self._lock,
             holder=self.holder,

@@ -42,6 +42,9 @@ class ColumnSpec:
     max_length: int | None = None
     scale: int = 0
     limit: float = 0.0  # numerics: absolute values must stay below this
+    # The wire value a new row gets when a change leaves this column out (None: no default).
+    default: Any = None
+    has_default: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,11 +87,24 @@ def _kind(column_type: object) -> Kind:
 
 def _column_spec(column: Any) -> ColumnSpec:
     kind = _kind(column.type)
+    default = _default(kind, column)
     if kind == "numeric":
         precision, scale = column.type.precision or 18, column.type.scale or 0
-        return ColumnSpec(column.name, kind, column.nullable, scale=scale, limit=10.0 ** (precision - scale))
+        return ColumnSpec(
+            column.name, kind, column.nullable, scale=scale, limit=10.0 ** (precision - scale), **default
+        )
     length = getattr(column.type, "length", None) if kind == "str" else None
-    return ColumnSpec(column.name, kind, bool(column.nullable), max_length=length)
+    return ColumnSpec(column.name, kind, bool(column.nullable), max_length=length, **default)
+
+
+def _default(kind: Kind, column: Any) -> dict[str, Any]:
+    """The column's constant default as a wire value; a nullable column defaults to None."""
+    arg = getattr(column.default, "arg", None)
+    if column.default is not None and not callable(arg):
+        return {"default": column_to_wire(kind, [arg])[0], "has_default": True}
+    if column.nullable:
+        return {"default": None, "has_default": True}
+    return {}
 
 
 def _refs(model: type[DeclarativeBase], synced_names: set[str]) -> tuple[RefSpec, ...]:
@@ -122,10 +138,6 @@ def _build_specs() -> dict[str, TableSpec]:
     return specs
 
 
-TABLES: dict[str, TableSpec] = _build_specs()
-TABLE_ORDER: tuple[str, ...] = tuple(TABLES)  # parents before children
-
-
 def schema_version() -> str:
     """A short fingerprint of every synced column: both sides must agree on it."""
     text = ";".join(
@@ -133,9 +145,6 @@ def schema_version() -> str:
         for t in TABLES.values()
     )
     return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-SCHEMA_VERSION = schema_version()
 
 
 # --- database values -> wire values -------------------------------------------------------------
@@ -254,3 +263,9 @@ def transpose(rows: Iterable[Sequence[Any]], width: int) -> list[tuple[Any, ...]
     """Rows to columns; an empty input gives ``width`` empty columns."""
     columns = list(zip(*rows, strict=True))
     return columns if columns else [() for _ in range(width)]
+
+
+# Built last: building a column's default needs the wire conversions above.
+TABLES: dict[str, TableSpec] = _build_specs()
+TABLE_ORDER: tuple[str, ...] = tuple(TABLES)  # parents before children
+SCHEMA_VERSION = schema_version()

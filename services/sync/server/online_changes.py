@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.local import SYNCED_MODELS
 from models.types import new_uuid
 from services.errors import NotFound, ValidationFailed
 from services.sync.protocol.messages import ProtocolError
@@ -34,17 +33,8 @@ class OnlineChange:
 
 
 def _defaults(spec: TableSpec) -> dict[str, Any]:
-    """Column defaults of the model, as wire values (used when a new row leaves a field out)."""
-    model = next(m for m in SYNCED_MODELS if m.__tablename__ == spec.name)
-    found: dict[str, Any] = {}
-    for column in spec.columns:
-        default = model.__table__.columns[column.name].default
-        arg = getattr(default, "arg", None)
-        if default is not None and not callable(arg):
-            found[column.name] = column_to_wire(column.kind, [arg])[0]
-        elif column.nullable:
-            found[column.name] = None
-    return found
+    """Column defaults as wire values (used when a new row leaves a field out)."""
+    return {c.name: c.default for c in spec.columns if c.has_default}
 
 
 def apply_online_change(

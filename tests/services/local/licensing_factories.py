@@ -46,13 +46,12 @@ def key_for(
 
 
 def create_company(services: Services, **overrides: str) -> CompanyView:
-    assert services.companies is not None
-    return services.companies.create_company({**COMPLETE_REGISTRATION, **overrides})
+    return services.local.companies.create_company({**COMPLETE_REGISTRATION, **overrides})
 
 
 def log_in_admin(services: Services, company_id: int) -> SessionView:
     """The administrator (a Super User), logged in and working in the company."""
-    auth, _companies = services.require_local()
+    auth, _companies = services.local.auth, services.local.companies
     auth.ensure_admin(ADMIN_PASSWORD)
     session = auth.login("admin", ADMIN_PASSWORD)
     auth.open_company(session.token, company_id)
@@ -74,12 +73,11 @@ def link_employee(
 
 def ready_to_connect(services: Services) -> tuple[CompanyView, SessionView]:
     """A company for which every local condition holds (the health check is up to the test)."""
-    assert services.licensing is not None and services.network is not None
     company = create_company(services)
-    services.licensing.ensure_demo_licence()
-    services.network.register_computer(services.settings.computer_name)
-    services.licensing.bind_addon(ONLINE_DESKTOP, company.id)
-    services.licensing.restart()
+    services.local.licensing.ensure_demo_licence()
+    services.local.network.register_computer(services.settings.computer_name)
+    services.local.licensing.bind_addon(ONLINE_DESKTOP, company.id)
+    services.local.licensing.restart()
     session = log_in_admin(services, company.id)
     link_employee(services, session.user.id, company.id)
     return company, session
@@ -94,19 +92,24 @@ def prepare_connectable_company(data_dir: Path, *, open_integration: bool = Fals
 
     services = build_services(Settings(data_dir=data_dir, computer_name="TEST-PC"))
     try:
-        auth, _companies = services.require_local()
-        assert services.licensing and services.network and services.integrations and services.db.local
+        auth, _companies = services.local.auth, services.local.companies
+        assert (
+            services.local.licensing
+            and services.local.network
+            and services.local.integrations
+            and services.db.local
+        )
         auth.ensure_admin(ADMIN_PASSWORD)
         admin = auth.login("admin", ADMIN_PASSWORD)
         auth.logout(admin.token)
         company = create_company(services)
         link_employee(services, admin.user.id, company.id)
-        services.licensing.ensure_demo_licence()
-        services.network.register_computer("TEST-PC")
-        services.licensing.bind_addon(ONLINE_DESKTOP, company.id)
+        services.local.licensing.ensure_demo_licence()
+        services.local.network.register_computer("TEST-PC")
+        services.local.licensing.bind_addon(ONLINE_DESKTOP, company.id)
         if open_integration:
-            webshop = services.integrations.register_integration(company.id, "Webshop")
-            services.integrations.open_integration(company.id, webshop.id)
+            webshop = services.local.integrations.register_integration(company.id, "Webshop")
+            services.local.integrations.open_integration(company.id, webshop.id)
         if contacts:
             fill(services.db.local, company.id, contacts=contacts)
         with services.db.local() as s:

@@ -10,13 +10,11 @@ from services.local.registers import RegisterRow, RegisterService
 
 
 def registers(services: Services) -> RegisterService:
-    assert services.registers is not None
-    return services.registers
+    return services.local.registers
 
 
 def new_company(services: Services, name: str = "Muster GmbH") -> int:
-    assert services.companies is not None
-    return services.companies.create_company({"name": name}).id
+    return services.local.companies.create_company({"name": name}).id
 
 
 def add(services: Services, company_id: int, register: str, **values: Any) -> RegisterRow:

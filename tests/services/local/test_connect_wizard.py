@@ -53,8 +53,7 @@ def local(tmp_path: Path, online_server: LiveServer) -> Iterator[Services]:
 
 
 def wizard(services: Services) -> ConnectWizardService:
-    assert services.connect_wizard is not None
-    return services.connect_wizard
+    return services.local.connect_wizard
 
 
 def active_online_id(online_db: sessionmaker[Session], email: str) -> None:
@@ -99,8 +98,7 @@ async def test_login_needs_the_online_id_password_not_the_business_software_one(
 async def test_registration_information_names_what_is_missing(local: Services) -> None:
     company, _session = ready_to_connect(local)
     assert wizard(local).registration(company.id).complete
-    assert local.companies is not None
-    local.companies.update_registration(
+    local.local.companies.update_registration(
         company.id, {**wizard(local).registration(company.id).values, "phone": "", "registration_number": ""}
     )
     summary = wizard(local).registration(company.id)
@@ -173,8 +171,7 @@ async def test_a_scheduled_start_is_stored_and_a_past_one_refused_without_connec
         company.id, user_id=session.user.id, session_token=session.token, login=login, run_at=later
     )
     assert not result.starts_now and result.run_at == later
-    assert local.sync_status is not None
-    schedule = local.sync_status.overview(company.id).schedule
+    schedule = local.local.sync_status.overview(company.id).schedule
     assert schedule is not None and (schedule.run_at, schedule.status) == (later, "scheduled")
 
 
@@ -182,9 +179,8 @@ async def test_unmet_prerequisites_or_an_expired_login_leave_nothing_behind(
     local: Services, online_db: sessionmaker[Session]
 ) -> None:
     company, session = ready_to_connect(local)
-    assert local.companies is not None
     values = wizard(local).registration(company.id).values
-    local.companies.update_registration(company.id, {**values, "phone": ""})
+    local.local.companies.update_registration(company.id, {**values, "phone": ""})
     before = tenants(online_db)
     stale = OnlineLogin(email="x@mueller.example", full_name="", token="not-a-valid-token")
     with pytest.raises(ServiceError) as unmet:
@@ -192,7 +188,7 @@ async def test_unmet_prerequisites_or_an_expired_login_leave_nothing_behind(
             company.id, user_id=session.user.id, session_token=session.token, login=stale, run_at=None
         )
     assert unmet.value.params == {"numbers": "5"}
-    local.companies.update_registration(company.id, values)
+    local.local.companies.update_registration(company.id, values)
     with pytest.raises(NotAuthenticated) as expired:
         await wizard(local).run(
             company.id, user_id=session.user.id, session_token=session.token, login=stale, run_at=None
@@ -248,13 +244,12 @@ async def test_disconnect_is_only_for_the_connecting_online_id_on_the_sync_compu
     with pytest.raises(PermissionDenied) as not_theirs:
         await wizard(local).disconnect(company_id, other)
     assert not_theirs.value.key == "wizard.disconnect.not_connected_by"
-    assert local.online_settings is not None and local.network is not None
-    local.network.register_computer("SERVER-2")
-    local.online_settings.save_sync_settings(company_id, sync_computer="SERVER-2", interval_seconds=60)
+    local.local.network.register_computer("SERVER-2")
+    local.local.online_settings.save_sync_settings(company_id, sync_computer="SERVER-2", interval_seconds=60)
     with pytest.raises(PermissionDenied) as elsewhere:
         await wizard(local).disconnect(company_id, login)
     assert elsewhere.value.key == "wizard.disconnect.not_sync_computer"
-    local.online_settings.save_sync_settings(company_id, sync_computer="TEST-PC", interval_seconds=60)
+    local.local.online_settings.save_sync_settings(company_id, sync_computer="TEST-PC", interval_seconds=60)
 
     deleted = await wizard(local).disconnect(company_id, login)
     assert deleted >= 1

@@ -23,8 +23,7 @@ from tests.benchmarks.consistency import broken_references, orders_with_wrong_to
 
 @pytest.fixture
 def demo(services: Services) -> DemoDataService:
-    assert services.demo_data is not None
-    return services.demo_data
+    return services.local.demo_data
 
 
 def names(services: Services, model: type[Contact] | type[Product], company_id: int) -> list[str]:
@@ -148,17 +147,17 @@ def test_a_company_connected_to_the_online_desktop_is_not_refilled(
 
 
 def test_the_first_start_fills_the_sample_company_once(services: Services) -> None:
-    assert services.db.local is not None and services.demo_data is not None
+    assert services.db.local is not None
     bootstrap(services, initial_admin_password="Correct-Horse-42")
     with services.db.local() as s:
         sample = s.scalars(select(Company).where(Company.is_sample)).one()
-    first = services.demo_data.count_rows(sample.id)
+    first = services.local.demo_data.count_rows(sample.id)
     assert 900 <= sum(first.values()) <= 1_100
     with services.db.local.begin() as s:
         s.execute(Contact.__table__.delete().where(Contact.name.like("A%")))
-    after_edit = services.demo_data.count_rows(sample.id)
+    after_edit = services.local.demo_data.count_rows(sample.id)
     bootstrap(services)
-    assert services.demo_data.count_rows(sample.id) == after_edit
+    assert services.local.demo_data.count_rows(sample.id) == after_edit
 
 
 def test_the_command_creates_the_company_and_prints_counts_and_time(

@@ -27,8 +27,7 @@ from tests.services.local.licensing_factories import create_company, key_for
 
 @pytest.fixture
 def licensing(services: Services) -> LicensingService:
-    assert services.licensing is not None
-    return services.licensing
+    return services.local.licensing
 
 
 def test_the_first_start_installs_a_demo_licence_with_online_desktop_and_complete_holder_info(
@@ -105,9 +104,8 @@ def test_the_holder_name_must_stay_the_one_the_licence_names(licensing: Licensin
 
 
 def test_the_sample_database_cannot_be_bound(services: Services, licensing: LicensingService) -> None:
-    assert services.companies is not None
     licensing.ensure_demo_licence()
-    sample = services.companies.ensure_sample_company()
+    sample = services.local.companies.ensure_sample_company()
     assert sample is not None
     with pytest.raises(SampleDatabaseRefused):
         licensing.bind_addon(ONLINE_DESKTOP, sample.id)
@@ -142,13 +140,12 @@ def test_online_desktop_binds_to_one_company_and_activates_on_restart(
 
 
 def test_a_process_restart_activates_a_binding_made_before(services: Services) -> None:
-    assert services.licensing is not None
-    services.licensing.ensure_demo_licence()
+    services.local.licensing.ensure_demo_licence()
     company = create_company(services)
-    services.licensing.bind_addon(ONLINE_DESKTOP, company.id)
+    services.local.licensing.bind_addon(ONLINE_DESKTOP, company.id)
     restarted = build_services(services.settings)
     try:
         bootstrap(restarted, initial_admin_password="Correct-Horse-42")
-        assert restarted.licensing is not None and restarted.licensing.is_active(company.id)
+        assert restarted.local is not None and restarted.local.licensing.is_active(company.id)
     finally:
         restarted.db.dispose()

@@ -17,14 +17,21 @@ from tests.services.local.licensing_factories import create_company
 @pytest.fixture
 async def api(services: Services) -> AsyncIterator[httpx.AsyncClient]:
     app = FastAPI()
-    app.include_router(local_api_router(services))
+    local = services.local
+    app.include_router(
+        local_api_router(
+            api_users=local.api_users,
+            records=local.api_records,
+            integrations=local.integrations,
+            prerequisites=local.prerequisites,
+        )
+    )
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bs.test") as client:
         yield client
 
 
 def api_user(services: Services, company_id: int, name: str = "shop") -> str:
-    assert services.api_users is not None
-    return services.api_users.create_api_user(company_id, name).secret
+    return services.local.api_users.create_api_user(company_id, name).secret
 
 
 async def login(api: httpx.AsyncClient, name: str, secret: str) -> dict[str, str]:
@@ -103,11 +110,10 @@ async def test_a_token_never_reaches_another_companys_records(
 async def test_the_api_refuses_requests_while_the_initial_sync_holds_the_lock_and_accepts_them_after(
     services: Services, api: httpx.AsyncClient
 ) -> None:
-    assert services.sync_lock is not None
     company = create_company(services)
     secret = api_user(services, company.id)
     headers = await login(api, "shop", secret)
-    services.sync_lock.acquire(company.id, "initial-sync")
+    services.local.sync_lock.acquire(company.id, "initial-sync")
     refused = await api.get("/api/local/v1/contacts", headers=headers)
     assert refused.status_code == 423
     assert "initial synchronisation" in refused.json()["detail"]["message"]
@@ -115,7 +121,7 @@ async def test_the_api_refuses_requests_while_the_initial_sync_holds_the_lock_an
     assert refused_login.status_code == 423
     german = await api.get("/api/local/v1/contacts", headers={**headers, "Accept-Language": "de-DE"})
     assert "Erstsynchronisierung" in german.json()["detail"]["message"]
-    services.sync_lock.release(company.id)
+    services.local.sync_lock.release(company.id)
     assert (await api.get("/api/local/v1/contacts", headers=headers)).status_code == 200
     assert (await api.post("/api/local/v1/login", json={"name": "shop", "secret": secret})).status_code == 200
 
@@ -123,50 +129,46 @@ async def test_the_api_refuses_requests_while_the_initial_sync_holds_the_lock_an
 async def test_the_lock_of_another_company_does_not_refuse_this_one(
     services: Services, api: httpx.AsyncClient
 ) -> None:
-    assert services.sync_lock is not None
     mine, other = create_company(services), create_company(services, name="Schmidt AG")
     headers = await login(api, "shop", api_user(services, mine.id))
-    services.sync_lock.acquire(other.id, "initial-sync")
+    services.local.sync_lock.acquire(other.id, "initial-sync")
     assert (await api.get("/api/local/v1/contacts", headers=headers)).status_code == 200
 
 
 async def test_sessions_are_listed_in_business_software_and_can_be_logged_out(
     services: Services, api: httpx.AsyncClient
 ) -> None:
-    assert services.api_users is not None
     company = create_company(services)
     headers = await login(api, "shop", api_user(services, company.id))
-    sessions = services.api_users.list_sessions(company.id)
+    sessions = services.local.api_users.list_sessions(company.id)
     assert [s.api_user_name for s in sessions] == ["shop"]
-    assert services.api_users.list_api_users(company.id)[0].open_sessions == 1
-    services.api_users.end_session(company.id, sessions[0].id)
-    assert services.api_users.list_sessions(company.id) == []
+    assert services.local.api_users.list_api_users(company.id)[0].open_sessions == 1
+    services.local.api_users.end_session(company.id, sessions[0].id)
+    assert services.local.api_users.list_sessions(company.id) == []
     assert (await api.get("/api/local/v1/contacts", headers=headers)).status_code == 401
 
 
 async def test_the_api_user_logs_out_itself(services: Services, api: httpx.AsyncClient) -> None:
-    assert services.api_users is not None
     company = create_company(services)
     headers = await login(api, "shop", api_user(services, company.id))
     assert (await api.post("/api/local/v1/logout", headers=headers)).status_code == 204
-    assert services.api_users.list_sessions(company.id) == []
+    assert services.local.api_users.list_sessions(company.id) == []
 
 
 async def test_integrations_cannot_open_during_the_initial_sync_but_can_close(
     services: Services, api: httpx.AsyncClient
 ) -> None:
-    assert services.integrations is not None and services.sync_lock is not None
     company = create_company(services)
-    integration = services.integrations.register_integration(company.id, "Webshop")
+    integration = services.local.integrations.register_integration(company.id, "Webshop")
     headers = await login(api, "shop", api_user(services, company.id))
     opened = await api.post(f"/api/local/v1/integrations/{integration.id}/open", headers=headers)
     assert opened.json()["open"] is True
-    services.sync_lock.acquire(company.id, "initial-sync")
+    services.local.sync_lock.acquire(company.id, "initial-sync")
     with pytest.raises(Locked):
-        services.integrations.open_integration(company.id, integration.id)
-    assert services.integrations.close_integration(company.id, integration.id).is_open is False
-    services.sync_lock.release(company.id)
-    assert services.integrations.open_integration(company.id, integration.id).is_open
+        services.local.integrations.open_integration(company.id, integration.id)
+    assert services.local.integrations.close_integration(company.id, integration.id).is_open is False
+    services.local.sync_lock.release(company.id)
+    assert services.local.integrations.open_integration(company.id, integration.id).is_open
 
 
 async def test_the_api_reports_the_prerequisites_of_its_company(

@@ -15,6 +15,7 @@ from services.local.licensing.keys import ONLINE_DESKTOP
 from services.local.prerequisites import PrerequisiteReport, PrerequisiteService
 from services.local.views import CompanyView, SessionView
 from services.passwords import hash_password
+from services.sync.client.http import HttpLink
 from tests.services.local.licensing_factories import (
     COMPLETE_REGISTRATION,
     create_company,
@@ -41,9 +42,9 @@ def world(services: Services) -> tuple[CompanyView, SessionView]:
 def checker(services: Services, online_url: str, timeout: float = 5.0) -> PrerequisiteService:
     """The prerequisites service of this installation, pointed at a given Online Desktop."""
     settings = Settings(data_dir=services.settings.data_dir, computer_name="TEST-PC", online_url=online_url)
-    assert services.db.local is not None and services.local_auth is not None
+    assert services.db.local is not None
     return PrerequisiteService(
-        services.db.local, settings, services.local_auth, lambda: None, health_timeout=timeout
+        services.db.local, settings, services.local.auth, services.http, health_timeout=timeout
     )
 
 
@@ -69,16 +70,15 @@ async def test_a_company_ready_to_connect_passes_all_eleven(
 async def test_1_the_add_on_must_be_bound_to_this_company_and_activated(
     services: Services, health_url: str
 ) -> None:
-    assert services.licensing is not None
     company = create_company(services)
-    services.licensing.ensure_demo_licence()
+    services.local.licensing.ensure_demo_licence()
     session = log_in_admin(services, company.id)
     url = health_url + "/ok"
     assert (await check(services, url, company, session)).condition(1).reason_key == "prereq.c1.not_bound"
-    services.licensing.bind_addon(ONLINE_DESKTOP, company.id)
+    services.local.licensing.bind_addon(ONLINE_DESKTOP, company.id)
     first = (await check(services, url, company, session)).condition(1)
     assert (first.status, first.reason_key) == ("failed", "prereq.c1.restart_pending")
-    services.licensing.restart()
+    services.local.licensing.restart()
     assert (await check(services, url, company, session)).condition(1).status == "ok"
 
 
@@ -86,17 +86,16 @@ async def test_2_an_expired_service_contract_fails_and_a_valid_one_passes(
     services: Services, world, health_url: str
 ) -> None:
     company, session = world
-    assert services.licensing is not None
-    services.licensing.install_key(key_for("Müller GmbH", days=-1))
+    services.local.licensing.install_key(key_for("Müller GmbH", days=-1))
     failed = (await check(services, health_url + "/ok", company, session)).condition(2)
     assert (failed.status, failed.reason_key, failed.fix_link) == (
         "failed",
         "prereq.c2.expired",
         "/settings/licence",
     )
-    services.licensing.install_key(key_for("Müller GmbH", days=10))
+    services.local.licensing.install_key(key_for("Müller GmbH", days=10))
     assert (await check(services, health_url + "/ok", company, session)).condition(2).status == "warning"
-    services.licensing.install_key(key_for("Müller GmbH", days=400))
+    services.local.licensing.install_key(key_for("Müller GmbH", days=400))
     assert (await check(services, health_url + "/ok", company, session)).condition(2).status == "ok"
 
 
@@ -104,8 +103,7 @@ async def test_3_the_sample_database_fails_and_an_own_company_passes(
     services: Services, world, health_url: str
 ) -> None:
     company, session = world
-    assert services.companies is not None
-    sample = services.companies.ensure_sample_company()
+    sample = services.local.companies.ensure_sample_company()
     assert sample is not None
     assert (await check(services, health_url + "/ok", sample, session)).condition(3).status == "failed"
     assert (await check(services, health_url + "/ok", company, session)).condition(3).status == "ok"
@@ -137,14 +135,13 @@ async def test_4_the_user_must_be_a_super_user_linked_to_an_employee_with_e_mail
 async def test_5_incomplete_registration_information_names_the_missing_fields(
     services: Services, health_url: str
 ) -> None:
-    assert services.licensing is not None and services.companies is not None
     company = create_company(services, phone="", registration_number="")
     session = log_in_admin(services, company.id)
     failed = (await check(services, health_url + "/ok", company, session)).condition(5)
     assert (failed.status, failed.details) == ("failed", ("company.phone", "company.registration_number"))
     assert failed.fix_link == "/settings/company"
     values = {**COMPLETE_REGISTRATION, "phone": "+49 1", "registration_number": "HRB 1"}
-    services.companies.update_registration(company.id, values)
+    services.local.companies.update_registration(company.id, values)
     assert (await check(services, health_url + "/ok", company, session)).condition(5).status == "ok"
 
 
@@ -152,13 +149,13 @@ async def test_6_licence_holder_info_needs_name_contact_person_and_phone(
     services: Services, world, health_url: str
 ) -> None:
     company, session = world
-    assert services.db.local is not None and services.licensing is not None
+    assert services.db.local is not None
     with services.db.local.begin() as s:
         s.execute(update(LicenceHolder).values(contact_person="", phone=""))
     failed = (await check(services, health_url + "/ok", company, session)).condition(6)
     assert failed.details == ("licensing.holder.contact_person", "licensing.holder.phone")
-    holder = services.licensing.holder()
-    services.licensing.update_holder({"name": holder.name, "contact_person": "Erika", "phone": "+49 2"})
+    holder = services.local.licensing.holder()
+    services.local.licensing.update_holder({"name": holder.name, "contact_person": "Erika", "phone": "+49 2"})
     assert (await check(services, health_url + "/ok", company, session)).condition(6).status == "ok"
 
 
@@ -166,15 +163,18 @@ async def test_7_only_the_chosen_sync_computer_may_connect(
     services: Services, world, health_url: str
 ) -> None:
     company, session = world
-    assert services.network is not None and services.online_settings is not None
-    services.network.register_computer("SERVER-2")
-    services.online_settings.save_sync_settings(company.id, sync_computer="SERVER-2", interval_seconds=60)
+    services.local.network.register_computer("SERVER-2")
+    services.local.online_settings.save_sync_settings(
+        company.id, sync_computer="SERVER-2", interval_seconds=60
+    )
     failed = (await check(services, health_url + "/ok", company, session)).condition(7)
     assert (failed.reason_key, failed.reason_params) == (
         "prereq.c7.other",
         {"chosen": "SERVER-2", "here": "TEST-PC"},
     )
-    services.online_settings.save_sync_settings(company.id, sync_computer="TEST-PC", interval_seconds=60)
+    services.local.online_settings.save_sync_settings(
+        company.id, sync_computer="TEST-PC", interval_seconds=60
+    )
     assert (await check(services, health_url + "/ok", company, session)).condition(7).status == "ok"
 
 
@@ -182,17 +182,16 @@ async def test_8_logged_in_api_users_and_open_integrations_block(
     services: Services, world, health_url: str
 ) -> None:
     company, session = world
-    assert services.api_users is not None and services.integrations is not None
-    created = services.api_users.create_api_user(company.id, "shop-sync")
-    services.api_users.login("shop-sync", created.secret)
+    created = services.local.api_users.create_api_user(company.id, "shop-sync")
+    services.local.api_users.login("shop-sync", created.secret)
     url = health_url + "/ok"
     assert (await check(services, url, company, session)).condition(8).reason_key == "prereq.c8.api_sessions"
-    services.api_users.end_session(company.id, services.api_users.list_sessions(company.id)[0].id)
-    integration = services.integrations.register_integration(company.id, "Webshop")
-    services.integrations.open_integration(company.id, integration.id)
+    services.local.api_users.end_session(company.id, services.local.api_users.list_sessions(company.id)[0].id)
+    integration = services.local.integrations.register_integration(company.id, "Webshop")
+    services.local.integrations.open_integration(company.id, integration.id)
     failed = (await check(services, url, company, session)).condition(8)
     assert (failed.reason_key, failed.reason_params["names"]) == ("prereq.c8.integrations_open", "Webshop")
-    services.integrations.close_integration(company.id, integration.id)
+    services.local.integrations.close_integration(company.id, integration.id)
     assert (await check(services, url, company, session)).condition(8).status == "ok"
 
 
@@ -200,7 +199,7 @@ async def test_9_other_users_logged_in_to_the_company_block(
     services: Services, world, health_url: str
 ) -> None:
     company, session = world
-    auth, _c = services.require_local()
+    auth, _c = services.local.auth, services.local.companies
     assert services.db.local is not None
     with services.db.local.begin() as s:
         s.add(User(username="bob", full_name="Bob Bauer", password_hash=hash_password("Bob-Password-1")))
@@ -227,13 +226,14 @@ async def test_10_an_unreachable_online_desktop_shows_the_error(
     assert (await check(services, health_url + "/ok", company, session)).condition(10).status == "ok"
 
 
-async def test_10_uses_the_shared_http_client_when_there_is_one(services: Services) -> None:
+async def test_10_asks_through_the_process_http_link(services: Services) -> None:
     settings = Settings(data_dir=services.settings.data_dir, online_url="http://online.test")
     transport = httpx.MockTransport(lambda request: httpx.Response(200, json={"status": "ok"}))
-    async with httpx.AsyncClient(transport=transport) as client:
-        assert services.db.local is not None and services.local_auth is not None
-        service = PrerequisiteService(services.db.local, settings, services.local_auth, lambda: client)
-        condition = await service.check_online_reachable()
+    link = HttpLink(transport=transport)
+    assert services.db.local is not None
+    service = PrerequisiteService(services.db.local, settings, services.local.auth, link)
+    condition = await service.check_online_reachable()
+    await link.close()
     assert (condition.status, condition.reason_params["url"]) == (
         "ok",
         "http://online.test/api/online/v1/health",

@@ -76,12 +76,11 @@ def test_renamed_and_deleted_contacts_are_found_by_their_new_state_only(
 
 
 def test_demo_data_fills_and_refills_keep_the_index_in_step(services: Services) -> None:
-    assert services.demo_data is not None
-    ours = services.demo_data.ensure_company("Suche GmbH").id
-    theirs = services.demo_data.ensure_company("Andere Suche KG", "en").id
-    services.demo_data.fill(theirs, "S", "en")
-    services.demo_data.fill(ours, "S")
-    services.demo_data.fill(ours, "S")
+    ours = services.local.demo_data.ensure_company("Suche GmbH").id
+    theirs = services.local.demo_data.ensure_company("Andere Suche KG", "en").id
+    services.local.demo_data.fill(theirs, "S", "en")
+    services.local.demo_data.fill(ours, "S")
+    services.local.demo_data.fill(ours, "S")
     assert index_is_consistent(services)
     for company_id, word in ((ours, "K100"), (theirs, "C100"), (ours, "mann"), (theirs, "son")):
         found = registers(services).list_rows(company_id, "contacts", search=word).total

@@ -15,14 +15,12 @@ GOOD_PASSWORD = "Lange-Leitung-77"
 
 @pytest.fixture
 def admin_id(services: Services) -> int:
-    assert services.local_auth is not None
-    services.local_auth.ensure_admin(ADMIN_PASSWORD)
-    return services.local_auth.login("admin", ADMIN_PASSWORD).user.id
+    services.local.auth.ensure_admin(ADMIN_PASSWORD)
+    return services.local.auth.login("admin", ADMIN_PASSWORD).user.id
 
 
 def users(services: Services) -> UserAdminService:
-    assert services.users is not None
-    return services.users
+    return services.local.users
 
 
 def test_a_user_is_created_with_a_linked_employee_and_can_log_in(services: Services, admin_id: int) -> None:
@@ -35,8 +33,7 @@ def test_a_user_is_created_with_a_linked_employee_and_can_log_in(services: Servi
         GOOD_PASSWORD,
     )
     assert created.labels == {"employee_uuid": "Eva Klein"}
-    assert services.local_auth is not None
-    assert services.local_auth.login("eva", GOOD_PASSWORD).user.employee_uuid == eva.uuid
+    assert services.local.auth.login("eva", GOOD_PASSWORD).user.employee_uuid == eva.uuid
     assert [r.values["username"] for r in users(services).list_users(admin_id, search="EVA").rows] == ["eva"]
 
 
@@ -90,5 +87,4 @@ def test_a_reset_password_replaces_the_old_one(services: Services, admin_id: int
         users(services).reset_password(admin_id, plain.id, "password123")
     assert failed.value.fields == {"password": "password.too_common"}
     users(services).reset_password(admin_id, plain.id, "Neues-Passwort-99")
-    assert services.local_auth is not None
-    assert services.local_auth.login("plain", "Neues-Passwort-99").user.username == "plain"
+    assert services.local.auth.login("plain", "Neues-Passwort-99").user.username == "plain"

@@ -21,7 +21,7 @@ def count(services: Services, model: type) -> int:
 def test_ended_sessions_old_nonces_and_forgotten_throttles_are_removed_in_time(
     online: Services, clock: FrozenClock
 ) -> None:
-    assert online.db.online is not None and online.housekeeping is not None
+    assert online.db.online is not None
     now = clock()
     with online.db.online.begin() as s:
         person = OnlineId(email="anna@example.com", status="active")
@@ -45,9 +45,9 @@ def test_ended_sessions_old_nonces_and_forgotten_throttles_are_removed_in_time(
         )  # fmt: skip
         s.add(LoginThrottle(key="address:c", failures=1, last_failure_at=now - dt.timedelta(minutes=5)))
 
-    assert online.housekeeping.run_once() == Removed(sessions=2, nonces=1, throttles=1)
+    assert online.online.housekeeping.run_once() == Removed(sessions=2, nonces=1, throttles=1)
     assert (count(online, OnlineSession), count(online, TokenUse), count(online, LoginThrottle)) == (2, 1, 2)
-    assert online.housekeeping.run_once() == Removed(sessions=0, nonces=0, throttles=0)
+    assert online.online.housekeeping.run_once() == Removed(sessions=0, nonces=0, throttles=0)
     clock.advance(days=7)  # a week on: what ended more than a week ago goes, the rest stays
-    assert online.housekeeping.run_once() == Removed(sessions=1, nonces=1, throttles=2)
-    assert count(online, OnlineSession) == 1 and isinstance(online.housekeeping, OnlineHousekeeping)
+    assert online.online.housekeeping.run_once() == Removed(sessions=1, nonces=1, throttles=2)
+    assert count(online, OnlineSession) == 1 and isinstance(online.online.housekeeping, OnlineHousekeeping)

@@ -20,7 +20,7 @@ ADDRESS = "anna@example.com"
 
 
 def ident(services: Services) -> IdentityService:
-    return services.require_online()[0]
+    return services.online.identity
 
 
 def signed_up(services: Services, address: str = ADDRESS, password: str = PASSWORD) -> None:

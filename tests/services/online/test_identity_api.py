@@ -23,7 +23,7 @@ ID = "/api/online/v1/id"
 @pytest.fixture
 async def api(online: Services) -> AsyncIterator[httpx.AsyncClient]:
     app = FastAPI()
-    app.include_router(identity_router(online.require_online()[0]))
+    app.include_router(identity_router(online.online.identity))
     app.include_router(openapi_router(app))
     transport = httpx.ASGITransport(app=app, client=("192.0.2.10", 5555))
     async with httpx.AsyncClient(transport=transport, base_url="http://online.test") as client:
@@ -49,7 +49,7 @@ async def test_the_wizard_signs_up_verifies_and_logs_in_for_a_short_lived_token(
     assert body["expires_in"] == 3600 and body["token_type"] == "bearer"
     me = await api.get(f"{ID}/me", headers={"Authorization": f"Bearer {body['token']}"})
     assert me.json()["email"] == ADDRESS
-    assert online.require_online()[0].authenticate_api_token(body["token"]).email == ADDRESS
+    assert online.online.identity.authenticate_api_token(body["token"]).email == ADDRESS
     out = await api.post(f"{ID}/logout", headers={"Authorization": f"Bearer {body['token']}"})
     assert out.status_code == 204
     assert (

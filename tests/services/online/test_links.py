@@ -15,7 +15,7 @@ ADDRESS = "ben@example.com"
 
 
 def ident(services: Services) -> IdentityService:
-    return services.require_online()[0]
+    return services.online.identity
 
 
 def verify_token(services: Services) -> str:

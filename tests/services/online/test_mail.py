@@ -48,7 +48,7 @@ def test_an_unknown_language_falls_back_to_english() -> None:
 
 
 def test_the_outbox_keeps_mail_for_the_mailbox_newest_first(online: Services) -> None:
-    identity, mail = online.require_online()
+    identity, mail = online.online.identity, online.online.mail
     identity.sign_up("first@example.com", "en")
     identity.sign_up("second@example.com", "de")
     listed = mail.list_mail()
@@ -61,7 +61,7 @@ def test_the_outbox_keeps_mail_for_the_mailbox_newest_first(online: Services) ->
 
 def test_opening_a_mail_that_does_not_exist_is_not_found(online: Services) -> None:
     with pytest.raises(NotFound):
-        online.require_online()[1].get_mail(999)
+        online.online.mail.get_mail(999)
 
 
 @pytest.mark.parametrize(("lang", "subject", "spam_word"), [

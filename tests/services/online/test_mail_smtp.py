@@ -68,17 +68,16 @@ def start_server(inbox: Inbox, port: int, **kwargs: Any) -> Controller:
 
 
 def delivery(services: Services) -> SmtpDelivery:
-    assert services.mail_delivery is not None
-    return services.mail_delivery
+    return services.online.mail_delivery
 
 
 def status(services: Services) -> MailSummary:
-    [summary] = services.require_online()[1].list_mail()
+    [summary] = services.online.mail.list_mail()
     return summary
 
 
 async def sign_up(services: Services) -> None:
-    await asyncio.to_thread(services.require_online()[0].sign_up, ADDRESS, "en")
+    await asyncio.to_thread(services.online.identity.sign_up, ADDRESS, "en")
 
 
 async def test_a_queued_mail_arrives_with_both_parts_the_subject_and_a_working_link(
@@ -101,7 +100,7 @@ async def test_a_queued_mail_arrives_with_both_parts_the_subject_and_a_working_l
     link = next(w for w in text.get_content().split() if "/id/verify?token=" in w)
     assert f'href="{link}"' in html.get_content()
     token = link.split("token=", 1)[1]
-    identity = smtp_services.require_online()[0]
+    identity = smtp_services.online.identity
     assert identity.check_link("verify", token).email == ADDRESS
     assert identity.complete_sign_up(token, "Blue-Tomato-Sunrise-7").status == "active"
     sent = status(smtp_services)

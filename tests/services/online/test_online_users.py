@@ -36,8 +36,7 @@ class Company:
 
 
 def users(services: Services) -> OnlineUserService:
-    assert services.online_users is not None
-    return services.online_users
+    return services.online.users
 
 
 def online_id(services: Services, email: str, *, status: str = "active") -> int:
@@ -279,8 +278,7 @@ def test_a_new_person_sets_a_password_joins_and_the_link_works_once(online: Serv
     assert weak.value.fields == {"password": "password.too_short"}
     joined = svc.accept_with_new_password(token, PASSWORD)
     assert joined.tenant_uuid == co.tenant_uuid and joined.online_id.email == "ben@example.com"
-    assert online.identity is not None
-    assert online.identity.login("ben@example.com", PASSWORD).online_id.id == joined.online_id.id
+    assert online.online.identity.login("ben@example.com", PASSWORD).online_id.id == joined.online_id.id
     row = row_for(online, co, "ben@example.com")
     assert (row.status, row.role, row.name) == ("active", "administrator", "Ben Adler")
     assert svc.seats(co.owner, co.tenant_uuid).used == 2
@@ -309,12 +307,11 @@ def test_a_person_with_an_online_id_logs_in_and_only_the_invited_address_may_joi
     with pytest.raises(PermissionDenied) as other:
         svc.accept_as_logged_in(token, eve)
     assert other.value.key == "users.invitation.other_address"
-    assert online.online_workspace is not None
     with pytest.raises(NotFound):
-        online.online_workspace.context(eve, co.tenant_uuid)
+        online.online.workspace.context(eve, co.tenant_uuid)
     joined = svc.accept_as_logged_in(token, ben)
     assert joined.tenant_uuid == co.tenant_uuid
-    assert online.online_workspace.context(ben, co.tenant_uuid).role == "read_only"
+    assert online.online.workspace.context(ben, co.tenant_uuid).role == "read_only"
     with pytest.raises(InvitationUsed):
         svc.accept_as_logged_in(token, ben)
 
@@ -348,9 +345,8 @@ def test_deactivate_frees_the_seat_and_closes_the_company(online: Services, co: 
     svc.deactivate(co.owner, co.tenant_uuid, ben_member)
     assert row_for(online, co, "ben@example.com").status == "deactivated"
     assert svc.seats(co.owner, co.tenant_uuid).used == 1
-    assert online.online_workspace is not None
     with pytest.raises(NotFound):
-        online.online_workspace.context(ben, co.tenant_uuid)
+        online.online.workspace.context(ben, co.tenant_uuid)
 
 
 def test_an_administrator_manages_users_but_not_super_users(online: Services, co: Company) -> None:
@@ -428,7 +424,7 @@ def test_a_deactivated_member_is_invited_again_and_comes_back_with_the_new_role(
 def test_a_signed_up_but_unconfirmed_address_is_confirmed_by_the_invitation(
     online: Services, co: Company
 ) -> None:
-    identity, _mail = online.require_online()
+    identity, _mail = online.online.identity, online.online.mail
     identity.sign_up("ben@example.com")
     verify = link_token(mails_to(online, "ben@example.com")[-1], "/id/verify")
     svc = users(online)

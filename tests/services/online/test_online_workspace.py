@@ -19,8 +19,7 @@ from tests.sync.local_helpers import online_summary as server_summary
 
 
 def workspace(online: Services) -> OnlineWorkspaceService:
-    assert online.online_workspace is not None
-    return online.online_workspace
+    return online.online.workspace
 
 
 def person(online: Services, email: str) -> int:
@@ -33,8 +32,7 @@ def person(online: Services, email: str) -> int:
 
 
 def company(online: Services, owner: int, name: str) -> ConnectionCreated:
-    assert online.sync_server is not None
-    return online.sync_server.connections.create_connection(
+    return online.online.sync_server.connections.create_connection(
         online_id_id=owner, company=CompanyInfo(name=name)
     )
 
@@ -46,8 +44,7 @@ def member(online: Services, tenant_id: int, online_id: int, role: str, *, activ
 
 
 def contacts(online: Services, tenant_id: int, *rows: dict[str, str]) -> list[str]:
-    assert online.sync_server is not None
-    server: SyncServer = online.sync_server
+    server: SyncServer = online.online.sync_server
     return [server.apply_online_change(tenant_id, "contacts", None, row).uuid for row in rows]
 
 
@@ -126,8 +123,7 @@ def test_contacts_are_searched_sorted_and_paged_in_the_database_and_stay_in_thei
         ),
     )
     contacts(online, theirs.tenant_id, {"name": "Kunde Fremd", "city": "Bonn"})
-    assert online.sync_server is not None
-    online.sync_server.apply_online_change(mine.tenant_id, "contacts", uuids[0], None, delete=True)
+    online.online.sync_server.apply_online_change(mine.tenant_id, "contacts", uuids[0], None, delete=True)
 
     first = workspace(online).contacts(owner, mine.tenant_uuid, page_size=10)
     assert (first.total, first.pages, len(first.rows)) == (29, 3, 10)
@@ -152,11 +148,10 @@ def test_contacts_are_created_and_changed_online_with_the_business_software_rule
     created = workspace(online).save_contact(
         owner, mine.tenant_uuid, None, {"name": "Neu online", "city": "Kiel"}
     )
-    assert online.sync_server is not None
-    before = server_summary(online.sync_server, mine.tenant_id)
+    before = server_summary(online.online.sync_server, mine.tenant_id)
     workspace(online).save_contact(owner, mine.tenant_uuid, created, {"name": "Neu online", "city": "Lübeck"})
     assert workspace(online).contact(owner, mine.tenant_uuid, created)["city"] == "Lübeck"
-    after = server_summary(online.sync_server, mine.tenant_id)
+    after = server_summary(online.online.sync_server, mine.tenant_id)
     assert after["contacts"][0] == before["contacts"][0] == 1
     assert after != before  # the change is a new version of the row
 
@@ -171,8 +166,7 @@ def test_contacts_are_created_and_changed_online_with_the_business_software_rule
 def test_a_contact_shows_its_persons_activities_and_orders_of_its_own_account_only(online: Services) -> None:
     owner = person(online, "chef@example.com")
     mine = company(online, owner, "Müller GmbH")
-    assert online.sync_server is not None
-    change = online.sync_server.apply_online_change
+    change = online.online.sync_server.apply_online_change
     kunde, other = contacts(online, mine.tenant_id, {"name": "Kunde"}, {"name": "Anderer"})
     change(
         mine.tenant_id,

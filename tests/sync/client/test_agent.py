@@ -53,8 +53,7 @@ def local(services: Services) -> tuple[sessionmaker[Session], Engine]:
 
 @pytest.fixture
 def online(services: Services) -> SyncServer:
-    assert services.sync_server is not None
-    return services.sync_server
+    return services.online.sync_server
 
 
 @pytest.fixture

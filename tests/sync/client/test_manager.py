@@ -49,7 +49,7 @@ def test_a_scheduled_initial_sync_waits_runs_when_due_and_a_missed_one_waits_for
     sessions, engine = local
     now = dt.datetime.now(dt.UTC)
     future, due, missed = (connected_company(sessions, n) for n in ("Zukunft", "Fällig", "Verpasst"))
-    status = services.sync_status
+    status = services.local.sync_status
     assert isinstance(status, SyncStatusService)
     status.schedule_initial(future, now + dt.timedelta(hours=1))
     status.schedule_initial(due, now - dt.timedelta(seconds=1))
@@ -83,8 +83,7 @@ def test_a_schedule_is_kept_in_the_database(
 ) -> None:
     sessions, _engine = local
     company = connected_company(sessions)
-    assert services.sync_status is not None
-    services.sync_status.schedule_initial(company, dt.datetime.now(dt.UTC) + dt.timedelta(days=1))
+    services.local.sync_status.schedule_initial(company, dt.datetime.now(dt.UTC) + dt.timedelta(days=1))
     with sessions() as s:
         stored = s.get(SyncSchedule, company)
     assert stored is not None and stored.status == "scheduled"

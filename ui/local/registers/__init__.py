@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from services.container import Services
 from ui.local.registers import company_settings, menus, pages, users_pages
+from ui.shell import Shell
 
 
-def register(services: Services) -> None:
-    pages.register(services)
-    users_pages.register(services)
-    company_settings.register(services)
-    menus.install()
+def register(shell: Shell) -> None:
+    pages.register(shell)
+    users_pages.register(shell)
+    company_settings.register(shell)
+    menus.install(shell)

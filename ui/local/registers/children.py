@@ -8,22 +8,21 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from services.container import Services
 from services.local.registers import CHILDREN, REGISTERS, RegisterRow
 from ui.components.calls import CallFailed, call, show_field_errors
+from ui.components.display import label_of, show
+from ui.components.form import build_inputs, prefill, read_values
 from ui.i18n import _, fmt_money
 from ui.local.registers.common import confirm_delete, options_for, transient_dialog
-from ui.local.registers.display import label_of, show
-from ui.local.registers.form import build_inputs, prefill, read_values
+from ui.shell import Shell
 
 
 class ChildList:
     def __init__(
-        self, services: Services, company_id: int, parent: str, parent_id: int, *, read_only: bool
+        self, shell: Shell, company_id: int, parent: str, parent_id: int, *, read_only: bool
     ) -> None:
-        assert services.registers is not None
-        self._registers = services.registers
-        self._services = services
+        self._registers = shell.services.registers
+        self._services = shell
         self._company_id, self._parent, self._parent_id = company_id, parent, parent_id
         self._name = CHILDREN[parent]
         self._spec = REGISTERS[self._name]

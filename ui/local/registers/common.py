@@ -6,22 +6,21 @@ from collections.abc import Awaitable, Callable
 
 from nicegui import context, ui
 
-from services.container import Services
 from services.local.registers import Option, RegisterService
 from ui.components.calls import CallFailed, call
+from ui.components.form import OptionsFn
 from ui.i18n import _
-from ui.local.registers.form import OptionsFn
+from ui.shell import Shell
 
 
-def registers_of(services: Services) -> RegisterService:
-    assert services.registers is not None, "role has no Business Software"
-    return services.registers
+def registers_of(shell: Shell) -> RegisterService:
+    return shell.services.registers
 
 
-def options_for(services: Services, company_id: int) -> OptionsFn:
+def options_for(shell: Shell, company_id: int) -> OptionsFn:
     async def options(register: str, text: str) -> list[Option]:
         try:
-            return await call(registers_of(services).options, company_id, register, text)
+            return await call(registers_of(shell).options, company_id, register, text)
         except CallFailed:
             return []
 

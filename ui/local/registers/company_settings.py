@@ -8,26 +8,26 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from services.container import Services
 from ui.components.calls import CallFailed, call, show_field_errors
 from ui.i18n import _
 from ui.layout import frame
 from ui.local.company_pages import REGISTRATION_INPUTS
 from ui.session import require_session
+from ui.shell import Shell
 
 
-def register(services: Services) -> None:
-    _auth, companies = services.require_local()
+def register(shell: Shell) -> None:
+    companies = shell.services.companies
 
     @ui.page("/settings/company")
     async def registration_page() -> None:
-        session = await require_session(services, company=True)
+        session = await require_session(shell, company=True)
         if session is None or session.company_id is None:
             return
         company_id = session.company_id
         company = await call(companies.get_company, company_id)
         editable = session.user.is_super_user
-        with frame(services, session, _("registers.settings.registration_title")):
+        with frame(shell, session, _("registers.settings.registration_title")):
             ui.label(_("registers.settings.registration_title")).classes("text-2xl")
             ui.label(_("registers.settings.registration_hint")).classes("text-grey-8")
             if not editable:

@@ -6,12 +6,10 @@ from collections.abc import Callable
 
 from nicegui import ui
 
-from services.container import Services
 from services.local.registers import TOP_LEVEL
 from services.local.views import SessionView
-from ui.layout import MENU_BUILDERS, MenuItem
-from ui.local.desktop import TILE_BUILDERS, Tile
 from ui.session import log_out
+from ui.shell import MenuItem, Shell, Tile
 
 ICONS = {
     "contacts": "contacts",
@@ -22,22 +20,20 @@ ICONS = {
 }
 
 
-def install() -> None:
-    """Add tiles and menus once per process (pages may be registered again, e.g. in tests)."""
-    if register_tiles not in TILE_BUILDERS:
-        TILE_BUILDERS.append(register_tiles)
-    if register_menus not in MENU_BUILDERS:
-        MENU_BUILDERS.append(register_menus)
+def install(shell: Shell) -> None:
+    """Add the registers' tiles and menus to the shell."""
+    shell.tiles.append(register_tiles)
+    shell.menus.append(register_menus)
 
 
-def register_tiles(services: Services, session: SessionView) -> list[Tile]:
+def register_tiles(shell: Shell, session: SessionView) -> list[Tile]:
     return [
         Tile(label_key=f"registers.{name}.title", icon=ICONS[name], target=f"/registers/{name}", testid=name)
         for name in TOP_LEVEL
     ]
 
 
-def register_menus(services: Services, session: SessionView) -> dict[str, list[MenuItem]]:
+def register_menus(shell: Shell, session: SessionView) -> dict[str, list[MenuItem]]:
     users = (
         MenuItem("registers.menu.users", _go("/registers/users"))
         if session.user.is_super_user
@@ -50,7 +46,7 @@ def register_menus(services: Services, session: SessionView) -> dict[str, list[M
     return {
         "menu.file": [
             MenuItem("registers.menu.company_databases", _go("/companies")),
-            MenuItem("auth.logout", lambda: log_out(services, session.token)),
+            MenuItem("auth.logout", lambda: log_out(shell, session.token)),
         ],
         "menu.view": [MenuItem(f"registers.{name}.title", _go(f"/registers/{name}")) for name in TOP_LEVEL],
         "menu.functions": [MenuItem("menu.settings", children=(company,))],

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from nicegui import run, ui
 
-from services.container import Services
 from services.errors import NotFound
 from services.local.registers import CHILDREN, REGISTERS, TOP_LEVEL, ListPage, RegisterRow
 from services.local.views import SessionView
 from ui.components.calls import CallFailed, call, show_field_errors
+from ui.components.display import table_columns, table_row
+from ui.components.form import build_inputs, prefill, read_values
+from ui.components.table import RegisterTable
 from ui.i18n import _
 from ui.layout import frame
 from ui.local.registers.children import ChildList
@@ -23,38 +25,36 @@ from ui.local.registers.common import (
     show_missing,
     transient_dialog,
 )
-from ui.local.registers.display import table_columns, table_row
-from ui.local.registers.form import build_inputs, prefill, read_values
-from ui.local.registers.table import RegisterTable
 from ui.session import require_session
+from ui.shell import Shell
 
 # After creating one of these the detail page opens, because the record needs its parts next.
 OPEN_AFTER_CREATE = ("sales_orders",)
 
 
-def register(services: Services) -> None:
+def register(shell: Shell) -> None:
     for name in TOP_LEVEL:
-        _list_page(services, name)
-        _detail_page(services, name)
+        _list_page(shell, name)
+        _detail_page(shell, name)
 
 
-def _list_page(services: Services, name: str) -> None:
+def _list_page(shell: Shell, name: str) -> None:
     spec = REGISTERS[name]
 
     @ui.page(f"/registers/{name}")
     async def list_page() -> None:
-        session = await require_session(services, company=True)
+        session = await require_session(shell, company=True)
         if session is None or session.company_id is None:
             return
         company_id = session.company_id
 
         async def fetch(search: str, sort: str, descending: bool, page: int, size: int) -> ListPage:
             return await call(
-                registers_of(services).list_rows, company_id, name, search=search, sort=sort,
+                registers_of(shell).list_rows, company_id, name, search=search, sort=sort,
                 descending=descending, page=page, page_size=size,
             )  # fmt: skip
 
-        with frame(services, session, _(f"registers.{name}.title")):
+        with frame(shell, session, _(f"registers.{name}.title")):
             with ui.row().classes("items-center w-full"):
                 ui.label(_(f"registers.{name}.title")).classes("text-2xl")
                 ui.space()
@@ -66,23 +66,23 @@ def _list_page(services: Services, name: str) -> None:
                 on_open=lambda row_id: ui.navigate.to(f"/registers/{name}/{row_id}"),
                 sort=spec.default_sort,
             )
-            new.on_click(lambda: _new_dialog(services, session, name, table))
+            new.on_click(lambda: _new_dialog(shell, session, name, table))
             await table.load()
 
 
-async def _new_dialog(services: Services, session: SessionView, name: str, table: RegisterTable) -> None:
+async def _new_dialog(shell: Shell, session: SessionView, name: str, table: RegisterTable) -> None:
     """Create a record in a dialog; the list shows it afterwards."""
     spec = REGISTERS[name]
     assert session.company_id is not None
     company_id = session.company_id
     with transient_dialog() as dialog, ui.card().classes("w-[36rem]"):
         ui.label(_("registers.new_title", what=_(f"registers.{name}.one"))).classes("text-xl")
-        defaults = registers_of(services).new_values(name)
-        inputs = build_inputs(spec.fields, defaults, {}, options_for(services, company_id))
+        defaults = registers_of(shell).new_values(name)
+        inputs = build_inputs(spec.fields, defaults, {}, options_for(shell, company_id))
 
         async def save() -> None:
             try:
-                row = await call(registers_of(services).create_row, company_id, name, read_values(inputs))
+                row = await call(registers_of(shell).create_row, company_id, name, read_values(inputs))
             except CallFailed as failed:
                 show_field_errors(inputs, failed)
                 return
@@ -101,15 +101,15 @@ async def _new_dialog(services: Services, session: SessionView, name: str, table
     await prefill(inputs)
 
 
-def _detail_page(services: Services, name: str) -> None:
+def _detail_page(shell: Shell, name: str) -> None:
     @ui.page(f"/registers/{name}/{{row_id}}")
     async def detail_page(row_id: str) -> None:
-        session = await require_session(services, company=True)
+        session = await require_session(shell, company=True)
         if session is None or session.company_id is None:
             return
         company_id = session.company_id
-        row = await _find(services, company_id, name, row_id)
-        with frame(services, session, _(f"registers.{name}.one")):
+        row = await _find(shell, company_id, name, row_id)
+        with frame(shell, session, _(f"registers.{name}.one")):
             if row is None:
                 show_missing("registers.not_found", f"/registers/{name}")
                 return
@@ -119,19 +119,17 @@ def _detail_page(services: Services, name: str) -> None:
                 if row.read_only:
                     ui.badge(_("registers.read_only_notice"), color="orange").mark("read-only")
             with ui.card().classes("w-full max-w-3xl"):
-                await _record_form(services, company_id, name, row, heading)
+                await _record_form(shell, company_id, name, row, heading)
             if name in CHILDREN:
-                await ChildList(services, company_id, name, row.id, read_only=row.read_only).show()
+                await ChildList(shell, company_id, name, row.id, read_only=row.read_only).show()
 
 
-async def _record_form(
-    services: Services, company_id: int, name: str, row: RegisterRow, heading: ui.label
-) -> None:
+async def _record_form(shell: Shell, company_id: int, name: str, row: RegisterRow, heading: ui.label) -> None:
     """The record's fields with Save and Delete; the heading follows a saved change of name."""
     spec = REGISTERS[name]
     with ui.grid(columns=2).classes("w-full gap-x-6"):
         inputs = build_inputs(
-            spec.fields, row.values, row.labels, options_for(services, company_id), read_only=row.read_only
+            spec.fields, row.values, row.labels, options_for(shell, company_id), read_only=row.read_only
         )
     if row.read_only:
         return
@@ -139,9 +137,7 @@ async def _record_form(
 
     async def save() -> None:
         try:
-            saved = await call(
-                registers_of(services).update_row, company_id, name, row.id, read_values(inputs)
-            )
+            saved = await call(registers_of(shell).update_row, company_id, name, row.id, read_values(inputs))
         except CallFailed as failed:
             show_field_errors(inputs, failed)
             return
@@ -153,7 +149,7 @@ async def _record_form(
 
     async def delete() -> None:
         try:
-            await call(registers_of(services).delete_row, company_id, name, row.id)
+            await call(registers_of(shell).delete_row, company_id, name, row.id)
         except CallFailed:
             return
         ui.notify(_("registers.deleted"), type="positive")
@@ -166,12 +162,12 @@ async def _record_form(
         ui.button(_("action.save"), on_click=save).mark("save")
 
 
-async def _find(services: Services, company_id: int, name: str, row_id: str) -> RegisterRow | None:
+async def _find(shell: Shell, company_id: int, name: str, row_id: str) -> RegisterRow | None:
     """The record, or None when it does not exist in the open company."""
     if not row_id.isdigit():
         return None
     try:
-        return await run.io_bound(registers_of(services).get_row, company_id, name, int(row_id))
+        return await run.io_bound(registers_of(shell).get_row, company_id, name, int(row_id))
     except NotFound:
         return None
 

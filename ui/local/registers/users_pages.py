@@ -9,28 +9,27 @@ from __future__ import annotations
 
 from nicegui import run, ui
 
-from services.container import Services
 from services.errors import NotFound
 from services.local.registers import ListPage, RegisterRow
 from services.local.registers.users import USER_COLUMNS, USER_FIELDS, USER_SORTABLE, UserAdminService
 from services.local.views import SessionView
 from ui.components.calls import CallFailed, call, show_field_errors
+from ui.components.display import column, show
+from ui.components.form import build_inputs, prefill, read_values
+from ui.components.table import RegisterTable
 from ui.i18n import _
 from ui.layout import frame
 from ui.local.registers.common import options_for, show_missing, transient_dialog
-from ui.local.registers.display import column, show
-from ui.local.registers.form import build_inputs, prefill, read_values
-from ui.local.registers.table import RegisterTable
 from ui.session import require_session
+from ui.shell import Shell
 
 
-def register(services: Services) -> None:
-    assert services.users is not None
-    users = services.users
+def register(shell: Shell) -> None:
+    users = shell.services.users
 
     @ui.page("/registers/users")
     async def users_page() -> None:
-        session = await require_session(services, company=True)
+        session = await require_session(shell, company=True)
         if session is None or session.company_id is None:
             return
         # Refused here (friendly page) for anyone but a Super User.
@@ -48,7 +47,7 @@ def register(services: Services) -> None:
                 page_size=size,
             )
 
-        with frame(services, session, _("registers.users.title")):
+        with frame(shell, session, _("registers.users.title")):
             with ui.row().classes("items-center w-full"):
                 ui.label(_("registers.users.title")).classes("text-2xl")
                 ui.space()
@@ -60,12 +59,12 @@ def register(services: Services) -> None:
                 on_open=lambda user_id: ui.navigate.to(f"/registers/users/{user_id}"),
                 sort="username",
             )
-            new.on_click(lambda: _new_dialog(services, users, session, table))
+            new.on_click(lambda: _new_dialog(shell, users, session, table))
             await table.load()
 
     @ui.page("/registers/users/{user_id}")
     async def user_page(user_id: str) -> None:
-        session = await require_session(services, company=True)
+        session = await require_session(shell, company=True)
         if session is None or session.company_id is None:
             return
         try:
@@ -76,7 +75,7 @@ def register(services: Services) -> None:
             )
         except NotFound:
             row = None
-        with frame(services, session, _("registers.users.one")):
+        with frame(shell, session, _("registers.users.one")):
             if row is None:
                 show_missing("registers.not_found", "/registers/users")
                 return
@@ -85,7 +84,7 @@ def register(services: Services) -> None:
                 _("registers.edit_title", what=_("registers.users.one"), title=row.values["username"])
             ).classes("text-2xl")
             with ui.card().classes("w-full max-w-2xl"):
-                await _user_form(services, users, session, row)
+                await _user_form(shell, users, session, row)
             with ui.card().classes("w-full max-w-2xl"):
                 _password_form(users, session, row)
 
@@ -101,13 +100,13 @@ def _cells(row: RegisterRow) -> dict[str, object]:
 
 
 async def _new_dialog(
-    services: Services, users: UserAdminService, session: SessionView, table: RegisterTable
+    shell: Shell, users: UserAdminService, session: SessionView, table: RegisterTable
 ) -> None:
     assert session.company_id is not None
     company_id = session.company_id
     with transient_dialog() as dialog, ui.card().classes("w-[32rem]"):
         ui.label(_("registers.new_title", what=_("registers.users.one"))).classes("text-xl")
-        inputs = build_inputs(USER_FIELDS, {"active": True}, {}, options_for(services, company_id))
+        inputs = build_inputs(USER_FIELDS, {"active": True}, {}, options_for(shell, company_id))
         password = ui.input(_("registers.users.password"), password=True, password_toggle_button=True)
         password.mark("field-password").classes("w-full")
 
@@ -130,13 +129,11 @@ async def _new_dialog(
     await prefill(inputs)
 
 
-async def _user_form(
-    services: Services, users: UserAdminService, session: SessionView, row: RegisterRow
-) -> None:
+async def _user_form(shell: Shell, users: UserAdminService, session: SessionView, row: RegisterRow) -> None:
     assert session.company_id is not None
     company_id = session.company_id
     fields = tuple(f for f in USER_FIELDS if f.name != "username")
-    inputs = build_inputs(fields, row.values, row.labels, options_for(services, company_id))
+    inputs = build_inputs(fields, row.values, row.labels, options_for(shell, company_id))
     ui.label(_("registers.users.employee_hint")).classes("text-sm text-grey-7")
 
     async def save() -> None:

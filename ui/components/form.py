@@ -14,9 +14,9 @@ from typing import Any
 from nicegui import ui
 
 from services.local.registers import Field, Option
-from services.local.registers.fields import BOOL, CHOICE, DATE, DATETIME, EMAIL, NUMERIC_KINDS, REF, TEXTAREA
+from services.records.fields import BOOL, CHOICE, DATE, DATETIME, EMAIL, NUMERIC_KINDS, REF, TEXTAREA
+from ui.components.display import input_number
 from ui.i18n import _
-from ui.local.registers.display import input_number
 
 OptionsFn = Callable[[str, str], Awaitable[list[Option]]]
 

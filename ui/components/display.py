@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from services.local.registers import RegisterRow, RegisterSpec
-from services.local.registers.fields import (
+from services.records.fields import (
     BOOL,
     CHOICE,
     DATE,
