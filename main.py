@@ -162,6 +162,9 @@ def serve(settings: Settings) -> None:
         reload=False,
         show=False,
         show_welcome_message=False,
+        # A long-polling pull keeps its request open for many seconds; on shutdown, requests
+        # still open after this are cancelled, so the process stops promptly.
+        timeout_graceful_shutdown=2,
         favicon="🗂️",
         session_middleware_kwargs={"same_site": "lax", "https_only": settings.base_url.startswith("https")},
     )

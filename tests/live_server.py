@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -69,7 +70,12 @@ def server_environment(extra: Mapping[str, str] | None = None, *, admin_password
         if key not in _INTERNAL_VARIABLES and not key.startswith("NICEGUI_") and key not in settings_variables
     }
     env.update(
-        {"INITIAL_ADMIN_PASSWORD": admin_password, "COMPUTER_NAME": "TEST-PC", "PYTHONUNBUFFERED": "1"}
+        {
+            "INITIAL_ADMIN_PASSWORD": admin_password,
+            "COMPUTER_NAME": "TEST-PC",
+            "PYTHONUNBUFFERED": "1",
+            "SAMPLE_DEMO_DATA": "false",  # the sample company starts empty unless a test asks
+        }
     )
     env.update(extra or {})
     return env
@@ -123,6 +129,8 @@ class ServerFactory:
 
     base_dir: Path
     admin_password: str
+    # Migrated empty databases copied into each new data directory (None: the server migrates).
+    templates: Path | None = None
     servers: list[LiveServer] = field(default_factory=list)
 
     def __call__(
@@ -140,7 +148,9 @@ class ServerFactory:
         ``--role local`` (which serves no online API).
         """
         index = len(self.servers)
-        data_dir = data_dir or self.base_dir / f"server-{index}"
+        if data_dir is None:
+            data_dir = self.base_dir / f"server-{index}"
+            self._prepare(data_dir)
         port = port or free_port()
         log_path = self.base_dir / f"server-{index}.log"
         command = [sys.executable, "main.py", "--port", str(port), "--data-dir", str(data_dir), *args]
@@ -162,6 +172,13 @@ class ServerFactory:
             ready_path = "/login" if _role(args) == "local" else HEALTH_PATH
         _wait_until_ready(server, ready_path, timeout)
         return server
+
+    def _prepare(self, data_dir: Path) -> None:
+        if self.templates is None:
+            return
+        data_dir.mkdir(parents=True, exist_ok=True)
+        for template in self.templates.glob("*.sqlite3"):
+            shutil.copyfile(template, data_dir / template.name)
 
     def stop_all(self) -> None:
         for server in self.servers:

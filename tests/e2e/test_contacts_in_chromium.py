@@ -7,14 +7,15 @@ import re
 from playwright.async_api import Page, expect
 
 from tests.e2e.conftest import LogIn, Screenshot
-from tests.live_server import LiveServer
+from tests.live_server import ServerFactory
 
 NEW_CONTACT = "Zebrafink Gartenbau 4711"
 
 
 async def test_a_new_contact_is_saved_and_found_through_the_list_search(
-    page: Page, live_server: LiveServer, log_in: LogIn, screenshot: Screenshot
+    page: Page, start_server: ServerFactory, log_in: LogIn, screenshot: Screenshot
 ) -> None:
+    live_server = start_server(env={"SAMPLE_DEMO_DATA": "true"})  # a contact among the demo contacts
     await log_in(page, live_server)
     sample = page.locator(".q-card", has=page.get_by_text("Beispielfirma / Sample company"))
     await sample.get_by_role("button", name="Open").click()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -42,14 +42,14 @@ def online_db(online_server: LiveServer) -> Iterator[sessionmaker[Session]]:
 
 
 @pytest.fixture
-def local(tmp_path: Path, online_server: LiveServer) -> Iterator[Services]:
+async def local(tmp_path: Path, online_server: LiveServer) -> AsyncIterator[Services]:
     built = build_services(
         Settings(
             data_dir=tmp_path / "client", role="local", computer_name="TEST-PC", online_url=online_server.url
         )
     )
     yield built
-    built.db.dispose()
+    await built.stop()
 
 
 def wizard(services: Services) -> ConnectWizardService:
