@@ -12,16 +12,20 @@ from sqlalchemy import func, select
 
 from models.online import Invitation, Membership, OnlineEmployee, OnlineId, Tenant
 from services.clock import FrozenClock
-from services.container import Services
+from services.container import OnlineUsers, Services
 from services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from services.online.tokens import LinkUsed
-from services.online.users.service import (
+from services.online.users.accepting import (
+    AddressHasOnlineId,
     InvitationExpired,
     InvitationRevoked,
     InvitationUsed,
-    OnlineUserService,
-    UserRow,
+    InvitedAnotherAddress,
 )
+from services.online.users.directory import UserRow
+from services.online.users.invitations import AlreadyInvited, AlreadyMember, ResendTooSoon, SeatLimitReached
+from services.online.users.members import LastSuperUser
+from services.online.users.rules import SuperUserRequired
 from services.passwords import hash_password, verify_password
 from tests.services.conftest import link_token, mails_to
 
@@ -35,7 +39,7 @@ class Company:
     owner: int  # Online ID of the Super User
 
 
-def users(services: Services) -> OnlineUserService:
+def users(services: Services) -> OnlineUsers:
     return services.online.users
 
 
@@ -99,7 +103,7 @@ def invitation_count(services: Services, email: str) -> int:
 
 
 def row_for(services: Services, co: Company, email: str) -> UserRow:
-    [row] = [r for r in users(services).overview(co.owner, co.tenant_uuid).rows if r.email == email]
+    [row] = [r for r in users(services).directory.overview(co.owner, co.tenant_uuid).rows if r.email == email]
     return row
 
 
@@ -119,8 +123,10 @@ def test_the_overview_shows_each_employee_with_status_and_the_seat_counter(
     employee(online, co, "Anna", "Berg", "Anna@Example.com")  # the Super User, matched by address
     ben = employee(online, co, "Ben", "Adler", "ben@example.com")
     employee(online, co, "Cleo", "Zorn", "cleo@example.com")
-    svc.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard", employee_uuid=ben)
-    overview = svc.overview(co.owner, co.tenant_uuid)
+    svc.invitations.invite(
+        co.owner, co.tenant_uuid, email="ben@example.com", role="standard", employee_uuid=ben
+    )
+    overview = svc.directory.overview(co.owner, co.tenant_uuid)
     statuses = {r.name: r.status for r in overview.rows}
     assert statuses == {"Ben Adler": "invited", "Anna Berg": "active", "Cleo Zorn": "not_invited"}
     ben_row = row_for(online, co, "ben@example.com")
@@ -133,7 +139,7 @@ def test_the_overview_shows_each_employee_with_status_and_the_seat_counter(
     )
     clock.advance(days=8)
     assert row_for(online, co, "ben@example.com").status == "expired"
-    assert users(online).seats(co.owner, co.tenant_uuid).pending == 0
+    assert users(online).directory.seats(co.owner, co.tenant_uuid).pending == 0
 
 
 def test_members_who_are_not_employees_are_listed_too(online: Services, co: Company) -> None:
@@ -145,7 +151,7 @@ def test_members_who_are_not_employees_are_listed_too(online: Services, co: Comp
 def test_the_invitation_mail_has_company_role_message_link_and_spam_hint(
     online: Services, co: Company
 ) -> None:
-    users(online).invite(
+    users(online).invitations.invite(
         co.owner,
         co.tenant_uuid,
         email="ben@example.com",
@@ -165,27 +171,27 @@ def test_inviting_an_invited_address_again_is_a_conflict_and_no_second_invitatio
     online: Services, co: Company
 ) -> None:
     svc = users(online)
-    first = svc.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
-    with pytest.raises(Conflict) as refused:
-        svc.invite(co.owner, co.tenant_uuid, email=" BEN@example.com ", role="administrator")
+    first = svc.invitations.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
+    with pytest.raises(AlreadyInvited) as refused:
+        svc.invitations.invite(co.owner, co.tenant_uuid, email=" BEN@example.com ", role="administrator")
     assert refused.value.key == "users.already_invited"
-    assert refused.value.params["invitation_id"] == first
+    assert refused.value.invitation_id == first
     assert invitation_count(online, "ben@example.com") == 1
     assert len(mails_to(online, "ben@example.com")) == 1
 
 
 def test_an_active_member_cannot_be_invited(online: Services, co: Company) -> None:
-    with pytest.raises(Conflict) as refused:
-        users(online).invite(co.owner, co.tenant_uuid, email="anna@example.com", role="standard")
+    with pytest.raises(AlreadyMember) as refused:
+        users(online).invitations.invite(co.owner, co.tenant_uuid, email="anna@example.com", role="standard")
     assert refused.value.key == "users.already_member"
 
 
 def test_no_seat_left_refuses_the_invitation(online: Services) -> None:
     small = company(online, "Klein KG", "klein@example.com", seats=2)
     svc = users(online)
-    svc.invite(small.owner, small.tenant_uuid, email="one@example.com", role="standard")
-    with pytest.raises(Conflict) as refused:
-        svc.invite(small.owner, small.tenant_uuid, email="two@example.com", role="standard")
+    svc.invitations.invite(small.owner, small.tenant_uuid, email="one@example.com", role="standard")
+    with pytest.raises(SeatLimitReached) as refused:
+        svc.invitations.invite(small.owner, small.tenant_uuid, email="two@example.com", role="standard")
     assert refused.value.key == "users.no_seat_left"
     assert invitation_count(online, "two@example.com") == 0
 
@@ -193,10 +199,10 @@ def test_no_seat_left_refuses_the_invitation(online: Services) -> None:
 def test_bad_input_is_refused_per_field(online: Services, co: Company) -> None:
     svc = users(online)
     with pytest.raises(ValidationFailed) as bad:
-        svc.invite(co.owner, co.tenant_uuid, email="no-address", role="standard")
+        svc.invitations.invite(co.owner, co.tenant_uuid, email="no-address", role="standard")
     assert bad.value.fields == {"email": "validation.email"}
     with pytest.raises(ValidationFailed) as bad:
-        svc.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="king")
+        svc.invitations.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="king")
     assert bad.value.fields == {"role": "users.role_unknown"}
 
 
@@ -204,20 +210,20 @@ def test_resend_gives_a_new_expiry_and_link_and_retires_the_old_one(
     online: Services, co: Company, clock: FrozenClock
 ) -> None:
     svc = users(online)
-    inv = svc.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
+    inv = svc.invitations.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
     old = invite_token(online, "ben@example.com")
-    with pytest.raises(Conflict) as paced:
-        svc.resend(co.owner, co.tenant_uuid, inv)
+    with pytest.raises(ResendTooSoon) as paced:
+        svc.invitations.resend(co.owner, co.tenant_uuid, invitation_id=inv)
     assert paced.value.key == "users.resend_too_soon"
     assert len(mails_to(online, "ben@example.com")) == 1
     clock.advance(days=2)
-    svc.resend(co.owner, co.tenant_uuid, inv)
+    svc.invitations.resend(co.owner, co.tenant_uuid, invitation_id=inv)
     new = invite_token(online, "ben@example.com")
     assert new != old
     assert row_for(online, co, "ben@example.com").expires_at == clock.now + dt.timedelta(days=7)
     with pytest.raises(InvitationUsed):
-        svc.check_invitation(old)
-    assert svc.check_invitation(new).email == "ben@example.com"
+        svc.accepting.check_invitation(old)
+    assert svc.accepting.check_invitation(new).email == "ben@example.com"
     assert invitation_count(online, "ben@example.com") == 1
 
 
@@ -225,48 +231,50 @@ def test_an_expired_invitation_says_so_and_resend_revives_it(
     online: Services, co: Company, clock: FrozenClock
 ) -> None:
     svc = users(online)
-    inv = svc.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
+    inv = svc.invitations.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
     token = invite_token(online, "ben@example.com")
     clock.advance(days=7, seconds=1)
     with pytest.raises(InvitationExpired) as expired:
-        svc.check_invitation(token)
+        svc.accepting.check_invitation(token)
     assert expired.value.key == "users.invitation.expired"
     with pytest.raises(InvitationExpired):
-        svc.accept_with_new_password(token, PASSWORD)
-    with pytest.raises(Conflict):  # still one invitation: resend instead
-        svc.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
-    svc.resend(co.owner, co.tenant_uuid, inv)
-    joined = svc.accept_with_new_password(invite_token(online, "ben@example.com"), PASSWORD)
+        svc.accepting.accept_with_new_password(token, PASSWORD)
+    with pytest.raises(AlreadyInvited):  # still one invitation: resend instead
+        svc.invitations.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
+    svc.invitations.resend(co.owner, co.tenant_uuid, invitation_id=inv)
+    joined = svc.accepting.accept_with_new_password(invite_token(online, "ben@example.com"), PASSWORD)
     assert joined.tenant_uuid == co.tenant_uuid
 
 
 def test_a_revoked_invitation_cannot_be_accepted(online: Services, co: Company) -> None:
     svc = users(online)
-    inv = svc.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
+    inv = svc.invitations.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
     token = invite_token(online, "ben@example.com")
-    svc.revoke(co.owner, co.tenant_uuid, inv)
+    svc.invitations.revoke(co.owner, co.tenant_uuid, invitation_id=inv)
     with pytest.raises(InvitationRevoked):
-        svc.check_invitation(token)
+        svc.accepting.check_invitation(token)
     with pytest.raises(InvitationRevoked):
-        svc.accept_with_new_password(token, PASSWORD)
+        svc.accepting.accept_with_new_password(token, PASSWORD)
     assert row_for_employee_free(online, co, "ben@example.com") is None
-    assert svc.seats(co.owner, co.tenant_uuid).pending == 0
+    assert svc.directory.seats(co.owner, co.tenant_uuid).pending == 0
     # A new invitation may be sent after a revoke.
-    svc.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
+    svc.invitations.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
     assert invitation_count(online, "ben@example.com") == 2
 
 
 def row_for_employee_free(services: Services, co: Company, email: str) -> UserRow | None:
-    found = [r for r in users(services).overview(co.owner, co.tenant_uuid).rows if r.email == email]
+    found = [r for r in users(services).directory.overview(co.owner, co.tenant_uuid).rows if r.email == email]
     return found[0] if found else None
 
 
 def test_a_new_person_sets_a_password_joins_and_the_link_works_once(online: Services, co: Company) -> None:
     svc = users(online)
     ben = employee(online, co, "Ben", "Adler", "ben@example.com")
-    svc.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="administrator", employee_uuid=ben)
+    svc.invitations.invite(
+        co.owner, co.tenant_uuid, email="ben@example.com", role="administrator", employee_uuid=ben
+    )
     token = invite_token(online, "ben@example.com")
-    info = svc.check_invitation(token)
+    info = svc.accepting.check_invitation(token)
     assert (info.company, info.email, info.has_online_id, info.role) == (
         "Müller GmbH",
         "ben@example.com",
@@ -274,18 +282,18 @@ def test_a_new_person_sets_a_password_joins_and_the_link_works_once(online: Serv
         "administrator",
     )
     with pytest.raises(ValidationFailed) as weak:
-        svc.accept_with_new_password(token, "short")
+        svc.accepting.accept_with_new_password(token, "short")
     assert weak.value.fields == {"password": "password.too_short"}
-    joined = svc.accept_with_new_password(token, PASSWORD)
+    joined = svc.accepting.accept_with_new_password(token, PASSWORD)
     assert joined.tenant_uuid == co.tenant_uuid and joined.online_id.email == "ben@example.com"
     assert online.online.identity.login("ben@example.com", PASSWORD).online_id.id == joined.online_id.id
     row = row_for(online, co, "ben@example.com")
     assert (row.status, row.role, row.name) == ("active", "administrator", "Ben Adler")
-    assert svc.seats(co.owner, co.tenant_uuid).used == 2
+    assert svc.directory.seats(co.owner, co.tenant_uuid).used == 2
     with pytest.raises(InvitationUsed):
-        svc.check_invitation(token)
+        svc.accepting.check_invitation(token)
     with pytest.raises(InvitationUsed):
-        svc.accept_with_new_password(token, "Another-Password-99")
+        svc.accepting.accept_with_new_password(token, "Another-Password-99")
     assert online.db.online is not None
     with online.db.online() as s:
         stored = s.scalar(select(OnlineId.password_hash).where(OnlineId.email == "ben@example.com"))
@@ -298,66 +306,68 @@ def test_a_person_with_an_online_id_logs_in_and_only_the_invited_address_may_joi
     svc = users(online)
     ben = online_id(online, "ben@example.com")
     eve = online_id(online, "eve@example.com")
-    svc.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="read_only")
+    svc.invitations.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="read_only")
     token = invite_token(online, "ben@example.com")
-    assert svc.check_invitation(token).has_online_id is True
-    with pytest.raises(Conflict) as has_id:
-        svc.accept_with_new_password(token, "Takeover-Password-1")  # the address has an ID: log in
+    assert svc.accepting.check_invitation(token).has_online_id is True
+    with pytest.raises(AddressHasOnlineId) as has_id:
+        svc.accepting.accept_with_new_password(token, "Takeover-Password-1")  # the address has an ID: log in
     assert has_id.value.key == "users.invitation.has_online_id"
-    with pytest.raises(PermissionDenied) as other:
-        svc.accept_as_logged_in(token, eve)
+    with pytest.raises(InvitedAnotherAddress) as other:
+        svc.accepting.accept_as_logged_in(token, eve)
     assert other.value.key == "users.invitation.other_address"
     with pytest.raises(NotFound):
-        online.online.workspace.context(eve, co.tenant_uuid)
-    joined = svc.accept_as_logged_in(token, ben)
+        online.online.workspace.access.context(eve, co.tenant_uuid)
+    joined = svc.accepting.accept_as_logged_in(token, ben)
     assert joined.tenant_uuid == co.tenant_uuid
-    assert online.online.workspace.context(ben, co.tenant_uuid).role == "read_only"
+    assert online.online.workspace.access.context(ben, co.tenant_uuid).role == "read_only"
     with pytest.raises(InvitationUsed):
-        svc.accept_as_logged_in(token, ben)
+        svc.accepting.accept_as_logged_in(token, ben)
 
 
 def test_the_last_super_user_cannot_be_demoted_or_deactivated(online: Services, co: Company) -> None:
     svc = users(online)
     own = membership_id(online, co, co.owner)
     for attempt in (
-        lambda: svc.change_role(co.owner, co.tenant_uuid, own, "administrator"),
-        lambda: svc.deactivate(co.owner, co.tenant_uuid, own),
+        lambda: svc.members.change_role(co.owner, co.tenant_uuid, member_id=own, role="administrator"),
+        lambda: svc.members.deactivate(co.owner, co.tenant_uuid, member_id=own),
     ):
-        with pytest.raises(Conflict) as refused:
+        with pytest.raises(LastSuperUser) as refused:
             attempt()
         assert refused.value.key == "users.last_super_user"
     second, second_member = member(online, co, "zoe@example.com", "administrator")
-    svc.change_role(co.owner, co.tenant_uuid, second_member, "super_user")
-    svc.change_role(co.owner, co.tenant_uuid, own, "administrator")  # another Super User is left
-    with pytest.raises(Conflict):
-        svc.deactivate(second, co.tenant_uuid, second_member)
+    svc.members.change_role(co.owner, co.tenant_uuid, member_id=second_member, role="super_user")
+    svc.members.change_role(
+        co.owner, co.tenant_uuid, member_id=own, role="administrator"
+    )  # another Super User is left
+    with pytest.raises(LastSuperUser):
+        svc.members.deactivate(second, co.tenant_uuid, member_id=second_member)
     assert row_for_by(online, co, second, "zoe@example.com").role == "super_user"
 
 
 def row_for_by(services: Services, co: Company, caller: int, email: str) -> UserRow:
-    [row] = [r for r in users(services).overview(caller, co.tenant_uuid).rows if r.email == email]
+    [row] = [r for r in users(services).directory.overview(caller, co.tenant_uuid).rows if r.email == email]
     return row
 
 
 def test_deactivate_frees_the_seat_and_closes_the_company(online: Services, co: Company) -> None:
     svc = users(online)
     ben, ben_member = member(online, co, "ben@example.com", "standard")
-    svc.deactivate(co.owner, co.tenant_uuid, ben_member)
+    svc.members.deactivate(co.owner, co.tenant_uuid, member_id=ben_member)
     assert row_for(online, co, "ben@example.com").status == "deactivated"
-    assert svc.seats(co.owner, co.tenant_uuid).used == 1
+    assert svc.directory.seats(co.owner, co.tenant_uuid).used == 1
     with pytest.raises(NotFound):
-        online.online.workspace.context(ben, co.tenant_uuid)
+        online.online.workspace.access.context(ben, co.tenant_uuid)
 
 
 def test_an_administrator_manages_users_but_not_super_users(online: Services, co: Company) -> None:
     svc = users(online)
     admin, _ = member(online, co, "adam@example.com", "administrator")
-    svc.invite(admin, co.tenant_uuid, email="ben@example.com", role="standard")
-    with pytest.raises(PermissionDenied) as refused:
-        svc.invite(admin, co.tenant_uuid, email="carl@example.com", role="super_user")
+    svc.invitations.invite(admin, co.tenant_uuid, email="ben@example.com", role="standard")
+    with pytest.raises(SuperUserRequired) as refused:
+        svc.invitations.invite(admin, co.tenant_uuid, email="carl@example.com", role="super_user")
     assert refused.value.key == "users.only_super_user"
-    with pytest.raises(PermissionDenied):
-        svc.deactivate(admin, co.tenant_uuid, membership_id(online, co, co.owner))
+    with pytest.raises(SuperUserRequired):
+        svc.members.deactivate(admin, co.tenant_uuid, member_id=membership_id(online, co, co.owner))
 
 
 @pytest.mark.parametrize("role", ["standard", "read_only"])
@@ -365,16 +375,16 @@ def test_standard_and_read_only_users_are_refused_everything(
     online: Services, co: Company, role: str
 ) -> None:
     svc = users(online)
-    inv = svc.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
+    inv = svc.invitations.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
     caller, own = member(online, co, "plain@example.com", role)
     calls = [
-        lambda: svc.overview(caller, co.tenant_uuid),
-        lambda: svc.seats(caller, co.tenant_uuid),
-        lambda: svc.invite(caller, co.tenant_uuid, email="x@example.com", role="standard"),
-        lambda: svc.resend(caller, co.tenant_uuid, inv),
-        lambda: svc.revoke(caller, co.tenant_uuid, inv),
-        lambda: svc.change_role(caller, co.tenant_uuid, own, "super_user"),
-        lambda: svc.deactivate(caller, co.tenant_uuid, membership_id(online, co, co.owner)),
+        lambda: svc.directory.overview(caller, co.tenant_uuid),
+        lambda: svc.directory.seats(caller, co.tenant_uuid),
+        lambda: svc.invitations.invite(caller, co.tenant_uuid, email="x@example.com", role="standard"),
+        lambda: svc.invitations.resend(caller, co.tenant_uuid, invitation_id=inv),
+        lambda: svc.invitations.revoke(caller, co.tenant_uuid, invitation_id=inv),
+        lambda: svc.members.change_role(caller, co.tenant_uuid, member_id=own, role="super_user"),
+        lambda: svc.members.deactivate(caller, co.tenant_uuid, member_id=membership_id(online, co, co.owner)),
     ]
     for attempt in calls:
         with pytest.raises(PermissionDenied):
@@ -386,24 +396,28 @@ def test_standard_and_read_only_users_are_refused_everything(
 def test_no_call_reaches_another_company(online: Services, co: Company) -> None:
     svc = users(online)
     other = company(online, "Schmidt KG", "ben@schmidt.example")
-    foreign_inv = svc.invite(other.owner, other.tenant_uuid, email="kim@schmidt.example", role="standard")
+    foreign_inv = svc.invitations.invite(
+        other.owner, other.tenant_uuid, email="kim@schmidt.example", role="standard"
+    )
     foreign_member = membership_id(online, other, other.owner)
     employee(online, other, "Kim", "Schmidt", "kim@schmidt.example")
     # Anna (Super User of Müller GmbH) names the other company directly: no membership, no data.
     with pytest.raises(NotFound):
-        svc.overview(co.owner, other.tenant_uuid)
+        svc.directory.overview(co.owner, other.tenant_uuid)
     with pytest.raises(NotFound):
-        svc.invite(co.owner, other.tenant_uuid, email="x@example.com", role="standard")
+        svc.invitations.invite(co.owner, other.tenant_uuid, email="x@example.com", role="standard")
     # ... or names the other company's rows through her own company.
     with pytest.raises(NotFound):
-        svc.revoke(co.owner, co.tenant_uuid, foreign_inv)
+        svc.invitations.revoke(co.owner, co.tenant_uuid, invitation_id=foreign_inv)
     with pytest.raises(NotFound):
-        svc.resend(co.owner, co.tenant_uuid, foreign_inv)
+        svc.invitations.resend(co.owner, co.tenant_uuid, invitation_id=foreign_inv)
     with pytest.raises(NotFound):
-        svc.deactivate(co.owner, co.tenant_uuid, foreign_member)
+        svc.members.deactivate(co.owner, co.tenant_uuid, member_id=foreign_member)
     with pytest.raises(NotFound):
-        svc.change_role(co.owner, co.tenant_uuid, foreign_member, "read_only")
-    assert all(r.email != "kim@schmidt.example" for r in svc.overview(co.owner, co.tenant_uuid).rows)
+        svc.members.change_role(co.owner, co.tenant_uuid, member_id=foreign_member, role="read_only")
+    assert all(
+        r.email != "kim@schmidt.example" for r in svc.directory.overview(co.owner, co.tenant_uuid).rows
+    )
     assert row_for_by(online, other, other.owner, "kim@schmidt.example").status == "invited"
     assert row_for_by(online, other, other.owner, "ben@schmidt.example").role == "super_user"
 
@@ -413,10 +427,10 @@ def test_a_deactivated_member_is_invited_again_and_comes_back_with_the_new_role(
 ) -> None:
     svc = users(online)
     ben, ben_member = member(online, co, "ben@example.com", "administrator")
-    svc.deactivate(co.owner, co.tenant_uuid, ben_member)
-    svc.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="read_only")
+    svc.members.deactivate(co.owner, co.tenant_uuid, member_id=ben_member)
+    svc.invitations.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="read_only")
     assert row_for(online, co, "ben@example.com").status == "invited"
-    svc.accept_as_logged_in(invite_token(online, "ben@example.com"), ben)
+    svc.accepting.accept_as_logged_in(invite_token(online, "ben@example.com"), ben)
     row = row_for(online, co, "ben@example.com")
     assert (row.status, row.role, row.member_id) == ("active", "read_only", ben_member)
 
@@ -428,10 +442,10 @@ def test_a_signed_up_but_unconfirmed_address_is_confirmed_by_the_invitation(
     identity.sign_up("ben@example.com")
     verify = link_token(mails_to(online, "ben@example.com")[-1], "/id/verify")
     svc = users(online)
-    svc.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
+    svc.invitations.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
     token = invite_token(online, "ben@example.com")
-    assert svc.check_invitation(token).has_online_id is False
-    joined = svc.accept_with_new_password(token, PASSWORD)
+    assert svc.accepting.check_invitation(token).has_online_id is False
+    joined = svc.accepting.accept_with_new_password(token, PASSWORD)
     assert joined.online_id.status == "active"
     assert identity.login("ben@example.com", PASSWORD).online_id.id == joined.online_id.id
     with pytest.raises(LinkUsed):
@@ -442,7 +456,7 @@ def test_an_employee_of_another_company_cannot_be_named(online: Services, co: Co
     other = company(online, "Schmidt KG", "ben@schmidt.example")
     kim = employee(online, other, "Kim", "Schmidt", "kim@schmidt.example")
     with pytest.raises(NotFound):
-        users(online).invite(
+        users(online).invitations.invite(
             co.owner, co.tenant_uuid, email="kim@schmidt.example", role="standard", employee_uuid=kim
         )
     assert invitation_count(online, "kim@schmidt.example") == 0
@@ -453,7 +467,7 @@ def test_simultaneous_invitations_of_one_address_create_one(online: Services, co
 
     def invite() -> str:
         try:
-            svc.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
+            svc.invitations.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
         except Conflict:
             return "conflict"
         except Exception as exc:  # SQLite may refuse a writer that lost the race
@@ -469,12 +483,12 @@ def test_simultaneous_invitations_of_one_address_create_one(online: Services, co
 
 def test_simultaneous_accepts_of_one_link_join_once(online: Services, co: Company) -> None:
     svc = users(online)
-    svc.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
+    svc.invitations.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
     token = invite_token(online, "ben@example.com")
 
     def accept() -> str:
         try:
-            svc.accept_with_new_password(token, PASSWORD)
+            svc.accepting.accept_with_new_password(token, PASSWORD)
         except (InvitationUsed, Conflict):
             return "refused"
         except Exception as exc:  # SQLite may refuse a writer that lost the race
@@ -484,33 +498,33 @@ def test_simultaneous_accepts_of_one_link_join_once(online: Services, co: Compan
     with ThreadPoolExecutor(max_workers=3) as pool:
         results = list(pool.map(lambda _i: accept(), range(3)))
     assert results.count("joined") == 1, results
-    assert svc.seats(co.owner, co.tenant_uuid).used == 2
+    assert svc.directory.seats(co.owner, co.tenant_uuid).used == 2
 
 
 def test_an_unanswered_invitation_is_reminded_once_two_days_before_it_expires(
     online: Services, co: Company, clock: FrozenClock
 ) -> None:
     svc = users(online)
-    svc.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
-    svc.invite(co.owner, co.tenant_uuid, email="eva@example.com", role="read_only")
+    svc.invitations.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
+    svc.invitations.invite(co.owner, co.tenant_uuid, email="eva@example.com", role="read_only")
     first = invite_token(online, "ben@example.com")
     clock.advance(days=4)
-    assert svc.send_reminders() == 0  # three days left: not yet
+    assert svc.reminders.send_reminders() == 0  # three days left: not yet
     clock.advance(days=1, hours=12)
     eva = row_for(online, co, "eva@example.com").invitation_id
     assert eva is not None
-    svc.revoke(co.owner, co.tenant_uuid, eva)
-    assert svc.send_reminders() == 1  # Ben only: Eva's invitation was revoked
+    svc.invitations.revoke(co.owner, co.tenant_uuid, invitation_id=eva)
+    assert svc.reminders.send_reminders() == 1  # Ben only: Eva's invitation was revoked
     reminder = mails_to(online, "ben@example.com")[-1]
     assert reminder.summary.subject.startswith("Reminder: invitation to")
     assert "spam folder" in reminder.text
     assert len(mails_to(online, "eva@example.com")) == 1
     clock.advance(hours=6)
-    assert svc.send_reminders() == 0  # once
+    assert svc.reminders.send_reminders() == 0  # once
     newest = invite_token(online, "ben@example.com")
     with pytest.raises(InvitationUsed):
-        svc.check_invitation(first)  # the reminder's link replaces the first one
-    assert svc.check_invitation(newest).email == "ben@example.com"
+        svc.accepting.check_invitation(first)  # the reminder's link replaces the first one
+    assert svc.accepting.check_invitation(newest).email == "ben@example.com"
     assert row_for(online, co, "ben@example.com").expires_at > clock.now  # the expiry did not move
     clock.advance(days=1)
-    assert svc.send_reminders() == 0  # expired invitations are not reminded
+    assert svc.reminders.send_reminders() == 0  # expired invitations are not reminded

@@ -9,16 +9,15 @@ from sqlalchemy import update
 
 from models.online import Connection, Membership, OnlineId
 from services.clock import FrozenClock
-from services.container import Services
+from services.container import OnlineWorkspace, Services
 from services.errors import NotFound, PermissionDenied, ValidationFailed
-from services.online.workspace.service import OnlineWorkspaceService
 from services.sync.protocol.messages import CompanyInfo
 from services.sync.server.connections import ConnectionCreated
 from services.sync.server.service import SyncServer
 from tests.sync.local_helpers import online_summary as server_summary
 
 
-def workspace(online: Services) -> OnlineWorkspaceService:
+def workspace(online: Services) -> OnlineWorkspace:
     return online.online.workspace
 
 
@@ -53,14 +52,14 @@ def test_a_person_sees_only_the_company_accounts_they_belong_to(online: Services
     mueller = company(online, anna, "Müller GmbH")
     schmidt = company(online, ben, "Schmidt KG")
     member(online, schmidt.tenant_id, anna, "read_only", active=False)
-    assert [c.company for c in workspace(online).companies(anna)] == ["Müller GmbH"]
-    assert workspace(online).context(anna, mueller.tenant_uuid).role == "super_user"
+    assert [c.company for c in workspace(online).access.companies(anna)] == ["Müller GmbH"]
+    assert workspace(online).access.context(anna, mueller.tenant_uuid).role == "super_user"
     with pytest.raises(NotFound):
-        workspace(online).context(anna, schmidt.tenant_uuid)  # a deactivated membership opens nothing
+        workspace(online).access.context(anna, schmidt.tenant_uuid)  # a deactivated membership opens nothing
     with pytest.raises(NotFound):
-        workspace(online).contacts(anna, schmidt.tenant_uuid)
+        workspace(online).lists.contacts(anna, schmidt.tenant_uuid)
     with pytest.raises(NotFound):
-        workspace(online).header(anna, "no-such-account")
+        workspace(online).access.header(anna, "no-such-account")
 
 
 @pytest.mark.parametrize(
@@ -74,7 +73,7 @@ def test_roles_grant_access_per_module_and_the_service_refuses_more(
     owner, other = person(online, "chef@example.com"), person(online, "kim@example.com")
     account = company(online, owner, "Müller GmbH")
     member(online, account.tenant_id, other, role)
-    ctx = workspace(online).context(other, account.tenant_uuid)
+    ctx = workspace(online).access.context(other, account.tenant_uuid)
     assert (ctx.access("contacts"), ctx.access("users"), ctx.access("products")) == (
         contacts_access,
         users_access,
@@ -82,11 +81,12 @@ def test_roles_grant_access_per_module_and_the_service_refuses_more(
     )
     if users_access == "none":
         with pytest.raises(PermissionDenied):
-            workspace(online).context(other, account.tenant_uuid, "users", "read")
+            workspace(online).access.context(other, account.tenant_uuid, module="users", level="read")
     if contacts_access == "read":
         with pytest.raises(PermissionDenied):
-            workspace(online).context(other, account.tenant_uuid, "contacts", "full")
-    assert workspace(online).contacts(other, account.tenant_uuid).total == 0  # reading is allowed to all
+            workspace(online).access.context(other, account.tenant_uuid, module="contacts", level="full")
+    # Reading is allowed to all.
+    assert workspace(online).lists.contacts(other, account.tenant_uuid).total == 0
 
 
 def test_the_header_says_stale_after_an_hour_without_a_sync_round_trip(
@@ -94,7 +94,7 @@ def test_the_header_says_stale_after_an_hour_without_a_sync_round_trip(
 ) -> None:
     owner = person(online, "chef@example.com")
     account = company(online, owner, "Müller GmbH")
-    before = workspace(online).header(owner, account.tenant_uuid)
+    before = workspace(online).access.header(owner, account.tenant_uuid)
     assert (before.company, before.last_sync_at, before.stale) == ("Müller GmbH", None, True)
     assert online.db.online is not None
     for minutes, stale in ((30, False), (59, False), (61, True), (180, True)):
@@ -104,7 +104,7 @@ def test_the_header_says_stale_after_an_hour_without_a_sync_round_trip(
                 .where(Connection.tenant_id == account.tenant_id)
                 .values(last_round_trip_at=clock() - dt.timedelta(minutes=minutes))
             )
-        header = workspace(online).header(owner, account.tenant_uuid)
+        header = workspace(online).access.header(owner, account.tenant_uuid)
         assert header.stale is stale, minutes
         assert header.last_sync_at == clock() - dt.timedelta(minutes=minutes)
 
@@ -125,15 +125,17 @@ def test_contacts_are_searched_sorted_and_paged_in_the_database_and_stay_in_thei
     contacts(online, theirs.tenant_id, {"name": "Kunde Fremd", "city": "Bonn"})
     online.online.sync_server.apply_online_change(mine.tenant_id, "contacts", uuids[0], None, delete=True)
 
-    first = workspace(online).contacts(owner, mine.tenant_uuid, page_size=10)
+    first = workspace(online).lists.contacts(owner, mine.tenant_uuid, page_size=10)
     assert (first.total, first.pages, len(first.rows)) == (29, 3, 10)
     assert [r.values["name"] for r in first.rows][:2] == ["Kunde 01", "Kunde 02"]
-    last = workspace(online).contacts(owner, mine.tenant_uuid, page=99, page_size=10)
+    last = workspace(online).lists.contacts(owner, mine.tenant_uuid, page=99, page_size=10)
     assert (last.page, [r.values["name"] for r in last.rows][-1]) == (3, "Kunde 29")
-    bonn = workspace(online).contacts(owner, mine.tenant_uuid, search="bon", sort="number", descending=True)
+    bonn = workspace(online).lists.contacts(
+        owner, mine.tenant_uuid, search="bon", sort="number", descending=True
+    )
     assert [r.values["number"] for r in bonn.rows] == [f"K{i:02d}" for i in range(27, 0, -3)]
-    assert workspace(online).contacts(owner, mine.tenant_uuid, search="Fremd").total == 0
-    assert workspace(online).contacts(owner, mine.tenant_uuid, search="100%_").total == 0
+    assert workspace(online).lists.contacts(owner, mine.tenant_uuid, search="Fremd").total == 0
+    assert workspace(online).lists.contacts(owner, mine.tenant_uuid, search="100%_").total == 0
 
 
 def test_contacts_are_created_and_changed_online_with_the_business_software_rules(online: Services) -> None:
@@ -142,25 +144,33 @@ def test_contacts_are_created_and_changed_online_with_the_business_software_rule
     member(online, mine.tenant_id, reader, "read_only")
     [foreign] = contacts(online, theirs.tenant_id, {"name": "Fremd"})
     with pytest.raises(ValidationFailed) as refused:
-        workspace(online).save_contact(owner, mine.tenant_uuid, None, {"name": " ", "email": "kein-at"})
+        workspace(online).records.save_contact(
+            owner, mine.tenant_uuid, uuid=None, values={"name": " ", "email": "kein-at"}
+        )
     assert refused.value.fields == {"name": "validation.required", "email": "validation.email"}
 
-    created = workspace(online).save_contact(
-        owner, mine.tenant_uuid, None, {"name": "Neu online", "city": "Kiel"}
+    created = workspace(online).records.save_contact(
+        owner, mine.tenant_uuid, uuid=None, values={"name": "Neu online", "city": "Kiel"}
     )
     before = server_summary(online.online.sync_server, mine.tenant_id)
-    workspace(online).save_contact(owner, mine.tenant_uuid, created, {"name": "Neu online", "city": "Lübeck"})
-    assert workspace(online).contact(owner, mine.tenant_uuid, created)["city"] == "Lübeck"
+    workspace(online).records.save_contact(
+        owner, mine.tenant_uuid, uuid=created, values={"name": "Neu online", "city": "Lübeck"}
+    )
+    assert workspace(online).records.contact(owner, mine.tenant_uuid, uuid=created)["city"] == "Lübeck"
     after = server_summary(online.online.sync_server, mine.tenant_id)
     assert after["contacts"][0] == before["contacts"][0] == 1
     assert after != before  # the change is a new version of the row
 
     with pytest.raises(PermissionDenied):
-        workspace(online).save_contact(reader, mine.tenant_uuid, created, {"name": "Darf nicht"})
+        workspace(online).records.save_contact(
+            reader, mine.tenant_uuid, uuid=created, values={"name": "Darf nicht"}
+        )
     with pytest.raises(NotFound):  # another account's contact cannot be reached through this one
-        workspace(online).save_contact(owner, mine.tenant_uuid, foreign, {"name": "Übernommen"})
-    assert workspace(online).contact(owner, theirs.tenant_uuid, foreign)["name"] == "Fremd"
-    assert workspace(online).contact(reader, mine.tenant_uuid, created)["name"] == "Neu online"
+        workspace(online).records.save_contact(
+            owner, mine.tenant_uuid, uuid=foreign, values={"name": "Übernommen"}
+        )
+    assert workspace(online).records.contact(owner, theirs.tenant_uuid, uuid=foreign)["name"] == "Fremd"
+    assert workspace(online).records.contact(reader, mine.tenant_uuid, uuid=created)["name"] == "Neu online"
 
 
 def test_a_contact_shows_its_persons_activities_and_orders_of_its_own_account_only(online: Services) -> None:
@@ -180,7 +190,7 @@ def test_a_contact_shows_its_persons_activities_and_orders_of_its_own_account_on
         change(
             mine.tenant_id, "activities", None, {"contact_uuid": kunde, "subject": subject, "start_at": start}
         )
-    related = workspace(online).contact_related(owner, mine.tenant_uuid, kunde)
+    related = workspace(online).records.contact_related(owner, mine.tenant_uuid, uuid=kunde)
     assert [p["last_name"] for p in related["contact_persons"]] == ["Adler"]
     assert [a["subject"] for a in related["activities"]] == [
         "Angebot besprechen",
@@ -189,7 +199,7 @@ def test_a_contact_shows_its_persons_activities_and_orders_of_its_own_account_on
     assert related["sales_orders"] == []
     stranger = person(online, "fremd@example.com")
     with pytest.raises(NotFound):
-        workspace(online).contact_related(stranger, mine.tenant_uuid, kunde)
+        workspace(online).records.contact_related(stranger, mine.tenant_uuid, uuid=kunde)
 
 
 def test_activities_are_created_online_with_the_same_rules_and_references_stay_in_the_account(
@@ -204,32 +214,43 @@ def test_activities_are_created_online_with_the_same_rules_and_references_stay_i
     base = {"subject": "Angebot besprechen", "kind": "meeting", "start_at": start}
 
     with pytest.raises(ValidationFailed) as backwards:
-        workspace(online).save_record(
-            owner, mine.tenant_uuid, "activities", None, {**base, "end_at": start - dt.timedelta(hours=1)}
+        workspace(online).records.save_record(
+            owner,
+            mine.tenant_uuid,
+            register="activities",
+            uuid=None,
+            values={**base, "end_at": start - dt.timedelta(hours=1)},
         )
     assert backwards.value.fields == {"end_at": "registers.validation.end_before_start"}
     with pytest.raises(ValidationFailed) as elsewhere:
-        workspace(online).save_record(
-            owner, mine.tenant_uuid, "activities", None, {**base, "contact_uuid": fremd}
+        workspace(online).records.save_record(
+            owner, mine.tenant_uuid, register="activities", uuid=None, values={**base, "contact_uuid": fremd}
         )
     assert elsewhere.value.fields == {"contact_uuid": "sync.reference_missing"}
     with pytest.raises(PermissionDenied):
-        workspace(online).save_record(reader, mine.tenant_uuid, "activities", None, base)
+        workspace(online).records.save_record(
+            reader, mine.tenant_uuid, register="activities", uuid=None, values=base
+        )
     with pytest.raises(NotFound):
-        workspace(online).save_record(owner, mine.tenant_uuid, "products", None, {"name": "nicht hier"})
+        workspace(online).records.save_record(
+            owner, mine.tenant_uuid, register="products", uuid=None, values={"name": "nicht hier"}
+        )
 
-    made = workspace(online).save_record(
-        owner, mine.tenant_uuid, "activities", None, {**base, "contact_uuid": kunde}
+    made = workspace(online).records.save_record(
+        owner, mine.tenant_uuid, register="activities", uuid=None, values={**base, "contact_uuid": kunde}
     )
-    values, labels = workspace(online).record(reader, mine.tenant_uuid, "activities", made)
+    values, labels = workspace(online).records.record(
+        reader, mine.tenant_uuid, register="activities", uuid=made
+    )
     assert (values["subject"], values["contact_uuid"], labels) == (
         "Angebot besprechen",
         kunde,
         {"contact_uuid": "Kunde Adler"},
     )
-    assert [o.label for o in workspace(online).options(owner, mine.tenant_uuid, "contacts", "adler")] == [
-        "Kunde Adler"
-    ]
-    assert workspace(online).options(owner, mine.tenant_uuid, "contacts", "fremd") == []
-    related = workspace(online).contact_related(owner, mine.tenant_uuid, kunde)
+    assert [
+        o.label
+        for o in workspace(online).lists.options(owner, mine.tenant_uuid, register="contacts", search="adler")
+    ] == ["Kunde Adler"]
+    assert workspace(online).lists.options(owner, mine.tenant_uuid, register="contacts", search="fremd") == []
+    related = workspace(online).records.contact_related(owner, mine.tenant_uuid, uuid=kunde)
     assert [a["subject"] for a in related["activities"]] == ["Angebot besprechen"]
