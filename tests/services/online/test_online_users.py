@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from models.online import Invitation, Membership, OnlineEmployee, OnlineId, Tenant
 from services.clock import FrozenClock
@@ -26,8 +28,9 @@ from services.online.users.directory import UserRow
 from services.online.users.invitations import AlreadyInvited, AlreadyMember, ResendTooSoon, SeatLimitReached
 from services.online.users.members import LastSuperUser
 from services.online.users.rules import SuperUserRequired
+from services.online.workspace.access import NoAccess
 from services.passwords import hash_password, verify_password
-from tests.services.conftest import link_token, mails_to
+from tests.services.conftest import link_token, mails_to, transactions
 
 PASSWORD = "Blue-Tomato-Sunrise-7"
 
@@ -528,3 +531,86 @@ def test_an_unanswered_invitation_is_reminded_once_two_days_before_it_expires(
     assert row_for(online, co, "ben@example.com").expires_at > clock.now  # the expiry did not move
     clock.advance(days=1)
     assert svc.reminders.send_reminders() == 0  # expired invitations are not reminded
+
+
+def test_every_administration_call_is_one_transaction_that_checks_the_role_inside_it(
+    online: Services, co: Company, clock: FrozenClock
+) -> None:
+    svc = users(online)
+    _ben, ben_member = member(online, co, "ben@example.com", "standard")
+    invited: list[int] = []
+    calls: list[tuple[str, Callable[[], object]]] = [
+        ("overview", lambda: svc.directory.overview(co.owner, co.tenant_uuid)),
+        ("seats", lambda: svc.directory.seats(co.owner, co.tenant_uuid)),
+        (
+            "invite",
+            lambda: invited.append(
+                svc.invitations.invite(co.owner, co.tenant_uuid, email="eva@example.com", role="standard")
+            ),
+        ),
+        ("resend", lambda: svc.invitations.resend(co.owner, co.tenant_uuid, invitation_id=invited[0])),
+        ("revoke", lambda: svc.invitations.revoke(co.owner, co.tenant_uuid, invitation_id=invited[0])),
+        (
+            "change_role",
+            lambda: svc.members.change_role(co.owner, co.tenant_uuid, member_id=ben_member, role="read_only"),
+        ),
+        ("deactivate", lambda: svc.members.deactivate(co.owner, co.tenant_uuid, member_id=ben_member)),
+    ]
+    for name, attempt in calls:
+        clock.advance(minutes=2)  # past the resend pause
+        with transactions(online) as begun:
+            attempt()
+        assert len(begun) == 1, name
+    assert row_for(online, co, "ben@example.com").status == "deactivated"
+
+
+def test_an_administrator_demoted_meanwhile_cannot_invite_once_the_demotion_commits(
+    online: Services, co: Company
+) -> None:
+    svc = users(online)
+    adam, _ = member(online, co, "adam@example.com", "administrator")
+    assert online.db.online is not None
+    demoting = online.db.online()  # the demoting transaction locks the tenant row first, as change_role does
+    demoting.begin()
+    demoting.execute(select(Tenant.id).where(Tenant.id == co.tenant_id).with_for_update())
+    demoting.execute(
+        update(Membership)
+        .where(Membership.tenant_id == co.tenant_id, Membership.online_id_id == adam)
+        .values(role="standard")
+    )
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        inviting = pool.submit(
+            svc.invitations.invite, adam, co.tenant_uuid, email="ben@example.com", role="standard"
+        )
+        time.sleep(0.5)
+        assert not inviting.done()  # the invitation waits for the demotion ...
+        demoting.commit()
+        demoting.close()
+        with pytest.raises(NoAccess):  # ... and then finds that Adam may no longer invite
+            inviting.result(timeout=30)
+    assert invitation_count(online, "ben@example.com") == 0
+    assert mails_to(online, "ben@example.com") == []
+
+
+def test_the_rows_say_what_the_caller_may_do_and_the_overview_which_roles_they_may_grant(
+    online: Services, co: Company
+) -> None:
+    svc = users(online)
+    admin, _ = member(online, co, "adam@example.com", "administrator")
+    member(online, co, "ben@example.com", "standard")
+    svc.invitations.invite(co.owner, co.tenant_uuid, email="sue@example.com", role="super_user")
+    as_admin = svc.directory.overview(admin, co.tenant_uuid)
+    assert as_admin.grantable_roles == ("administrator", "standard", "read_only")
+    rows = {r.email: r for r in as_admin.rows}
+    anna, ben, sue = rows["anna@example.com"], rows["ben@example.com"], rows["sue@example.com"]
+    assert (anna.may_change_role, anna.may_deactivate) == (False, False)  # a Super User
+    assert (ben.may_change_role, ben.may_deactivate, ben.may_invite) == (True, True, False)
+    assert (sue.status, sue.may_resend, sue.may_revoke) == ("invited", False, False)
+    as_owner = {r.email: r for r in svc.directory.overview(co.owner, co.tenant_uuid).rows}
+    assert svc.directory.overview(co.owner, co.tenant_uuid).grantable_roles[0] == "super_user"
+    assert (as_owner["sue@example.com"].may_resend, as_owner["sue@example.com"].may_revoke) == (True, True)
+    # Anna is the only active Super User: she may change roles, but not be deactivated.
+    assert (as_owner["anna@example.com"].may_change_role, as_owner["anna@example.com"].may_deactivate) == (
+        True,
+        False,
+    )

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
-from models.online import Connection, Membership, OnlineId
+from models.online import Connection, Membership, OnlineId, Tenant
 from services.clock import FrozenClock
 from services.container import OnlineWorkspace, Services
 from services.errors import NotFound, PermissionDenied, ValidationFailed
+from services.online.workspace.access import CompanyNotFound, NoAccess
 from services.sync.protocol.messages import CompanyInfo
 from services.sync.server.connections import ConnectionCreated
 from services.sync.server.service import SyncServer
+from tests.services.conftest import transactions
 from tests.sync.local_helpers import online_summary as server_summary
 
 
@@ -254,3 +258,73 @@ def test_activities_are_created_online_with_the_same_rules_and_references_stay_i
     assert workspace(online).lists.options(owner, mine.tenant_uuid, register="contacts", search="fremd") == []
     related = workspace(online).records.contact_related(owner, mine.tenant_uuid, uuid=kunde)
     assert [a["subject"] for a in related["activities"]] == ["Angebot besprechen"]
+
+
+def test_a_page_opens_with_one_call_that_carries_header_companies_and_the_roles_access(
+    online: Services,
+) -> None:
+    owner, reader = person(online, "chef@example.com"), person(online, "leser@example.com")
+    mine, other = company(online, owner, "Müller GmbH"), company(online, owner, "Schmidt KG")
+    member(online, mine.tenant_id, reader, "read_only")
+    with transactions(online) as begun:
+        page = workspace(online).access.open_page(owner, mine.tenant_uuid)
+    assert len(begun) == 1
+    assert (page.header.company, page.header.role) == ("Müller GmbH", "super_user")
+    assert [c.tenant_uuid for c in page.companies] == [mine.tenant_uuid, other.tenant_uuid]
+    assert (page.access["users"], page.access["products"]) == ("full", "read")
+    assert page.editable == {"contacts", "activities"}
+    read = workspace(online).access.open_page(reader, mine.tenant_uuid, module="contacts")
+    assert (read.access["contacts"], read.access["users"], read.editable) == ("read", "none", frozenset())
+    with pytest.raises(NoAccess):
+        workspace(online).access.open_page(reader, mine.tenant_uuid, module="users", level="full")
+    with pytest.raises(CompanyNotFound):
+        workspace(online).access.open_page(reader, other.tenant_uuid)
+
+
+def test_an_online_save_is_one_transaction_whether_it_creates_or_changes(online: Services) -> None:
+    owner = person(online, "chef@example.com")
+    mine = company(online, owner, "Müller GmbH")
+    records = workspace(online).records
+    with transactions(online) as begun:
+        created = records.save_contact(owner, mine.tenant_uuid, uuid=None, values={"name": "Neu"})
+    assert len(begun) == 1
+    with transactions(online) as begun:
+        records.save_contact(owner, mine.tenant_uuid, uuid=created, values={"name": "Neu", "city": "Kiel"})
+    assert len(begun) == 1
+    with transactions(online) as begun, pytest.raises(NotFound):
+        records.save_contact(owner, mine.tenant_uuid, uuid="no-such-contact", values={"name": "Neu"})
+    assert len(begun) == 1
+    assert workspace(online).lists.contacts(owner, mine.tenant_uuid).total == 1  # nothing was created
+
+
+def test_a_save_waits_for_a_concurrent_revocation_of_the_membership_and_then_writes_nothing(
+    online: Services,
+) -> None:
+    owner, ben = person(online, "chef@example.com"), person(online, "ben@example.com")
+    mine = company(online, owner, "Müller GmbH")
+    member(online, mine.tenant_id, ben, "standard")
+    assert online.db.online is not None
+    # The revoking transaction locks the tenant row first, as the user administration does.
+    revoking = online.db.online()
+    revoking.begin()
+    revoking.execute(select(Tenant.id).where(Tenant.id == mine.tenant_id).with_for_update())
+    revoking.execute(
+        update(Membership)
+        .where(Membership.tenant_id == mine.tenant_id, Membership.online_id_id == ben)
+        .values(active=False)
+    )
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        saving = pool.submit(
+            workspace(online).records.save_contact,
+            ben,
+            mine.tenant_uuid,
+            uuid=None,
+            values={"name": "Zu spät"},
+        )
+        time.sleep(0.5)
+        assert not saving.done()  # the save waits for the revoking transaction ...
+        revoking.commit()
+        revoking.close()
+        with pytest.raises(CompanyNotFound):  # ... and then sees that Ben is no member any more
+            saving.result(timeout=30)
+    assert workspace(online).lists.contacts(owner, mine.tenant_uuid).total == 0
