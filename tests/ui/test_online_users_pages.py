@@ -190,7 +190,9 @@ async def test_roles_change_the_last_super_user_stays_and_a_member_is_deactivate
     await user.should_see(marker="status-ben@example.com", content="Aktiv")
     await user.should_see(marker="seat-counter", content="Lizenzen: 5 · belegt: 2 · ausstehend: 0 · frei: 3")
 
-    # Anna is the only Super User: she cannot give the role away.
+    # Anna is the only Super User: she cannot be deactivated, nor give the role away.
+    await user.should_see(marker="deactivate-ben@example.com")
+    await user.should_not_see(marker="deactivate-anna@example.com")
     select_anna = user.find(marker="role-anna@example.com").elements.pop()
     assert user.client is not None
     with user.client:
