@@ -101,73 +101,74 @@ def match_users(
     invitations nobody matched. An invitation shows on one row only."""
     supers = sum(1 for m in members if m.active and m.role == SUPER_USER)
     rules = _RowRules(caller_role=caller_role, now=now, last_super_user=supers <= 1)
-    taken: set[int] = set()
-    matched: set[int] = set()
-    rows: list[UserRow] = []
-    for emp in employees:
-        email = emp.email.strip().lower()
-        member = next(
-            (m for m in members if m.employee_uuid == emp.uuid or (email and m.email == email)), None
-        )
-        if member is not None:
-            matched.add(member.id)
-        invitation = _take(invitations, taken, employee_uuid=emp.uuid, email=email)
-        rows.append(
-            rules.row(
-                employee_uuid=emp.uuid,
-                name=emp.name,
-                email=member.email if member is not None else email,
-                member=member,
-                invitation=invitation,
-                is_employee=True,
-            )
-        )
-    for member in members:
-        if member.id in matched:
-            continue
-        invitation = _take(invitations, taken, employee_uuid=None, email=member.email)
-        rows.append(
-            rules.row(
-                employee_uuid=member.employee_uuid,
-                name=member.full_name,
-                email=member.email,
-                member=member,
-                invitation=invitation,
-            )
-        )
-    for invitation in invitations:
-        if invitation.id not in taken:
-            rows.append(
-                rules.row(
-                    employee_uuid=invitation.employee_uuid,
-                    name="",
-                    email=invitation.email,
-                    member=None,
-                    invitation=invitation,
-                )
-            )
+    match = _Matcher(members=members, invitations=invitations, rules=rules)
+    rows = [match.employee(e) for e in employees]
+    rows += [match.member(m) for m in members if m.id not in match.matched]
+    rows += [match.invitation(i) for i in invitations if i.id not in match.taken]
     return tuple(rows)
 
 
-def _take(
-    invitations: Sequence[InvitationEntry], taken: set[int], *, employee_uuid: str | None, email: str
-) -> InvitationEntry | None:
-    """The first invitation not shown yet for this employee (UUID) or address."""
-    found = next(
-        (
-            i
-            for i in invitations
-            if i.id not in taken
-            and (
-                (employee_uuid is not None and i.employee_uuid == employee_uuid)
-                or (email and i.email == email)
-            )
-        ),
-        None,
-    )
-    if found is not None:
-        taken.add(found.id)
-    return found
+class _Matcher:
+    """Remembers which members and invitations earlier rows showed already."""
+
+    def __init__(
+        self, *, members: Sequence[MemberEntry], invitations: Sequence[InvitationEntry], rules: _RowRules
+    ) -> None:
+        self.members, self.invitations, self.rules = members, invitations, rules
+        self.matched: set[int] = set()  # member ids
+        self.taken: set[int] = set()  # invitation ids
+
+    def employee(self, emp: EmployeeEntry) -> UserRow:
+        email = emp.email.strip().lower()
+        member = next(
+            (m for m in self.members if m.employee_uuid == emp.uuid or (email and m.email == email)), None
+        )
+        if member is not None:
+            self.matched.add(member.id)
+        return self.rules.row(
+            employee_uuid=emp.uuid,
+            name=emp.name,
+            email=member.email if member is not None else email,
+            member=member,
+            invitation=self._take(employee_uuid=emp.uuid, email=email),
+            is_employee=True,
+        )
+
+    def member(self, member: MemberEntry) -> UserRow:
+        return self.rules.row(
+            employee_uuid=member.employee_uuid,
+            name=member.full_name,
+            email=member.email,
+            member=member,
+            invitation=self._take(employee_uuid=None, email=member.email),
+        )
+
+    def invitation(self, invitation: InvitationEntry) -> UserRow:
+        return self.rules.row(
+            employee_uuid=invitation.employee_uuid,
+            name="",
+            email=invitation.email,
+            member=None,
+            invitation=invitation,
+        )
+
+    def _take(self, *, employee_uuid: str | None, email: str) -> InvitationEntry | None:
+        """The first invitation not shown yet for this employee (UUID) or address."""
+        found = next(
+            (
+                i
+                for i in self.invitations
+                if i.id not in self.taken
+                and (
+                    (employee_uuid is not None and i.employee_uuid == employee_uuid)
+                    or (email and i.email == email)
+                )
+            ),
+            None,
+        )
+        if found is not None:
+            self.taken.add(found.id)
+        return found
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -187,14 +188,7 @@ class _RowRules:
         is_employee: bool = False,
     ) -> UserRow:
         active = member is not None and member.active
-        if active:
-            status = "active"
-        elif invitation is not None:
-            status = "invited" if invitation.expires_at > self.now else "expired"
-        elif member is not None:
-            status = "deactivated"
-        else:
-            status = "not_invited"
+        status = self._status(member, invitation)
         role = member.role if member is not None else (invitation.role if invitation is not None else None)
         open_invitation = invitation if invitation is not None and not active else None
         handles = may_handle(self.caller_role, role)
@@ -214,6 +208,13 @@ class _RowRules:
             may_change_role=active and handles,
             may_deactivate=active and handles and not (role == SUPER_USER and self.last_super_user),
         )
+
+    def _status(self, member: MemberEntry | None, invitation: InvitationEntry | None) -> str:
+        if member is not None and member.active:
+            return "active"
+        if invitation is not None:
+            return "invited" if invitation.expires_at > self.now else "expired"
+        return "deactivated" if member is not None else "not_invited"
 
 
 def count_seats(s: Session, tenant_id: int, now: dt.datetime) -> SeatCounter:

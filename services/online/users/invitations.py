@@ -137,20 +137,7 @@ class InvitationService:
                 raise ValidationFailed({"message": "users.message_too_long"})
             tenant = _tenant(s, ctx)
             _check_invitable(s, ctx, address, employee_uuid, now)
-            invitation = Invitation(
-                tenant_id=ctx.tenant_id,
-                email=address,
-                role=role,
-                employee_uuid=employee_uuid,
-                message=text,
-                status="pending",
-                nonce=secrets.token_urlsafe(24),
-                expires_at=now + INVITATION_LIFETIME,
-                invited_by_id=online_id_id,
-                send_count=0,
-                last_sent_at=now,
-                created_at=now,
-            )
+            invitation = _new_invitation(ctx, address, role, employee_uuid, text, now)
             s.add(invitation)
             s.flush()
             self._mailer.send(s, invitation, tenant, normalise_language(language))
@@ -177,6 +164,25 @@ class InvitationService:
         with self._sessions.begin() as s:
             ctx = admin_context(s, online_id_id, tenant_uuid, for_write=True)
             _open_invitation(s, ctx, invitation_id).status = "revoked"
+
+
+def _new_invitation(
+    ctx: TenantContext, address: str, role: str, employee_uuid: str | None, message: str, now: dt.datetime
+) -> Invitation:
+    return Invitation(
+        tenant_id=ctx.tenant_id,
+        email=address,
+        role=role,
+        employee_uuid=employee_uuid,
+        message=message,
+        status="pending",
+        nonce=secrets.token_urlsafe(24),  # replaced by the first link's nonce when it is sent
+        expires_at=now + INVITATION_LIFETIME,
+        invited_by_id=ctx.online_id_id,
+        send_count=0,
+        last_sent_at=now,
+        created_at=now,
+    )
 
 
 def _tenant(s: Session, ctx: TenantContext) -> Tenant:
