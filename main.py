@@ -122,7 +122,7 @@ def _serve_online(app: Any, online: OnlineServices, services: Services) -> None:
     tasks: dict[str, Callable[[], Any]] = {
         "sync-warm-up": lambda: run.io_bound(online.sync_server.warm_up),
         "housekeeping": online.housekeeping.run_forever,
-        "invitation-reminders": online.users.remind_forever,
+        "invitation-reminders": online.users.reminders.remind_forever,
     }
     if online.mail_delivery is not None:
         tasks["mail-delivery"] = online.mail_delivery.run

@@ -36,8 +36,15 @@ from services.online.identity import IdentityService
 from services.online.mail import MailService
 from services.online.mail_smtp import SmtpConfig, SmtpDelivery
 from services.online.tokens import LinkTokens
-from services.online.users.service import OnlineUserService
-from services.online.workspace.service import OnlineWorkspaceService
+from services.online.users.accepting import InvitationAcceptance
+from services.online.users.directory import UserDirectory
+from services.online.users.invitations import InvitationMailer, InvitationService
+from services.online.users.members import MemberService
+from services.online.users.reminders import InvitationReminders
+from services.online.workspace.access import WorkspaceAccess
+from services.online.workspace.calendar import WorkspaceCalendar
+from services.online.workspace.lists import WorkspaceLists
+from services.online.workspace.records import WorkspaceRecords
 from services.sync.client.http import HttpLink
 from services.sync.client.manager import SyncManager
 from services.sync.client.status import SyncStatusService
@@ -70,6 +77,28 @@ class LocalServices:
 
 
 @dataclass(frozen=True, kw_only=True)
+class OnlineUsers:
+    """The user administration of a company account, one service per job."""
+
+    directory: UserDirectory  # the overview and the seat counter
+    invitations: InvitationService  # invite, resend, revoke
+    members: MemberService  # change role, deactivate
+    accepting: InvitationAcceptance  # the invitation page: check a link, join
+    # Reminds unanswered invitations two days before they expire (main.py starts its loop).
+    reminders: InvitationReminders
+
+
+@dataclass(frozen=True, kw_only=True)
+class OnlineWorkspace:
+    """A company account's workspace: who may open what, lists, records and the calendar."""
+
+    access: WorkspaceAccess
+    lists: WorkspaceLists
+    records: WorkspaceRecords
+    calendar: WorkspaceCalendar
+
+
+@dataclass(frozen=True, kw_only=True)
 class OnlineServices:
     """The Online Desktop side: Online IDs, mail, company workspaces, users, the sync server."""
 
@@ -80,8 +109,8 @@ class OnlineServices:
     identity: IdentityService
     sync_server: SyncServer
     housekeeping: OnlineHousekeeping
-    users: OnlineUserService
-    workspace: OnlineWorkspaceService
+    users: OnlineUsers
+    workspace: OnlineWorkspace
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -180,8 +209,26 @@ def _build_online(
         ),
         sync_server=sync_server,
         housekeeping=OnlineHousekeeping(sessions, clock),
-        users=OnlineUserService(sessions, tokens, mail, link_base_url=settings.link_base_url, clock=clock),
-        workspace=OnlineWorkspaceService(sessions, clock, apply_change=sync_server.apply_online_change),
+        users=_build_users(settings, sessions, tokens, mail, clock),
+        workspace=OnlineWorkspace(
+            access=WorkspaceAccess(sessions, clock),
+            lists=WorkspaceLists(sessions),
+            records=WorkspaceRecords(sessions, sync_server.apply_online_change),
+            calendar=WorkspaceCalendar(sessions),
+        ),
+    )
+
+
+def _build_users(
+    settings: Settings, sessions: sessionmaker[Session], tokens: LinkTokens, mail: MailService, clock: Clock
+) -> OnlineUsers:
+    mailer = InvitationMailer(tokens=tokens, mail=mail, link_base_url=settings.link_base_url, clock=clock)
+    return OnlineUsers(
+        directory=UserDirectory(sessions, clock),
+        invitations=InvitationService(sessions, mailer=mailer, clock=clock),
+        members=MemberService(sessions),
+        accepting=InvitationAcceptance(sessions, tokens=tokens, clock=clock),
+        reminders=InvitationReminders(sessions, mailer=mailer, clock=clock),
     )
 
 

@@ -40,6 +40,7 @@ ID_PATH = "/api/online/v1/id"
 DISCONNECT_PATH = "/api/online/v1/sync/connections/disconnect"
 PAST_GRACE = dt.timedelta(minutes=1)  # a start time this close to now counts as "now"
 MAX_AHEAD = dt.timedelta(days=366)
+PROPOSED_TIME = dt.time(22, 0)  # a scheduled first sync is proposed for the night, when nobody works
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -158,6 +159,11 @@ class ConnectWizardService:
         )
 
     # --- step 6: when -----------------------------------------------------------------------------
+
+    def proposed_start(self) -> dt.datetime:
+        """What step 6 proposes for a scheduled first sync: tomorrow at 22:00, this computer's time."""
+        now = self._clock().astimezone()
+        return dt.datetime.combine(now.date() + dt.timedelta(days=1), PROPOSED_TIME, tzinfo=now.tzinfo)
 
     def check_start(self, run_at: dt.datetime | None) -> dt.datetime:
         """``None`` is "now"; a date and time must be in the future (within a year)."""

@@ -4,7 +4,7 @@
 
 Fills a company with the demo-data command (about 100,000 contacts at size L), synchronises it
 to a fresh Online Desktop database through the real HTTP sync (as the initial_sync benchmark
-does), then times ``OnlineWorkspaceService.rows`` -- the call the online contacts page makes for
+does), then times ``WorkspaceLists.rows`` -- the call the online contacts page makes for
 every search, sort or page change -- for typical requests of a Super User, and prints per case the
 median and 95th percentile in milliseconds and how many contacts matched.
 """
@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from models.online import Membership, OnlineContact, OnlineId
-from services.online.workspace.service import OnlineWorkspaceService
+from services.online.workspace.lists import WorkspaceLists
 from tests.benchmarks.initial_sync import sync_once
 from tests.benchmarks.latency import percentile
 from tests.benchmarks.sync_setup import Setup, connected_setup, fill_demo_company, online_database
@@ -46,7 +46,7 @@ def measure(setup: Setup, repeat: int) -> dict[str, Any]:
         s.flush()
         online_id = person.id
         s.add(Membership(tenant_id=tenant_id, online_id_id=online_id, role="super_user"))
-    workspace = OnlineWorkspaceService(setup.online)
+    workspace = WorkspaceLists(setup.online)
     with setup.online() as s:
         contacts = s.scalar(select(func.count()).where(OnlineContact.tenant_id == tenant_id)) or 0
     cases: dict[str, Any] = {}
@@ -54,7 +54,7 @@ def measure(setup: Setup, repeat: int) -> dict[str, Any]:
         times, page = [], None
         for _ in range(repeat):
             started = time.perf_counter()
-            page = workspace.rows(online_id, setup.connection.tenant_uuid, "contacts", **request)
+            page = workspace.rows(online_id, setup.connection.tenant_uuid, register="contacts", **request)
             times.append((time.perf_counter() - started) * 1000)
         assert page is not None
         cases[name] = {

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
+from sqlalchemy import event
 
 import services.passwords
 from services.clock import FrozenClock
@@ -50,3 +53,21 @@ def link_token(message: MailView, page: str) -> str:
     found = re.search(rf"https?://\S+{re.escape(page)}\?token=([A-Za-z0-9_.\-]+)", message.text)
     assert found, f"no {page} link in mail: {message.text}"
     return found.group(1)
+
+
+@contextmanager
+def transactions(services: Services) -> Iterator[list[str]]:
+    """Records every transaction begun on the online database inside the block (one entry each,
+    reads included), so a test can say how many one user action takes."""
+    engine = services.db.online_engine
+    assert engine is not None
+    begun: list[str] = []
+
+    def count(_conn: Any) -> None:
+        begun.append("begin")
+
+    event.listen(engine, "begin", count)
+    try:
+        yield begun
+    finally:
+        event.remove(engine, "begin", count)

@@ -120,7 +120,9 @@ async def test_the_invitee_sets_a_password_and_lands_in_the_company(user: User, 
     await user.open("/id/login")
     services = online_side(app_env)
     co = company_with_employees(services)
-    services.online.users.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
+    services.online.users.invitations.invite(
+        co.owner, co.tenant_uuid, email="ben@example.com", role="standard"
+    )
     services.db.dispose()
     link = await newest_link(user, "/id/invitation")
     await user.open(link)
@@ -141,7 +143,9 @@ async def test_a_person_with_an_online_id_logs_in_and_joins(user: User, app_env:
     services = online_side(app_env)
     co = company_with_employees(services)
     person(services, "ben@example.com")
-    services.online.users.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="read_only")
+    services.online.users.invitations.invite(
+        co.owner, co.tenant_uuid, email="ben@example.com", role="read_only"
+    )
     services.db.dispose()
     link = await newest_link(user, "/id/invitation")
     await user.open(link)
@@ -186,7 +190,9 @@ async def test_roles_change_the_last_super_user_stays_and_a_member_is_deactivate
     await user.should_see(marker="status-ben@example.com", content="Aktiv")
     await user.should_see(marker="seat-counter", content="Lizenzen: 5 · belegt: 2 · ausstehend: 0 · frei: 3")
 
-    # Anna is the only Super User: she cannot give the role away.
+    # Anna is the only Super User: she cannot be deactivated, nor give the role away.
+    await user.should_see(marker="deactivate-ben@example.com")
+    await user.should_not_see(marker="deactivate-anna@example.com")
     select_anna = user.find(marker="role-anna@example.com").elements.pop()
     assert user.client is not None
     with user.client:
@@ -199,7 +205,7 @@ async def test_roles_change_the_last_super_user_stays_and_a_member_is_deactivate
     with user.client:
         select_ben.set_value("administrator")
     await user.should_see("Die Rolle wurde geändert.")
-    assert services.online.workspace.context(ben, co.tenant_uuid).role == "administrator"
+    assert services.online.workspace.access.context(ben, co.tenant_uuid).role == "administrator"
 
     user.find(marker="deactivate-ben@example.com").click()
     user.find(marker="confirm-deactivate").click()
@@ -215,10 +221,14 @@ async def test_a_revoked_invitation_link_says_so_and_a_foreign_login_cannot_join
     await user.open("/id/login")
     services = online_side(app_env)
     co = company_with_employees(services)
-    first = services.online.users.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
+    first = services.online.users.invitations.invite(
+        co.owner, co.tenant_uuid, email="ben@example.com", role="standard"
+    )
     revoked = await newest_link(user, "/id/invitation")
-    services.online.users.revoke(co.owner, co.tenant_uuid, first)
-    services.online.users.invite(co.owner, co.tenant_uuid, email="ben@example.com", role="standard")
+    services.online.users.invitations.revoke(co.owner, co.tenant_uuid, invitation_id=first)
+    services.online.users.invitations.invite(
+        co.owner, co.tenant_uuid, email="ben@example.com", role="standard"
+    )
     services.db.dispose()
     await user.open(revoked)
     await user.should_see(marker="invitation-problem", content="This invitation was revoked.")

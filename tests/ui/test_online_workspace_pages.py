@@ -8,7 +8,7 @@ from pathlib import Path
 
 from nicegui import ui
 from nicegui.testing import User
-from sqlalchemy import update
+from sqlalchemy import Engine, event, update
 
 from models.online import Connection, Membership, OnlineId
 from services.config import Settings
@@ -79,6 +79,29 @@ async def test_the_company_opens_with_the_time_since_the_last_sync_under_the_use
         switch.set_value("de")
     await user.open(f"/online/c/{mine.tenant_uuid}")
     await user.should_see(marker="online-stale", content="Zuletzt synchronisiert vor 3 Stunden")
+
+
+async def test_the_company_page_opens_with_the_login_check_and_one_call_for_all_its_tiles(
+    user: User, app_env: Path
+) -> None:
+    await user.open("/id/login")
+    services = online_side(app_env)
+    mine = account(services, "anna@example.com", "Müller GmbH", hours_since_sync=0.2)
+    services.db.dispose()
+    await log_in(user, "anna@example.com", PASSWORD)
+    await user.should_see(marker="online-company", content="Müller GmbH")
+    begun: list[object] = []
+
+    def count(conn: object) -> None:
+        begun.append(conn)
+
+    event.listen(Engine, "begin", count)  # every engine of the in-process app
+    try:
+        await user.open(f"/online/c/{mine.tenant_uuid}")
+        await user.should_see(marker="online-tile-users")
+    finally:
+        event.remove(Engine, "begin", count)
+    assert len(begun) == 2  # who is logged in, then header, companies and access for all six tiles
 
 
 async def test_a_recent_sync_shows_no_notice_and_other_companies_stay_closed(

@@ -303,17 +303,17 @@ class ConnectWizard:
                 .props(testid("wizard-when"))
                 .props(testid("wizard-when"))
             )
-            tomorrow = dt.datetime.now(local_zone()) + dt.timedelta(days=1)
+            proposed = self.service.proposed_start()
             with ui.row().classes("gap-4").bind_visibility_from(self.when, "value", value="later"):
                 self.date = (
-                    ui.input(_("wizard.when.date"), value=tomorrow.date().isoformat())
+                    ui.input(_("wizard.when.date"), value=proposed.date().isoformat())
                     .props("type=date")
                     .mark("wizard-date")
                     .props(testid("wizard-date"))
                     .props(testid("wizard-date"))
                 )
                 self.time = (
-                    ui.input(_("wizard.when.time"), value="22:00")
+                    ui.input(_("wizard.when.time"), value=proposed.strftime("%H:%M"))
                     .props("type=time")
                     .mark("wizard-time")
                     .props(testid("wizard-time"))

@@ -12,7 +12,7 @@ from services.container import OnlineServices
 from ui.i18n import _
 from ui.id.frame import online_frame
 from ui.id.session import log_out, require_online_id
-from ui.online.workspace import first_company_url
+from ui.online.frame import first_company_url
 
 
 def register(online: OnlineServices) -> None:

@@ -5,7 +5,7 @@ Revises: bd6f4d26de9e
 Create Date: 2026-11-28
 
 On PostgreSQL, a trigram index on the text the Online Desktop's contacts search reads (see
-``services.online.workspace.service.CONTACT_SEARCH``), so that "contains" searches need not read every
+``services.online.workspace.lists.CONTACT_SEARCH``), so that "contains" searches need not read every
 contact of a company. It needs the pg_trgm extension; where it cannot be created (no right to
 create extensions), the search still works, by reading the rows.
 """

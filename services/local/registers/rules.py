@@ -21,6 +21,7 @@ from models.local import Activity, ContactPerson, Product, SalesOrder, SalesOrde
 from services.errors import ValidationFailed
 from services.local.registers.errors import ReadOnlyRecord, RecordInUse
 from services.local.registers.specs import RegisterSpec
+from services.records.defaults import next_full_hour
 
 CENT = Decimal("0.01")
 INVOICE = "invoice"
@@ -42,8 +43,7 @@ def defaults(spec: RegisterSpec) -> dict[str, Any]:
     if spec.name == "sales_orders":
         return {"order_date": dt.date.today()}
     if spec.name == "activities":
-        now = dt.datetime.now().astimezone()
-        return {"start_at": now.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)}
+        return {"start_at": next_full_hour()}
     return {}
 
 

@@ -4,7 +4,8 @@
 The wizard, connect, disconnect, the reachability check and the agent all go through ``HttpLink``,
 so the process keeps one connection pool and closes it once on shutdown.
 
-Errors are sorted for the retry logic: ``Retryable`` (network trouble, 5xx, 429) is retried with
+Errors are ServiceErrors (a translated message for people, ``str()`` the detail for the trace log),
+sorted for the retry logic: ``Retryable`` (network trouble, 5xx, 429) is retried with
 exponential backoff and jitter, ``AuthFailed`` (401) stops the sync until the user reconnects,
 ``Refused`` (any other 4xx) is a protocol problem that retrying cannot fix.
 """
@@ -22,6 +23,7 @@ import httpx
 import orjson
 from pydantic import BaseModel, ValidationError
 
+from services.errors import ServiceError
 from services.sync.protocol.messages import request_fields
 
 M = TypeVar("M", bound=BaseModel)
@@ -58,23 +60,36 @@ class HttpLink:
             self._client = None
 
 
-class SyncCallError(Exception):
-    def __init__(self, message: str, status: int = 0, error: str = "") -> None:
-        super().__init__(message)
-        self.status = status
-        self.error = error
+class SyncCallError(ServiceError):
+    """A call to the Online Desktop's sync API failed. The key says it to a person; ``str()`` stays
+    the technical detail (status, code, message) for the trace log and the sync history."""
+
+    key = "sync.call_failed"
+    status_code = 502
+
+    def __init__(self, detail: str, status: int = 0, error: str = "") -> None:
+        super().__init__(status=status, error=error)
+        self.args = (detail,)
+        self.detail, self.status, self.error = detail, status, error
 
 
 class Retryable(SyncCallError):
     """The network or the server failed; the same request may be sent again."""
 
+    key = "sync.unreachable"
+    status_code = 503
+
 
 class AuthFailed(SyncCallError):
     """The connection token was refused: the user must reconnect (password changed, revoked)."""
 
+    key = "sync.needs_reconnect"
+
 
 class Refused(SyncCallError):
     """The server refused the request as invalid (4xx): retrying the same request cannot help."""
+
+    key = "sync.refused"
 
 
 @dataclass(frozen=True, slots=True)

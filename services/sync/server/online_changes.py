@@ -1,10 +1,16 @@
 """Changes made on the online side (Online Desktop UI): the one way they enter synced tables.
 
-Each change is one write transaction that takes the tenant's next sequence number first, like
-every sync write, so the Business Software side pulls it in commit order. The changed fields are
-remembered (``sync_field_changes``) so that a later push of the same field is recognised as a
-conflict. References must point to live rows of the same tenant; a delete cascades like the
-local foreign keys.
+Each change takes the tenant's next sequence number as its first write, like every sync write,
+so the Business Software side pulls it in commit order. The changed fields are remembered
+(``sync_field_changes``) so that a later push of the same field is recognised as a conflict.
+References must point to live rows of the same tenant; a delete cascades like the local foreign
+keys.
+
+A change runs in its own transaction, or inside one the caller opened (``session``): an Online
+Desktop save resolves who is asking and what their role allows in the same transaction that
+writes. The caller may read (and lock the tenant row) before, but must not write before the
+change. Waiting pulls are woken only after that transaction commits: a pull woken earlier would
+not see the change yet, and one that is rolled back wakes nobody.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.types import new_uuid
@@ -22,6 +28,8 @@ from services.sync.protocol.tables import TABLES, TableSpec, column_to_wire
 from services.sync.protocol.validate import check_row
 from services.sync.server import store as store
 from services.sync.server.notify import TenantNotifier
+
+_WAKE_AFTER_COMMIT = "sync.wake_after_commit"  # Session.info key: (notifier, tenant) pairs to wake
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -46,34 +54,83 @@ def apply_online_change(
     fields: dict[str, Any] | None,
     *,
     delete: bool = False,
+    must_exist: bool = False,
+    session: Session | None = None,
 ) -> OnlineChange:
-    """Create (uuid None or unknown), update (the given fields) or delete one synced row."""
+    """Create (uuid None, or unknown unless ``must_exist``), update (the given fields) or delete
+    one synced row; in ``session``'s open transaction when given, else in a transaction of its own."""
     spec = TABLES.get(table)
     if spec is None:
         raise NotFound("sync.unknown_table")
+    if session is not None:
+        return _apply(session, notifier, spec, tenant_id, uuid, fields, delete=delete, must_exist=must_exist)
     with sessions.begin() as s:
-        conn = s.connection()
-        seq = store.bump_seq(conn, tenant_id)
-        if delete:
-            if uuid is None or not store.tombstone(conn, spec, tenant_id, seq, [uuid]):
-                raise NotFound()
-            result = OnlineChange(table=table, uuid=uuid, seq=seq, deleted=True)
-        else:
-            result = _upsert(conn, spec, tenant_id, seq, uuid or new_uuid(), fields or {})
-    notifier.notify(tenant_id)
+        return _apply(s, notifier, spec, tenant_id, uuid, fields, delete=delete, must_exist=must_exist)
+
+
+def _apply(
+    s: Session,
+    notifier: TenantNotifier,
+    spec: TableSpec,
+    tenant_id: int,
+    uuid: str | None,
+    fields: dict[str, Any] | None,
+    *,
+    delete: bool,
+    must_exist: bool,
+) -> OnlineChange:
+    conn = s.connection()
+    seq = store.bump_seq(conn, tenant_id)
+    if delete:
+        if uuid is None or not store.tombstone(conn, spec, tenant_id, seq, [uuid]):
+            raise NotFound()
+        result = OnlineChange(table=spec.name, uuid=uuid, seq=seq, deleted=True)
+    else:
+        if must_exist and uuid is None:
+            raise NotFound()
+        result = _upsert(conn, spec, tenant_id, seq, uuid or new_uuid(), fields or {}, must_exist=must_exist)
+    _wake_after_commit(s, notifier, tenant_id)
     return result
 
 
+def _wake_after_commit(s: Session, notifier: TenantNotifier, tenant_id: int) -> None:
+    pending: set[tuple[TenantNotifier, int]] | None = s.info.get(_WAKE_AFTER_COMMIT)
+    if pending is None:
+        pending = s.info[_WAKE_AFTER_COMMIT] = set()
+        event.listen(s, "after_commit", _wake)
+        event.listen(s, "after_rollback", _forget)
+    pending.add((notifier, tenant_id))
+
+
+def _wake(s: Session) -> None:
+    pending: set[tuple[TenantNotifier, int]] = s.info.get(_WAKE_AFTER_COMMIT, set())
+    woken = list(pending)
+    pending.clear()
+    for notifier, tenant_id in woken:
+        notifier.notify(tenant_id)
+
+
+def _forget(s: Session) -> None:
+    s.info.get(_WAKE_AFTER_COMMIT, set()).clear()
+
+
 def _upsert(
-    conn: Connection, spec: TableSpec, tenant_id: int, seq: int, uuid: str, fields: dict[str, Any]
+    conn: Connection,
+    spec: TableSpec,
+    tenant_id: int,
+    seq: int,
+    uuid: str,
+    fields: dict[str, Any],
+    *,
+    must_exist: bool,
 ) -> OnlineChange:
     unknown = set(fields) - set(spec.column_names)
     if unknown:
         raise ValidationFailed(dict.fromkeys(sorted(unknown), "validation.choice"))
     wire = {k: column_to_wire(spec.column(k).kind, [v])[0] for k, v in fields.items()}
     current = store.fetch_rows(conn, spec, tenant_id, [uuid]).get(uuid)
-    if current is not None and current[0]:
-        raise NotFound()
+    if (current is None and must_exist) or (current is not None and current[0]):
+        raise NotFound()  # unknown here (perhaps another tenant's) or deleted
     if current is None:
         row = {**_defaults(spec), **wire}
         changed = list(spec.column_names)

@@ -298,10 +298,21 @@ class SyncServer:
         fields: dict[str, Any] | None,
         *,
         delete: bool = False,
+        must_exist: bool = False,
+        session: Session | None = None,
     ) -> OnlineChange:
-        """The online UI's way to create, edit or delete a synced row (see online_changes)."""
+        """The online UI's way to create, edit or delete a synced row, in a transaction of its own
+        or inside the caller's (``session``); see online_changes."""
         return apply_online_change(
-            self._sessions, self.notifier, tenant_id, table, uuid, fields, delete=delete
+            self._sessions,
+            self.notifier,
+            tenant_id,
+            table,
+            uuid,
+            fields,
+            delete=delete,
+            must_exist=must_exist,
+            session=session,
         )
 
 

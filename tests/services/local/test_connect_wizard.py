@@ -151,6 +151,14 @@ async def test_run_creates_the_account_makes_the_online_id_super_user_and_starts
     assert tenants(online_db) == before
 
 
+def test_a_scheduled_first_sync_is_proposed_for_tomorrow_night_and_is_accepted(services: Services) -> None:
+    proposed = wizard(services).proposed_start()
+    today = dt.datetime.now().astimezone().date()
+    assert (proposed.date(), proposed.time()) == (today + dt.timedelta(days=1), dt.time(22, 0))
+    assert proposed.utcoffset() == dt.datetime.now().astimezone().utcoffset()  # this computer's time
+    assert wizard(services).check_start(proposed) == proposed
+
+
 async def test_a_scheduled_start_is_stored_and_a_past_one_refused_without_connecting(
     local: Services, online_db: sessionmaker[Session]
 ) -> None:

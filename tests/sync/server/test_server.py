@@ -9,7 +9,8 @@ import uuid
 import pytest
 
 from models.types import new_uuid
-from services.errors import ValidationFailed
+from services.db import Databases
+from services.errors import NotFound, ValidationFailed
 from services.sync.protocol.messages import (
     Mutation,
     PullRequest,
@@ -301,3 +302,49 @@ async def test_a_waiting_pull_answers_as_soon_as_something_changes_online(server
     await asyncio.to_thread(server.apply_online_change, ctx.tenant_id, "contacts", None, contact())
     page = await asyncio.wait_for(waiting, 3)
     assert page.changes and time.monotonic() - started < 2
+
+
+async def test_an_online_change_inside_the_callers_transaction_wakes_pulls_only_after_it_commits(
+    server: SyncServer, online_dbs: Databases
+) -> None:
+    ctx, _token = connect(server)
+    assert online_dbs.online is not None
+    waiter = server.notifier.register(ctx.tenant_id)
+    try:
+        with online_dbs.online.begin() as s:
+            change = server.apply_online_change(ctx.tenant_id, "contacts", None, contact(), session=s)
+            await asyncio.sleep(0.1)  # a wake-up sent now would have arrived
+            assert not waiter.event.is_set()
+        assert await waiter.wait(2)
+    finally:
+        server.notifier.discard(ctx.tenant_id, waiter)
+    live, _deleted, _c, _p = pull_all(server, ctx, 0)
+    assert f"contacts.{change.uuid}" in live
+
+
+async def test_an_online_change_rolled_back_with_the_callers_transaction_leaves_nothing_and_wakes_nobody(
+    server: SyncServer, online_dbs: Databases
+) -> None:
+    ctx, _token = connect(server)
+    assert online_dbs.online is not None
+    waiter = server.notifier.register(ctx.tenant_id)
+    try:
+        with pytest.raises(RuntimeError), online_dbs.online.begin() as s:
+            server.apply_online_change(ctx.tenant_id, "contacts", None, contact(), session=s)
+            raise RuntimeError("the caller's next step failed")
+        assert not await waiter.wait(0.3)
+    finally:
+        server.notifier.discard(ctx.tenant_id, waiter)
+    live, _deleted, _c, _p = pull_all(server, ctx, 0)
+    assert live == {}
+
+
+def test_a_change_that_must_exist_refuses_a_row_the_tenant_does_not_have(server: SyncServer) -> None:
+    a, _ta = connect(server, "A GmbH")
+    b, _tb = connect(server, "B GmbH")
+    theirs = server.apply_online_change(a.tenant_id, "contacts", None, contact(name="Bei A")).uuid
+    with pytest.raises(NotFound):
+        server.apply_online_change(b.tenant_id, "contacts", theirs, {"name": "Übernommen"}, must_exist=True)
+    live, _deleted, _c, _p = pull_all(server, b, 0)
+    assert live == {}
+    assert server.verify(a, VerifyRequest(**fields(a))).tables["contacts"].count == 1

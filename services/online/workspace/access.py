@@ -1,0 +1,191 @@
+"""Who may open what in the Online Desktop: memberships, roles and their access per module (PRODUCT.md §3).
+
+Every call names the Online ID and the company account (tenant UUID) and resolves the caller's
+active membership there inside its own transaction: no membership, no data (one company never
+sees another's). Roles grant No/Read/Full access per module; the check is here, in the service
+layer, and the UI only shows what the views it gets say (``WorkspacePage.access``).
+
+A writing call resolves the context with ``for_write=True``: the tenant row is locked first (as
+every membership change does), then the membership is read, so a membership revoked or a role
+lowered by a concurrent transaction is seen before anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from models.online import Connection, Membership, Tenant
+from services.clock import SYSTEM_CLOCK, Clock
+from services.errors import NotFound, PermissionDenied
+
+Access = Literal["none", "read", "full"]
+MODULES = ("contacts", "activities", "sales", "products", "employees", "users")
+_EVERYTHING: dict[str, Access] = {
+    "contacts": "full",
+    "activities": "full",
+    "sales": "full",
+    "products": "read",  # maintained in the Business Software
+    "employees": "read",
+    "users": "full",
+}
+ROLE_ACCESS: dict[str, dict[str, Access]] = {
+    "super_user": dict(_EVERYTHING),
+    "administrator": dict(_EVERYTHING),
+    "standard": {**_EVERYTHING, "users": "none"},
+    "read_only": {**dict.fromkeys(MODULES, "read"), "users": "none"},
+}
+LEVELS = {"none": 0, "read": 1, "full": 2}
+# The registers edited online, with the module whose Full access allows it.
+EDITABLE_MODULES = {"contacts": "contacts", "activities": "activities"}
+STALE_AFTER = dt.timedelta(hours=1)  # S16: a longer interruption is shown under the login name
+
+
+class CompanyNotFound(NotFound):
+    """No active membership in this account (whether the account exists is not told)."""
+
+    key = "online.no_company"
+
+
+class NoAccess(PermissionDenied):
+    """The caller's role does not grant the access the call needs."""
+
+    key = "online.no_access"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TenantContext:
+    """The caller's membership in one company account, resolved for this call."""
+
+    online_id_id: int
+    tenant_id: int
+    tenant_uuid: str
+    company: str
+    role: str
+
+    def access(self, module: str) -> Access:
+        return ROLE_ACCESS.get(self.role, {}).get(module, "none")
+
+    def can(self, module: str, level: Access = "read") -> bool:
+        return LEVELS[self.access(module)] >= LEVELS[level]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CompanyChoice:
+    tenant_uuid: str
+    company: str
+    role: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class WorkspaceHeader:
+    tenant_uuid: str
+    company: str
+    role: str
+    last_sync_at: dt.datetime | None
+    stale: bool  # no sync round trip for more than an hour (or never)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class WorkspacePage:
+    """Everything the frame of a workspace page needs, read in one call."""
+
+    header: WorkspaceHeader
+    companies: tuple[CompanyChoice, ...]  # to switch between the caller's accounts
+    access: dict[str, Access]  # module -> the caller's access
+    editable: frozenset[str]  # the registers the caller may create and change online
+
+
+def resolve_context(
+    s: Session,
+    online_id_id: int,
+    tenant_uuid: str,
+    module: str | None = None,
+    level: Access = "read",
+    *,
+    for_write: bool = False,
+) -> TenantContext:
+    """The caller's active membership, inside the caller's session.
+
+    Raises CompanyNotFound without one and NoAccess when ``module`` needs more than the role grants.
+    """
+    if for_write:
+        # Lock first, then read the membership in a later statement, which sees every membership
+        # change committed before the lock was granted (PostgreSQL; SQLite writers are serial).
+        s.scalar(select(Tenant.id).where(Tenant.uuid == tenant_uuid).with_for_update())
+    row = s.execute(
+        select(Tenant.id, Tenant.uuid, Tenant.name, Membership.role)
+        .join(Membership, Membership.tenant_id == Tenant.id)
+        .where(
+            Tenant.uuid == tenant_uuid,
+            Membership.online_id_id == online_id_id,
+            Membership.active.is_(True),
+        )
+    ).first()
+    if row is None:
+        raise CompanyNotFound()
+    ctx = TenantContext(
+        online_id_id=online_id_id, tenant_id=row[0], tenant_uuid=row[1], company=row[2], role=row[3]
+    )
+    if module is not None and not ctx.can(module, level):
+        raise NoAccess()
+    return ctx
+
+
+class WorkspaceAccess:
+    """Memberships and the frame of a workspace page; each method one read transaction."""
+
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock = SYSTEM_CLOCK) -> None:
+        self._sessions, self._clock = sessions, clock
+
+    def companies(self, online_id_id: int) -> list[CompanyChoice]:
+        """The company accounts this Online ID may open (to switch between them)."""
+        with self._sessions() as s:
+            return _companies(s, online_id_id)
+
+    def context(
+        self, online_id_id: int, tenant_uuid: str, *, module: str | None = None, level: Access = "read"
+    ) -> TenantContext:
+        """The caller's membership; CompanyNotFound when there is none."""
+        with self._sessions() as s:
+            return resolve_context(s, online_id_id, tenant_uuid, module, level)
+
+    def header(self, online_id_id: int, tenant_uuid: str) -> WorkspaceHeader:
+        with self._sessions() as s:
+            return self._header(s, resolve_context(s, online_id_id, tenant_uuid))
+
+    def open_page(
+        self, online_id_id: int, tenant_uuid: str, *, module: str | None = None, level: Access = "read"
+    ) -> WorkspacePage:
+        """Header, company switch and the role's access map of a page that needs ``level`` on
+        ``module`` (NoAccess otherwise), in one transaction."""
+        with self._sessions() as s:
+            ctx = resolve_context(s, online_id_id, tenant_uuid, module, level)
+            header = self._header(s, ctx)
+            companies = _companies(s, online_id_id)
+        access = {m: ctx.access(m) for m in MODULES}
+        editable = frozenset(r for r, m in EDITABLE_MODULES.items() if access[m] == "full")
+        return WorkspacePage(header=header, companies=tuple(companies), access=access, editable=editable)
+
+    def _header(self, s: Session, ctx: TenantContext) -> WorkspaceHeader:
+        last = s.scalar(
+            select(func.max(Connection.last_round_trip_at)).where(Connection.tenant_id == ctx.tenant_id)
+        )
+        stale = last is None or self._clock() - last > STALE_AFTER
+        return WorkspaceHeader(
+            tenant_uuid=ctx.tenant_uuid, company=ctx.company, role=ctx.role, last_sync_at=last, stale=stale
+        )
+
+
+def _companies(s: Session, online_id_id: int) -> list[CompanyChoice]:
+    rows = s.execute(
+        select(Tenant.uuid, Tenant.name, Membership.role)
+        .join(Membership, Membership.tenant_id == Tenant.id)
+        .where(Membership.online_id_id == online_id_id, Membership.active.is_(True))
+        .order_by(Tenant.name, Tenant.id)
+    ).all()
+    return [CompanyChoice(tenant_uuid=u, company=n, role=r) for u, n, r in rows]

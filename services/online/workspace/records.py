@@ -1,0 +1,166 @@
+"""Records of a company account opened and edited online: contacts and activities (PRODUCT.md §3).
+
+A save is one transaction: the caller's membership and role are resolved inside it (after the
+tenant row is locked, see ``access.resolve_context``), then the change is written through the sync
+server's online changes, which take the account's next sequence number so that the Business
+Software pulls it. The fields are cleaned with the same rules as in the Business Software;
+references must point to live records of the same account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from models.online import OnlineActivity, OnlineContactPerson, OnlineSalesOrder
+from models.online.base import OnlineBase
+from services.errors import NotFound, ValidationFailed
+from services.online.workspace.access import EDITABLE_MODULES, TenantContext, resolve_context
+from services.online.workspace.lists import LIST_VIEWS, record_label
+from services.records.defaults import next_full_hour
+from services.records.fields import Field, clean_values
+from services.records.forms import ACTIVITY_FIELDS, CONTACT_FIELDS
+from services.sync.server.online_changes import OnlineChange
+
+EDITABLE: dict[str, tuple[tuple[Field, ...], str]] = {
+    "contacts": (CONTACT_FIELDS, EDITABLE_MODULES["contacts"]),
+    "activities": (ACTIVITY_FIELDS, EDITABLE_MODULES["activities"]),
+}
+RELATED_LIMIT = 50
+RELATED: tuple[tuple[str, type[OnlineBase], str, tuple[str, ...], Callable[[Any], tuple[Any, ...]]], ...] = (
+    ("contact_persons", OnlineContactPerson, "contacts",
+     ("last_name", "first_name", "position", "phone", "email"), lambda m: (m.last_name, m.first_name)),
+    ("activities", OnlineActivity, "activities", ("start_at", "subject", "kind", "done"),
+     lambda m: (m.start_at.desc(),)),
+    ("sales_orders", OnlineSalesOrder, "sales", ("number", "status", "order_date", "total"),
+     lambda m: (m.order_date.desc(), m.number.desc())),
+)  # fmt: skip
+
+
+class ApplyChange(Protocol):
+    """``SyncServer.apply_online_change``: writes one synced row inside the caller's transaction
+    (``session``) and wakes the account's waiting pulls after it commits."""
+
+    def __call__(
+        self,
+        tenant_id: int,
+        table: str,
+        uuid: str | None,
+        fields: dict[str, Any] | None,
+        *,
+        delete: bool = False,
+        must_exist: bool = False,
+        session: Session | None = None,
+    ) -> OnlineChange: ...
+
+
+class WorkspaceRecords:
+    def __init__(self, sessions: sessionmaker[Session], apply_change: ApplyChange) -> None:
+        self._sessions, self._apply_change = sessions, apply_change
+
+    def new_values(self, register: str) -> dict[str, Any]:
+        """What a new record's form starts with: an activity is a task at the next full hour, as in
+        the Business Software."""
+        _editable(register)
+        if register == "activities":
+            return {"start_at": next_full_hour(), "kind": "task"}
+        return {}
+
+    def contact(self, online_id_id: int, tenant_uuid: str, *, uuid: str) -> dict[str, Any]:
+        """One live contact's editable values."""
+        return self.record(online_id_id, tenant_uuid, register="contacts", uuid=uuid)[0]
+
+    def record(
+        self, online_id_id: int, tenant_uuid: str, *, register: str, uuid: str
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        """One live record's editable values, and the names of the records it refers to."""
+        fields, module = _editable(register)
+        with self._sessions() as s:
+            ctx = resolve_context(s, online_id_id, tenant_uuid, module, "read")
+            row = _live(s, ctx, register, uuid)
+            values = {f.name: getattr(row, f.name) for f in fields}
+            labels = {
+                f.name: label
+                for f in fields
+                if f.ref is not None and values[f.name]
+                for label in [record_label(s, ctx.tenant_id, f.ref, values[f.name])]
+                if label
+            }
+            return values, labels
+
+    def contact_related(
+        self, online_id_id: int, tenant_uuid: str, *, uuid: str
+    ) -> dict[str, list[dict[str, Any]]]:
+        """A contact's persons, activities (newest first) and sales orders (newest first), as far
+        as the caller's role lets them read each module."""
+        with self._sessions() as s:
+            ctx = resolve_context(s, online_id_id, tenant_uuid, "contacts", "read")
+            _live(s, ctx, "contacts", uuid)  # the contact exists in this account
+            related: dict[str, list[dict[str, Any]]] = {}
+            for key, model, module, columns, order in RELATED:
+                if not ctx.can(module):
+                    continue
+                m: Any = model
+                rows = s.scalars(
+                    select(m)
+                    .where(m.tenant_id == ctx.tenant_id, m.contact_uuid == uuid, m.deleted.is_(False))
+                    .order_by(*order(m))
+                    .limit(RELATED_LIMIT)
+                ).all()
+                related[key] = [{c: getattr(r, c) for c in columns} for r in rows]
+            return related
+
+    def save_contact(
+        self, online_id_id: int, tenant_uuid: str, *, uuid: str | None, values: dict[str, Any]
+    ) -> str:
+        return self.save_record(online_id_id, tenant_uuid, register="contacts", uuid=uuid, values=values)
+
+    def save_record(
+        self,
+        online_id_id: int,
+        tenant_uuid: str,
+        *,
+        register: str,
+        uuid: str | None,
+        values: dict[str, Any],
+    ) -> str:
+        """Create (``uuid`` None) or change a contact or an activity online; returns its UUID.
+
+        One transaction: the role is checked and the change written together, so a membership
+        revoked meanwhile stops the write. An existing record must be live in this account."""
+        fields, module = _editable(register)
+        with self._sessions.begin() as s:
+            ctx = resolve_context(s, online_id_id, tenant_uuid, module, "full", for_write=True)
+            cleaned = _checked(register, clean_values(fields, values))
+            change = self._apply_change(
+                ctx.tenant_id, register, uuid, cleaned, must_exist=uuid is not None, session=s
+            )
+            return change.uuid
+
+
+def _checked(register: str, values: dict[str, Any]) -> dict[str, Any]:
+    if register == "activities":
+        start, end = values.get("start_at"), values.get("end_at")
+        if start is not None and end is not None and end < start:
+            raise ValidationFailed({"end_at": "registers.validation.end_before_start"})
+    return values
+
+
+def _live(s: Session, ctx: TenantContext, register: str, uuid: str) -> Any:
+    model: Any = LIST_VIEWS[register].model
+    row = s.scalar(
+        select(model).where(model.tenant_id == ctx.tenant_id, model.uuid == uuid, model.deleted.is_(False))
+    )
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def _editable(register: str) -> tuple[tuple[Field, ...], str]:
+    try:
+        return EDITABLE[register]
+    except KeyError:
+        raise NotFound() from None
