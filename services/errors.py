@@ -44,6 +44,13 @@ class Locked(ServiceError):
     status_code = 423
 
 
+class TryAgain(ServiceError):
+    """The work was cancelled before it answered (the browser went away, the server is stopping)."""
+
+    key = "error.try_again"
+    status_code = 503
+
+
 class ValidationFailed(ServiceError):
     """Input was refused; ``fields`` maps a field name to a translation key."""
 

@@ -16,6 +16,7 @@ from nicegui.page import page
 from starlette.exceptions import HTTPException
 
 from services.errors import NotFound, ServiceError
+from ui.components.calls import CallFailed
 from ui.i18n import _
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,10 @@ class _ExpectedErrors(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.exc_info and isinstance(record.exc_info[1], ServiceError))
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, CallFailed):
+            error = error.error
+        return not isinstance(error, ServiceError)
 
 
 _EXPECTED_ERRORS = _ExpectedErrors()
@@ -40,6 +44,8 @@ def register() -> None:
 
     @app.on_page_exception
     def error_page(exception: Exception) -> None:
+        if isinstance(exception, CallFailed):  # the user was told already; the page says it too
+            exception = exception.error
         if isinstance(exception, ServiceError):
             log.info("page refused: %s %s", exception.key, exception.params)
         if isinstance(exception, NotFound):

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 
-from nicegui import run, ui
+from nicegui import ui
 
 from services.local.views import SessionView
+from ui.components.calls import fetch
 from ui.components.language import language_switch
 from ui.i18n import _
 from ui.session import log_out
@@ -99,7 +100,7 @@ def _saver(shell: Shell, session: SessionView) -> Callable[[str], Awaitable[None
     """Keep a logged-in user's language with the user, so it follows them to the next login."""
 
     async def save(language: str) -> None:
-        await run.io_bound(shell.services.auth.set_language, session.user.id, language)
+        await fetch(shell.services.auth.set_language, session.user.id, language)
 
     return save
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from nicegui import app, run, ui
+from nicegui import app, ui
 
 from services.local.views import SessionView
+from ui.components.calls import fetch
 from ui.shell import Shell
 
 TOKEN_KEY = "bs_token"
@@ -15,7 +16,7 @@ async def current_session(shell: Shell) -> SessionView | None:
     token = app.storage.user.get(TOKEN_KEY)
     if not token:
         return None
-    return await run.io_bound(auth.current, token)
+    return await fetch(auth.current, token)
 
 
 async def require_session(shell: Shell, *, company: bool = False) -> SessionView | None:
@@ -33,6 +34,6 @@ async def require_session(shell: Shell, *, company: bool = False) -> SessionView
 async def log_out(shell: Shell, token: str) -> None:
     """End the session (in the database, so it no longer counts as logged in) and show the login."""
     auth = shell.services.auth
-    await run.io_bound(auth.logout, token)
+    await fetch(auth.logout, token)
     app.storage.user.pop(TOKEN_KEY, None)
     ui.navigate.to("/login")

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from nicegui import app, run, ui
+from nicegui import app, ui
 
 from services.container import OnlineServices
 from services.errors import ServiceError
 from services.online.identity import IdentityService, LinkTarget, OnlineIdView
 from services.online.tokens import LinkExpired, LinkInvalid, LinkUsed, LinkWrongPurpose
-from ui.components.calls import CallFailed, call, show_field_errors
+from ui.components.calls import CallFailed, call, fetch, show_field_errors
 from ui.i18n import _, lang
 from ui.id.frame import form_card, online_frame, spam_hint
 from ui.id.pages import FLASH_KEY, SENT_TO_KEY
@@ -71,7 +71,7 @@ def register(online: OnlineServices) -> None:
 
 async def _link_page(identity: IdentityService, page: LinkPage, token: str) -> None:
     try:
-        target = await run.io_bound(identity.check_link, page.purpose, token)  # type: ignore[arg-type]
+        target = await fetch(identity.check_link, page.purpose, token)  # type: ignore[arg-type]
     except ServiceError as problem:
         with online_frame(_(page.title_key)):
             _problem(page, problem)

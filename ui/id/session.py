@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from nicegui import app, run, ui
+from nicegui import app, ui
 
 from services.online.identity import IdentityService, OnlineIdView
+from ui.components.calls import fetch
 
 ONLINE_TOKEN_KEY = "online_token"
 
@@ -25,7 +26,7 @@ async def current_online_id(identity: IdentityService) -> OnlineIdView | None:
     token = online_token()
     if token is None:
         return None
-    view = await run.io_bound(identity.current, token)
+    view = await fetch(identity.current, token)
     if view is None:
         app.storage.user.pop(ONLINE_TOKEN_KEY, None)
     return view
@@ -42,6 +43,6 @@ async def require_online_id(identity: IdentityService, here: str) -> OnlineIdVie
 async def log_out(identity: IdentityService) -> None:
     token = online_token()
     if token is not None:
-        await run.io_bound(identity.logout, token)
+        await fetch(identity.logout, token)
     app.storage.user.pop(ONLINE_TOKEN_KEY, None)
     ui.navigate.to("/id/login")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ui
 
 from services.local.views import SessionView
 from services.sync.client.status import ConflictView, RunView, SyncOverview, SyncStatusService
-from ui.components.calls import CallFailed, call
+from ui.components.calls import CallFailed, call, fetch
 from ui.i18n import _, fmt_datetime, fmt_number
 from ui.layout import frame
 from ui.local.sync_window import initial_sync_window
@@ -142,7 +142,7 @@ async def download_trace(status: SyncStatusService, company_id: int) -> None:
     if path is None:
         ui.notify(_("sync.history.no_trace"))
         return
-    content: bytes = await run.io_bound(path.read_bytes)  # type: ignore[assignment]
+    content = await fetch(path.read_bytes)
     ui.download.content(content, f"sync-trace-{company_id}.log", "text/plain")
 
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 
 from babel.dates import format_timedelta
-from nicegui import run, ui
+from nicegui import ui
 
 from services.local.views import SessionView
 from services.sync.client.status import InitialProgress
+from ui.components.calls import fetch
 from ui.i18n import _, fmt_number, lang
 from ui.shell import Shell
 
@@ -31,7 +32,7 @@ def initial_sync_window(shell: Shell, session: SessionView) -> None:
         card = ui.card().classes("w-[36rem] max-w-full gap-3")
 
     async def refresh() -> None:
-        progress = await run.io_bound(status.initial_progress, company_id)
+        progress = await fetch(status.initial_progress, company_id)
         card.clear()
         if progress is None:
             dialog.close()

@@ -7,11 +7,12 @@ off whenever real SMTP delivery is configured.
 
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ui
 
 from services.container import OnlineServices
 from services.errors import NotFound
 from services.online.mail import MailSummary, MailView
+from ui.components.calls import fetch
 from ui.i18n import _, fmt_datetime
 from ui.id.frame import online_frame
 
@@ -27,7 +28,7 @@ def register(online: OnlineServices) -> None:
             if not enabled:
                 _disabled()
                 return
-            _mail_list(await run.io_bound(mail.list_mail) or [])
+            _mail_list(await fetch(mail.list_mail) or [])
 
     @ui.page("/mail/{mail_id}")
     async def mail_page(mail_id: str) -> None:
@@ -36,7 +37,7 @@ def register(online: OnlineServices) -> None:
                 _disabled()
                 return
             try:
-                view = await run.io_bound(mail.get_mail, int(mail_id)) if mail_id.isdigit() else None
+                view = await fetch(mail.get_mail, int(mail_id)) if mail_id.isdigit() else None
             except NotFound:
                 view = None
             if view is None:

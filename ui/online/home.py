@@ -6,9 +6,10 @@ area; until a company is connected the page says so.
 
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ui
 
 from services.container import OnlineServices
+from ui.components.calls import fetch
 from ui.i18n import _
 from ui.id.frame import online_frame
 from ui.id.session import log_out, require_online_id
@@ -23,7 +24,7 @@ def register(online: OnlineServices) -> None:
         online_id = await require_online_id(identity, "/online")
         if online_id is None:
             return
-        target = await run.io_bound(first_company_url, online, online_id.id)
+        target = await fetch(first_company_url, online, online_id.id)
         if target is not None:
             ui.navigate.to(target)
             return

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from nicegui import app, run, ui
+from nicegui import app, ui
 
 from services.container import OnlineServices
 from services.errors import ServiceError
 from services.online.identity import IdentityService
 from services.online.users.accepting import InvitationAcceptance, InvitationInfo
-from ui.components.calls import CallFailed, call, error_text, show_field_errors
+from ui.components.calls import CallFailed, call, error_text, fetch, show_field_errors
 from ui.i18n import _, fmt_date
 from ui.id.frame import form_card, online_frame
 from ui.id.pages import SENT_TO_KEY
@@ -29,7 +29,7 @@ def register(online: OnlineServices) -> None:
     @ui.page("/id/invitation")
     async def invitation_page(token: str = "") -> None:
         try:
-            info = await run.io_bound(accepting.check_invitation, token)
+            info = await fetch(accepting.check_invitation, token)
         except ServiceError as problem:
             _problem(problem)
             return
@@ -71,7 +71,7 @@ async def _invitation(
                 async def switch() -> None:
                     live = app.storage.user.pop(ONLINE_TOKEN_KEY, None)
                     if isinstance(live, str):
-                        await run.io_bound(identity.logout, live)
+                        await fetch(identity.logout, live)
                     _to_login(info.email, here)
 
                 tag(ui.button(_("users.invitation.log_out"), on_click=switch), "invitation-log-out")

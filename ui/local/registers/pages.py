@@ -6,12 +6,12 @@ company's record shows the friendly "not found" page.
 
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ui
 
 from services.errors import NotFound
 from services.local.registers import CHILDREN, REGISTERS, TOP_LEVEL, ListPage, RegisterRow
 from services.local.views import SessionView
-from ui.components.calls import CallFailed, call, show_field_errors
+from ui.components.calls import CallFailed, call, fetch, show_field_errors
 from ui.components.display import table_columns, table_row
 from ui.components.form import build_inputs, prefill, read_values
 from ui.components.table import RegisterTable
@@ -167,7 +167,7 @@ async def _find(shell: Shell, company_id: int, name: str, row_id: str) -> Regist
     if not row_id.isdigit():
         return None
     try:
-        return await run.io_bound(registers_of(shell).get_row, company_id, name, int(row_id))
+        return await fetch(registers_of(shell).get_row, company_id, name, int(row_id))
     except NotFound:
         return None
 

@@ -7,13 +7,14 @@ company's employees) and can set a new password.
 
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ui
 
 from services.errors import NotFound
 from services.local.registers import ListPage, RegisterRow
 from services.local.registers.users import USER_COLUMNS, USER_FIELDS, USER_SORTABLE, UserAdminService
 from services.local.views import SessionView
 from ui.components.calls import CallFailed, call, show_field_errors
+from ui.components.calls import fetch as fetch_quietly
 from ui.components.display import column, show
 from ui.components.form import build_inputs, prefill, read_values
 from ui.components.table import RegisterTable
@@ -33,7 +34,7 @@ def register(shell: Shell) -> None:
         if session is None or session.company_id is None:
             return
         # Refused here (friendly page) for anyone but a Super User.
-        await run.io_bound(users.list_users, session.user.id, page_size=1)
+        await fetch_quietly(users.list_users, session.user.id, page_size=1)
         actor = session.user.id
 
         async def fetch(search: str, sort: str, descending: bool, page: int, size: int) -> ListPage:
@@ -69,7 +70,7 @@ def register(shell: Shell) -> None:
             return
         try:
             row = (
-                await run.io_bound(users.get_user, session.user.id, int(user_id))
+                await fetch_quietly(users.get_user, session.user.id, int(user_id))
                 if user_id.isdigit()
                 else None
             )
