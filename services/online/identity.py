@@ -9,7 +9,6 @@ same to the caller whatever the address, and login errors are generic.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.online import OnlineId, OnlineSession
 from services.clock import SYSTEM_CLOCK, Clock
+from services.emails import is_email
 from services.errors import NotAuthenticated, ValidationFailed
 from services.i18n import normalise_language
 from services.online.mail import MailService
@@ -32,7 +32,6 @@ SESSION_LIFETIMES: dict[str, dt.timedelta] = {"api": dt.timedelta(hours=1), "bro
 # Re-sending a link to the same address is paced so the service cannot be used to flood a mailbox.
 RESEND_PAUSE = dt.timedelta(seconds=60)
 MAX_PASSWORD_LENGTH = 1024
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -64,7 +63,7 @@ def normalise_email(value: str) -> str:
     email = (value or "").strip().lower()
     if not email:
         raise ValidationFailed({"email": "validation.required"})
-    if len(email) > 254 or not _EMAIL.match(email):
+    if not is_email(email):
         raise ValidationFailed({"email": "validation.email"})
     return email
 

@@ -8,19 +8,18 @@ once, so a form shows all its problems in one go and nothing is saved.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from services.emails import is_email
 from services.errors import ValidationFailed
 
 # Field kinds; the UI picks an input per kind.
 TEXT, TEXTAREA, EMAIL, DECIMAL, MONEY, INTEGER = "text", "textarea", "email", "decimal", "money", "int"
 DATE, DATETIME, BOOL, CHOICE, REF = "date", "datetime", "bool", "choice", "ref"
 NUMERIC_KINDS = (DECIMAL, MONEY, INTEGER)
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -101,7 +100,7 @@ def _text(field: Field, value: Any) -> str:
 
 def _email(field: Field, value: Any) -> str:
     text = _text(field, value)
-    if not EMAIL_RE.match(text):
+    if not is_email(text):
         raise _Invalid("validation.email")
     return text
 

@@ -15,6 +15,7 @@ from nicegui import ui
 
 from services.local.registers import Field, Option
 from services.records.fields import BOOL, CHOICE, DATE, DATETIME, EMAIL, NUMERIC_KINDS, REF, TEXTAREA
+from ui.components.attributes import with_props
 from ui.components.display import input_number
 from ui.i18n import _
 
@@ -76,7 +77,7 @@ def _input(field: Field, value: Any, label: str, options: OptionsFn) -> Any:
         shown = (
             value.astimezone().strftime("%Y-%m-%d %H:%M") if isinstance(value, dt.datetime) else value or ""
         )
-        return ui.input(text, value=shown).props(f'hint="{_("registers.datetime_hint")}"').classes("w-full")
+        return with_props(ui.input(text, value=shown), hint=_("registers.datetime_hint")).classes("w-full")
     widget = ui.input(text, value=value or "").classes("w-full")
     if field.kind == EMAIL:
         widget.props("type=email")
@@ -86,7 +87,7 @@ def _input(field: Field, value: Any, label: str, options: OptionsFn) -> Any:
 def _date_input(text: str, value: Any) -> ui.input:
     """A text input (ISO date) with a calendar to pick from."""
     shown = value.isoformat() if isinstance(value, dt.date) else value or ""
-    with ui.input(text, value=shown).props(f'hint="{_("registers.date_hint")}"').classes("w-full") as widget:
+    with with_props(ui.input(text, value=shown), hint=_("registers.date_hint")).classes("w-full") as widget:
         with ui.menu().props("no-parent-event") as menu:
             ui.date().bind_value(widget).on("update:model-value", menu.close)
         with widget.add_slot("append"):
@@ -105,7 +106,8 @@ class ReferenceSelect(ui.select):
     ) -> None:
         initial = {value: value_label} if value else {}
         super().__init__(initial, label=label, value=value, with_input=True, clearable=True)
-        self.classes("w-full").props(f'hint="{_("registers.choose_hint")}" input-debounce=300')
+        self.classes("w-full").props("input-debounce=300")
+        self.props["hint"] = _("registers.choose_hint")
         self._register = register
         self._options = options
         self.on("input-value", lambda e: self.search(str(e.args or "")))

@@ -8,12 +8,14 @@ and tells Quasar the total (``rowsNumber``).
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from nicegui import ui
 
 from services.local.registers import ListPage, RegisterRow
+from ui.components.attributes import with_props
 from ui.components.calls import CallFailed
 from ui.i18n import _
 
@@ -51,9 +53,16 @@ class RegisterTable:
         }
         self.table = ui.table(columns=columns, rows=[], row_key="id", pagination=pagination)
         self.table.mark("register-table").classes("w-full").props(
-            f'flat bordered :rows-per-page-options="[10, 25, 50, 100]" '
-            f'rows-per-page-label="{_("registers.rows_per_page")}" no-data-label="{_("registers.no_rows")}" '
-            f":pagination-label=\"(a, b, n) => a + '–' + b + ' {_('registers.of')} ' + n\""
+            'flat bordered :rows-per-page-options="[10, 25, 50, 100]"'
+        )
+        with_props(
+            self.table,
+            **{
+                "rows-per-page-label": _("registers.rows_per_page"),
+                "no-data-label": _("registers.no_rows"),
+                # A bound (JavaScript) attribute: the translated word goes in as a JSON string literal.
+                ":pagination-label": "(a, b, n) => `${a}–${b} ${" + json.dumps(_("registers.of")) + "} ${n}`",
+            },
         )
         self.table.on("request", lambda e: self.load(e.args["pagination"]))
         self.table.on("rowClick", lambda e: on_open(int(e.args[1]["id"])))

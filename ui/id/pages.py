@@ -102,7 +102,8 @@ def _email_input(value: str = "") -> ui.input:
 
 def _password_input(label_key: str, mark: str, *, autocomplete: str = "new-password") -> ui.input:
     field = ui.input(_(label_key), password=True, password_toggle_button=True)
-    return field.props(f"autocomplete={autocomplete}").mark(mark).classes("w-full")
+    field.props["autocomplete"] = autocomplete
+    return field.mark(mark).classes("w-full")
 
 
 def _login_form(identity: IdentityService, target: str) -> None:

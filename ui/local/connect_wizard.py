@@ -20,6 +20,7 @@ from services.local.connect_wizard import ConnectResult, ConnectWizardService, O
 from services.local.licensing.keys import ONLINE_DESKTOP
 from services.local.prerequisites import PrerequisiteReport
 from services.local.views import SessionView
+from ui.components.attributes import tagged
 from ui.components.calls import CallFailed, ask, call, show_field_errors
 from ui.i18n import _, fmt_date, fmt_datetime, fmt_number, lang
 from ui.layout import frame
@@ -64,29 +65,34 @@ class ConnectWizard:
             self._registration_step()
             self._when_step()
             self._run_step()
-        self.status_dialog = (
-            ui.dialog().props("persistent").mark("wizard-status").props(testid("wizard-status"))
-        )
+        self.status_dialog = tagged(ui.dialog().props("persistent").mark("wizard-status"), "wizard-status")
 
     # --- navigation -------------------------------------------------------------------------------
 
     def _navigation(self, step: str, *, next_label: str = "wizard.next", enabled: bool = True) -> None:
         with ui.stepper_navigation():
             if step != "run":
-                button = (
-                    ui.button(_(next_label), on_click=lambda s=step: self._next(s))
-                    .mark(f"wizard-next-{step}")
-                    .props(testid(f"wizard-next-{step}"))
+                button = tagged(
+                    ui.button(_(next_label), on_click=lambda s=step: self._next(s)).mark(
+                        f"wizard-next-{step}"
+                    ),
+                    f"wizard-next-{step}",
                 )
                 button.set_enabled(enabled)
                 self.next_buttons[step] = button
             if step != STEPS[0]:
-                ui.button(_("wizard.back"), on_click=self._back).props("flat").mark(
-                    f"wizard-back-{step}"
-                ).props(testid(f"wizard-back-{step}"))
-            ui.button(_("wizard.cancel"), on_click=lambda: ui.navigate.to(SETTINGS_URL)).props(
-                "flat color=grey"
-            ).mark(f"wizard-cancel-{step}").props(testid(f"wizard-cancel-{step}"))
+                tagged(
+                    ui.button(_("wizard.back"), on_click=self._back)
+                    .props("flat")
+                    .mark(f"wizard-back-{step}"),
+                    f"wizard-back-{step}",
+                )
+            tagged(
+                ui.button(_("wizard.cancel"), on_click=lambda: ui.navigate.to(SETTINGS_URL))
+                .props("flat color=grey")
+                .mark(f"wizard-cancel-{step}"),
+                f"wizard-cancel-{step}",
+            )
 
     def _enable(self, step: str, enabled: bool) -> None:
         self.next_buttons[step].set_enabled(enabled)
@@ -139,8 +145,8 @@ class ConnectWizard:
     def _service_step(self) -> None:
         with ui.step("service", title=_("wizard.step.service"), icon="verified"):
             ui.label(_("wizard.service.text")).classes("text-grey-8")
-            self.contract_box = (
-                ui.column().classes("gap-1").mark("wizard-contract").props(testid("wizard-contract"))
+            self.contract_box = tagged(
+                ui.column().classes("gap-1").mark("wizard-contract"), "wizard-contract"
             )
             ui.timer(0.05, self._draw_contract, once=True)
             self._navigation("service")
@@ -165,42 +171,38 @@ class ConnectWizard:
             ui.label(_("wizard.id.text")).classes("text-grey-8")
             self.logged_in = ui.row().classes("items-center gap-2")
             with ui.tabs().props("dense no-caps align=left") as tabs:
-                ui.tab("have", _("wizard.id.have")).mark("wizard-id-have").props(testid("wizard-id-have"))
-                ui.tab("create", _("wizard.id.create")).mark("wizard-id-create").props(
-                    testid("wizard-id-create")
-                ).props(testid("wizard-id-create"))
+                tagged(ui.tab("have", _("wizard.id.have")).mark("wizard-id-have"), "wizard-id-have")
+                tagged(ui.tab("create", _("wizard.id.create")).mark("wizard-id-create"), "wizard-id-create")
             self.id_tabs = tabs
             with ui.tab_panels(tabs, value="have").classes("w-full max-w-xl"):
                 with ui.tab_panel("have").classes("gap-2"):
-                    self.email = (
-                        ui.input(_("wizard.id.email"))
-                        .classes("w-full")
-                        .mark("wizard-email")
-                        .props(testid("wizard-email"))
-                        .props(testid("wizard-email"))
+                    self.email = tagged(
+                        ui.input(_("wizard.id.email")).classes("w-full").mark("wizard-email"), "wizard-email"
                     )
-                    self.password = (
+                    self.password = tagged(
                         ui.input(_("wizard.id.password"), password=True, password_toggle_button=True)
                         .classes("w-full")
-                        .mark("wizard-password")
-                        .props(testid("wizard-password"))
-                        .props(testid("wizard-password"))
+                        .mark("wizard-password"),
+                        "wizard-password",
                     )
                     self.password.on("keydown.enter", self._log_in)
-                    ui.button(_("wizard.id.log_in"), icon="login", on_click=self._log_in).mark(
-                        "wizard-log-in"
-                    ).props(testid("wizard-log-in"))
-                with ui.tab_panel("create").classes("gap-2"):
-                    self.new_email = (
-                        ui.input(_("wizard.id.email"))
-                        .classes("w-full")
-                        .mark("wizard-new-email")
-                        .props(testid("wizard-new-email"))
-                        .props(testid("wizard-new-email"))
+                    tagged(
+                        ui.button(_("wizard.id.log_in"), icon="login", on_click=self._log_in).mark(
+                            "wizard-log-in"
+                        ),
+                        "wizard-log-in",
                     )
-                    ui.button(_("wizard.id.send_link"), icon="mail", on_click=self._sign_up).mark(
-                        "wizard-send-link"
-                    ).props(testid("wizard-send-link"))
+                with ui.tab_panel("create").classes("gap-2"):
+                    self.new_email = tagged(
+                        ui.input(_("wizard.id.email")).classes("w-full").mark("wizard-new-email"),
+                        "wizard-new-email",
+                    )
+                    tagged(
+                        ui.button(_("wizard.id.send_link"), icon="mail", on_click=self._sign_up).mark(
+                            "wizard-send-link"
+                        ),
+                        "wizard-send-link",
+                    )
                     self.sent = ui.column().classes("gap-1")
             ui.timer(0.05, self._propose_email, once=True)
             self._navigation("online_id", enabled=False)
@@ -225,9 +227,10 @@ class ConnectWizard:
         self.logged_in.clear()
         with self.logged_in:
             ui.icon("check_circle", color="green")
-            ui.label(_("wizard.id.logged_in", email=login.email)).mark("wizard-logged-in").props(
-                testid("wizard-logged-in")
-            ).props(testid("wizard-logged-in"))
+            tagged(
+                ui.label(_("wizard.id.logged_in", email=login.email)).mark("wizard-logged-in"),
+                "wizard-logged-in",
+            )
         self._enable("online_id", True)
 
     async def _sign_up(self) -> None:
@@ -241,13 +244,17 @@ class ConnectWizard:
         self.email.value = address
         self.sent.clear()
         with self.sent:
-            ui.label(_("wizard.id.sent", email=address)).mark("wizard-sent").props(testid("wizard-sent"))
-            ui.label(_("wizard.id.spam")).classes("text-sm text-amber-10").mark("wizard-spam-hint").props(
-                testid("wizard-spam-hint")
-            ).props(testid("wizard-spam-hint"))
-            ui.button(_("wizard.id.send_again"), icon="forward_to_inbox", on_click=self._resend).props(
-                "flat"
-            ).mark("wizard-send-again").props(testid("wizard-send-again"))
+            tagged(ui.label(_("wizard.id.sent", email=address)).mark("wizard-sent"), "wizard-sent")
+            tagged(
+                ui.label(_("wizard.id.spam")).classes("text-sm text-amber-10").mark("wizard-spam-hint"),
+                "wizard-spam-hint",
+            )
+            tagged(
+                ui.button(_("wizard.id.send_again"), icon="forward_to_inbox", on_click=self._resend)
+                .props("flat")
+                .mark("wizard-send-again"),
+                "wizard-send-again",
+            )
 
     async def _resend(self) -> None:
         try:
@@ -261,16 +268,26 @@ class ConnectWizard:
     def _registration_step(self) -> None:
         with ui.step("registration", title=_("wizard.step.registration"), icon="business"):
             ui.label(_("wizard.reg.text")).classes("text-grey-8")
-            self.registration_box = (
-                ui.column().classes("gap-1").mark("wizard-registration").props(testid("wizard-registration"))
+            self.registration_box = tagged(
+                ui.column().classes("gap-1").mark("wizard-registration"), "wizard-registration"
             )
             with ui.row().classes("gap-2"):
-                ui.button(
-                    _("wizard.reg.edit"), icon="edit", on_click=lambda: ui.navigate.to("/settings/company")
-                ).props("flat no-caps").mark("wizard-reg-edit").props(testid("wizard-reg-edit"))
-                ui.button(_("wizard.reg.recheck"), icon="refresh", on_click=self._check_registration).props(
-                    "flat no-caps"
-                ).mark("wizard-reg-recheck").props(testid("wizard-reg-recheck"))
+                tagged(
+                    ui.button(
+                        _("wizard.reg.edit"),
+                        icon="edit",
+                        on_click=lambda: ui.navigate.to("/settings/company"),
+                    )
+                    .props("flat no-caps")
+                    .mark("wizard-reg-edit"),
+                    "wizard-reg-edit",
+                )
+                tagged(
+                    ui.button(_("wizard.reg.recheck"), icon="refresh", on_click=self._check_registration)
+                    .props("flat no-caps")
+                    .mark("wizard-reg-recheck"),
+                    "wizard-reg-recheck",
+                )
             ui.timer(0.05, self._check_registration, once=True)
             self._navigation("registration")
 
@@ -281,14 +298,20 @@ class ConnectWizard:
             with ui.grid(columns=2).classes("gap-x-6 gap-y-1"):
                 for field, value in summary.values.items():
                     ui.label(_(summary.labels[field])).classes("text-grey-7")
-                    ui.label(value or "–").classes("" if value else "text-red-8").mark(
-                        f"wizard-reg-{field}"
-                    ).props(testid(f"wizard-reg-{field}"))
+                    tagged(
+                        ui.label(value or "–")
+                        .classes("" if value else "text-red-8")
+                        .mark(f"wizard-reg-{field}"),
+                        f"wizard-reg-{field}",
+                    )
             if not summary.complete:
                 missing = ", ".join(_(summary.labels[f]) for f in summary.missing)
-                ui.label(_("wizard.reg.missing", fields=missing)).classes("text-red-8").mark(
-                    "wizard-reg-missing"
-                ).props(testid("wizard-reg-missing"))
+                tagged(
+                    ui.label(_("wizard.reg.missing", fields=missing))
+                    .classes("text-red-8")
+                    .mark("wizard-reg-missing"),
+                    "wizard-reg-missing",
+                )
         self.state.registration_complete = summary.complete
         return summary.complete
 
@@ -297,27 +320,25 @@ class ConnectWizard:
     def _when_step(self) -> None:
         with ui.step("when", title=_("wizard.step.when"), icon="schedule"):
             ui.label(_("wizard.when.text")).classes("text-grey-8 max-w-2xl")
-            self.when = (
-                ui.radio({"now": _("wizard.when.now"), "later": _("wizard.when.later")}, value="now")
-                .mark("wizard-when")
-                .props(testid("wizard-when"))
-                .props(testid("wizard-when"))
+            self.when = tagged(
+                ui.radio({"now": _("wizard.when.now"), "later": _("wizard.when.later")}, value="now").mark(
+                    "wizard-when"
+                ),
+                "wizard-when",
             )
             proposed = self.service.proposed_start()
             with ui.row().classes("gap-4").bind_visibility_from(self.when, "value", value="later"):
-                self.date = (
+                self.date = tagged(
                     ui.input(_("wizard.when.date"), value=proposed.date().isoformat())
                     .props("type=date")
-                    .mark("wizard-date")
-                    .props(testid("wizard-date"))
-                    .props(testid("wizard-date"))
+                    .mark("wizard-date"),
+                    "wizard-date",
                 )
-                self.time = (
+                self.time = tagged(
                     ui.input(_("wizard.when.time"), value=proposed.strftime("%H:%M"))
                     .props("type=time")
-                    .mark("wizard-time")
-                    .props(testid("wizard-time"))
-                    .props(testid("wizard-time"))
+                    .mark("wizard-time"),
+                    "wizard-time",
                 )
             ui.label(_("wizard.when.hint")).classes("text-sm text-grey-8 max-w-2xl")
             self._navigation("when")
@@ -348,19 +369,22 @@ class ConnectWizard:
     def _run_step(self) -> None:
         with ui.step("run", title=_("wizard.step.run"), icon="play_arrow"):
             ui.label(_("wizard.run.text")).classes("text-grey-8")
-            self.summary = ui.column().classes("gap-1").mark("wizard-summary").props(testid("wizard-summary"))
+            self.summary = tagged(ui.column().classes("gap-1").mark("wizard-summary"), "wizard-summary")
             with ui.stepper_navigation():
-                self.run_button = (
-                    ui.button(_("wizard.run"), icon="play_arrow", on_click=self._run)
-                    .mark("wizard-run")
-                    .props(testid("wizard-run"))
+                self.run_button = tagged(
+                    ui.button(_("wizard.run"), icon="play_arrow", on_click=self._run).mark("wizard-run"),
+                    "wizard-run",
                 )
-                ui.button(_("wizard.back"), on_click=self._back).props("flat").mark("wizard-back-run").props(
-                    testid("wizard-back-run")
+                tagged(
+                    ui.button(_("wizard.back"), on_click=self._back).props("flat").mark("wizard-back-run"),
+                    "wizard-back-run",
                 )
-                ui.button(_("wizard.cancel"), on_click=lambda: ui.navigate.to(SETTINGS_URL)).props(
-                    "flat color=grey"
-                ).mark("wizard-cancel-run").props(testid("wizard-cancel-run"))
+                tagged(
+                    ui.button(_("wizard.cancel"), on_click=lambda: ui.navigate.to(SETTINGS_URL))
+                    .props("flat color=grey")
+                    .mark("wizard-cancel-run"),
+                    "wizard-cancel-run",
+                )
 
     def _draw_summary(self) -> None:
         self.summary.clear()
@@ -413,23 +437,23 @@ class StatusWindow:
             ui.label(_("wizard.status.title")).classes("text-xl font-medium")
             with ui.row().classes("items-center gap-2"):
                 ui.icon("check_circle", color="green", size="md")
-                ui.label(_("wizard.status.connected")).mark("wizard-status-connected").props(
-                    testid("wizard-status-connected")
-                ).props(testid("wizard-status-connected"))
+                tagged(
+                    ui.label(_("wizard.status.connected")).mark("wizard-status-connected"),
+                    "wizard-status-connected",
+                )
             _pair("wizard.run.company", self.result.company)
             _pair("wizard.run.online_id", self.result.online_id)
             _pair("wizard.status.time", fmt_datetime(self.connected_at))
-            self.progress = (
-                ui.column()
-                .classes("gap-1 w-full")
-                .mark("wizard-status-progress")
-                .props(testid("wizard-status-progress"))
-                .props(testid("wizard-status-progress"))
+            self.progress = tagged(
+                ui.column().classes("gap-1 w-full").mark("wizard-status-progress"), "wizard-status-progress"
             )
             with ui.row().classes("w-full justify-end"):
-                ui.button(_("wizard.close"), on_click=lambda: ui.navigate.to(SETTINGS_URL)).mark(
-                    "wizard-status-close"
-                ).props(testid("wizard-status-close"))
+                tagged(
+                    ui.button(_("wizard.close"), on_click=lambda: ui.navigate.to(SETTINGS_URL)).mark(
+                        "wizard-status-close"
+                    ),
+                    "wizard-status-close",
+                )
         ui.timer(STATUS_POLL_SECONDS, self.refresh)
         ui.timer(0.05, self.refresh, once=True)
         self.dialog.open()
@@ -442,26 +466,27 @@ class StatusWindow:
         with self.progress:
             if overview.initial_status == "done" and initial is not None:
                 _pair("wizard.status.rows", fmt_number(initial.rows_up), marker="wizard-status-rows")
-                ui.label(_("wizard.status.done")).classes("text-green-9").mark("wizard-status-done").props(
-                    testid("wizard-status-done")
-                ).props(testid("wizard-status-done"))
+                tagged(
+                    ui.label(_("wizard.status.done")).classes("text-green-9").mark("wizard-status-done"),
+                    "wizard-status-done",
+                )
             elif initial is not None and initial.status not in ("ok", "running"):
                 _pair("wizard.status.rows", fmt_number(initial.rows_up), marker="wizard-status-rows")
                 ui.label(_("wizard.status.failed", error=initial.error or initial.status)).classes(
                     "text-amber-10"
                 )
             elif overview.schedule is not None and overview.schedule.run_at > dt.datetime.now(dt.UTC):
-                ui.label(_("wizard.status.scheduled", time=fmt_datetime(overview.schedule.run_at))).mark(
-                    "wizard-status-scheduled"
-                ).props(testid("wizard-status-scheduled"))
+                tagged(
+                    ui.label(_("wizard.status.scheduled", time=fmt_datetime(overview.schedule.run_at))).mark(
+                        "wizard-status-scheduled"
+                    ),
+                    "wizard-status-scheduled",
+                )
             else:
-                ui.label(_("wizard.status.waiting")).mark("wizard-status-waiting").props(
-                    testid("wizard-status-waiting")
-                ).props(testid("wizard-status-waiting"))
-
-
-def testid(name: str) -> str:
-    return f"data-testid={name}"
+                tagged(
+                    ui.label(_("wizard.status.waiting")).mark("wizard-status-waiting"),
+                    "wizard-status-waiting",
+                )
 
 
 def _pair(label_key: str, value: str, *, marker: str | None = None) -> None:
@@ -469,7 +494,7 @@ def _pair(label_key: str, value: str, *, marker: str | None = None) -> None:
         ui.label(_(label_key)).classes("text-grey-7 w-48")
         shown = ui.label(value).classes("font-medium")
         if marker:
-            shown.mark(marker).props(testid(marker))
+            tagged(shown.mark(marker), marker)
 
 
 def _open_wizard(_services: Shell, _session: SessionView) -> None:
@@ -498,16 +523,16 @@ async def _online_id_dialog(shell: Shell, session: SessionView, action: str) -> 
     status = await call(shell.services.online_settings.connection, company_id)
     # In the page content, not in the row of action buttons (which redraws after every check).
     with ui.context.client.content, ui.dialog() as dialog, ui.card().classes("w-[30rem] max-w-full gap-2"):
-        dialog.mark(f"od-{action}-dialog").props(testid(f"od-{action}-dialog"))
+        tagged(dialog.mark(f"od-{action}-dialog"), f"od-{action}-dialog")
         ui.label(_(f"wizard.{action}.title")).classes("text-xl font-medium")
         ui.label(_(f"wizard.{action}.text")).classes("text-grey-8")
         proposed = "" if action == "change_user" else status.connected_by or ""
         email = ui.input(_("wizard.id.email"), value=proposed).classes("w-full")
-        email.mark(f"od-{action}-email").props(testid(f"od-{action}-email"))
+        tagged(email.mark(f"od-{action}-email"), f"od-{action}-email")
         if action == "disconnect":
             email.props("readonly")
         password = ui.input(_("wizard.id.password"), password=True).classes("w-full")
-        password.mark(f"od-{action}-password").props(testid(f"od-{action}-password"))
+        tagged(password.mark(f"od-{action}-password"), f"od-{action}-password")
 
         async def confirm() -> None:
             inputs = {"email": email, "password": password}
@@ -529,10 +554,9 @@ async def _online_id_dialog(shell: Shell, session: SessionView, action: str) -> 
 
         with ui.row().classes("w-full justify-end gap-2"):
             ui.button(_("wizard.cancel"), on_click=dialog.close).props("flat")
-            colour = "negative" if action == "disconnect" else "primary"
-            ui.button(_(f"wizard.{action}.confirm"), on_click=confirm).props(f"color={colour}").mark(
-                f"od-{action}-confirm"
-            ).props(testid(f"od-{action}-confirm"))
+            confirm_button = ui.button(_(f"wizard.{action}.confirm"), on_click=confirm)
+            confirm_button.props("color=negative" if action == "disconnect" else "color=primary")
+            tagged(confirm_button.mark(f"od-{action}-confirm"), f"od-{action}-confirm")
     dialog.open()
 
 

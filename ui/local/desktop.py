@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from ui.components.attributes import tagged
 from ui.components.calls import call
 from ui.i18n import _
 from ui.layout import frame
@@ -32,12 +33,11 @@ def register(shell: Shell) -> None:
 
 
 def _tile(tile: Tile) -> None:
-    with (
+    with tagged(
         ui.card()
         .classes("w-48 h-32 items-center justify-center cursor-pointer hover:shadow-lg")
-        .on("click", lambda t=tile: ui.navigate.to(t.target))
-        .props(f"data-testid=tile-{tile.testid}")
-        .mark(f"tile-{tile.testid}")
-    ):
+        .on("click", lambda t=tile: ui.navigate.to(t.target)),
+        f"tile-{tile.testid}",
+    ).mark(f"tile-{tile.testid}"):
         ui.icon(tile.icon, size="xl").classes("text-blue-grey-7")
         ui.label(_(tile.label_key)).classes("text-center")

@@ -15,6 +15,7 @@ from nicegui import ui
 
 from services.local.prerequisites import Condition, PrerequisiteReport
 from services.local.views import SessionView
+from ui.components.attributes import with_props
 from ui.i18n import _, fmt_date, fmt_datetime
 from ui.shell import Shell
 
@@ -85,15 +86,14 @@ class PrerequisiteList(ui.column):
 
 def _row(condition: Condition) -> None:
     icon, text_colour, background = STYLE[condition.status]
-    with (
-        ui.row()
-        .classes(f"w-full items-start gap-3 p-2 rounded {background}")
-        .props(f"data-testid=prereq-{condition.number} data-status={condition.status}")
-        .mark(f"prereq-{condition.number}", f"prereq-{condition.status}")
-    ):
+    row = ui.row().classes("w-full items-start gap-3 p-2 rounded").classes(background)
+    with_props(row, **{"data-testid": f"prereq-{condition.number}", "data-status": condition.status})
+    with row.mark(f"prereq-{condition.number}", f"prereq-{condition.status}"):
         ui.icon(icon, size="sm").classes(text_colour)
         with ui.column().classes("gap-0 grow"):
-            ui.label(f"{condition.number}. {_(condition.name_key)}").classes(f"font-medium {text_colour}")
+            ui.label(f"{condition.number}. {_(condition.name_key)}").classes("font-medium").classes(
+                text_colour
+            )
             ui.label(_(condition.reason_key, **_display(condition.reason_params))).classes("text-sm")
             if condition.details:
                 ui.label(", ".join(_(d) for d in condition.details)).classes("text-sm font-medium")
