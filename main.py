@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from services.config import Settings
@@ -88,9 +89,11 @@ def build_app(settings: Settings) -> Services:
     # import, and the sub-commands (demo-data) need neither.
     from nicegui import app
 
+    from services.api.limits import BodyLimitMiddleware
     from services.container import bootstrap, build_services
     from ui.app import register_pages
 
+    app.add_middleware(BodyLimitMiddleware)
     services = build_services(settings)
     password = bootstrap(services, initial_admin_password=os.environ.get("INITIAL_ADMIN_PASSWORD"))
     if password:
@@ -150,10 +153,15 @@ def _serve_local(app: Any, local: LocalServices) -> None:
 
 
 def serve(settings: Settings) -> None:
+    storage = prepare_storage(settings)
     from nicegui import ui
+    from nicegui.storage import Storage
 
+    Storage.path = storage  # also when NiceGUI was imported before (the `user` test fixture)
     build_app(settings)
+    warn_about_mailbox(settings)
     print(f"Business Software + Online Desktop on {settings.base_url}/", flush=True)
+    proxies = settings.trusted_proxy_addresses
     ui.run(
         host=settings.host,
         port=settings.port,
@@ -167,7 +175,30 @@ def serve(settings: Settings) -> None:
         timeout_graceful_shutdown=2,
         favicon="🗂️",
         session_middleware_kwargs={"same_site": "lax", "https_only": settings.base_url.startswith("https")},
+        # X-Forwarded-For counts only from the configured proxies (uvicorn would trust loopback).
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=",".join(proxies) or "",
     )
+
+
+def prepare_storage(settings: Settings) -> Path:
+    """Owner-only files from here on; NiceGUI's storage in the data directory (read at its import)."""
+    from services.files import OWNER_ONLY_UMASK, private_directory, storage_directory
+
+    os.umask(OWNER_ONLY_UMASK)
+    private_directory(settings.data_dir)
+    storage = storage_directory(settings.data_dir)
+    os.environ["NICEGUI_STORAGE_PATH"] = str(storage)
+    return storage
+
+
+def warn_about_mailbox(settings: Settings) -> None:
+    if settings.mailbox_on and not settings.host_is_loopback:
+        log.warning(
+            "The built-in mailbox /mail is on while listening on %s: anyone who reaches this address "
+            "can read every e-mail, password-reset links included. Use MAIL_BACKEND=smtp for a server.",
+            settings.host,
+        )
 
 
 def build_storage_secret(settings: Settings) -> str:
@@ -206,6 +237,7 @@ def _licensing(settings: Settings) -> Any:
 
 def sync_command(settings: Settings, args: argparse.Namespace) -> int:
     from services.container import build_services
+    from services.sealing import TokenSeal
     from services.sync.client.commands import CommandContext, connect_command, run_command
 
     services = build_services(settings.model_copy(update={"role": "local"}))
@@ -218,6 +250,7 @@ def sync_command(settings: Settings, args: argparse.Namespace) -> int:
         http=services.http,
         manager=local.sync_manager,
         status=local.sync_status,
+        seal=TokenSeal(services.secret_key),
         close=services.db.dispose,
     )
     if args.sync_command == "connect":

@@ -6,6 +6,7 @@ overridden on the command line by ``main.py``. Tests build their own ``Settings`
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import socket
@@ -41,7 +42,15 @@ class Settings(BaseSettings):
     mail_backend: Literal["outbox", "smtp"] = Field(
         "outbox", description="outbox: built-in mailbox at /mail."
     )
-    mailbox_enabled: bool = Field(True, description="Serve the built-in mailbox page /mail.")
+    mailbox_enabled: bool | None = Field(
+        None,
+        description="Serve the built-in mailbox page /mail (default: only for role all on a loopback host).",
+    )
+    trusted_proxies: str = Field(
+        "",
+        description="Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed "
+        "(default: none; the client address is the peer's).",
+    )
     smtp_host: str = "localhost"
     smtp_port: int = 25
     smtp_security: Literal["none", "starttls", "tls"] = "none"
@@ -80,6 +89,24 @@ class Settings(BaseSettings):
         return (self.public_url or self.online_url or self.base_url).rstrip("/")
 
     @property
+    def host_is_loopback(self) -> bool:
+        return is_loopback(self.host)
+
+    @property
+    def mailbox_on(self) -> bool:
+        """Whether /mail shows the outbox: it shows every address's mail (password resets included),
+        so by default only a person's own single-machine setup has it (role all, loopback host)."""
+        if self.mail_backend != "outbox":
+            return False
+        if self.mailbox_enabled is not None:
+            return self.mailbox_enabled
+        return self.role == "all" and self.host_is_loopback
+
+    @property
+    def trusted_proxy_addresses(self) -> tuple[str, ...]:
+        return tuple(part.strip() for part in self.trusted_proxies.split(",") if part.strip())
+
+    @property
     def runs_local(self) -> bool:
         return self.role in ("all", "local")
 
@@ -94,6 +121,16 @@ class Settings(BaseSettings):
     @property
     def online_db_url(self) -> str:
         return self.online_database_url or f"sqlite:///{(self.data_dir / 'online.sqlite3').resolve()}"
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 and localhost; 0.0.0.0 (every interface) is not."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def load_secret_key(data_dir: Path) -> str:

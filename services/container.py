@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.clock import SYSTEM_CLOCK, Clock
 from services.config import Settings, load_secret_key
 from services.db import Databases, open_databases
+from services.files import private_directory
 from services.local.api_records import ApiRecordService
 from services.local.api_users import ApiUserService
 from services.local.auth import LocalAuthService
@@ -45,6 +46,7 @@ from services.online.workspace.access import WorkspaceAccess
 from services.online.workspace.calendar import WorkspaceCalendar
 from services.online.workspace.lists import WorkspaceLists
 from services.online.workspace.records import WorkspaceRecords
+from services.sealing import TokenSeal
 from services.sync.client.http import HttpLink
 from services.sync.client.manager import SyncManager
 from services.sync.client.status import SyncStatusService
@@ -138,22 +140,28 @@ class Services:
 
 def build_services(settings: Settings, *, clock: Clock = SYSTEM_CLOCK) -> Services:
     """Open the databases this role needs (migrating them) and create the services."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_directory(settings.data_dir)
+    secret_key = load_secret_key(settings.data_dir)
     db = open_databases(
         local_url=settings.local_db_url if settings.runs_local else None,
         online_url=settings.online_db_url if settings.runs_online else None,
+        secret_key=secret_key,
     )
-    secret_key = load_secret_key(settings.data_dir)
     http = HttpLink()
     local = None
     if db.local is not None and db.local_engine is not None:
-        local = _build_local(settings, db.local, db.local_engine, http, clock)
+        local = _build_local(settings, db.local, db.local_engine, http, clock, TokenSeal(secret_key))
     online = None if db.online is None else _build_online(settings, db.online, secret_key, clock)
     return Services(settings=settings, secret_key=secret_key, db=db, http=http, local=local, online=online)
 
 
 def _build_local(
-    settings: Settings, sessions: sessionmaker[Session], engine: Engine, http: HttpLink, clock: Clock
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    engine: Engine,
+    http: HttpLink,
+    clock: Clock,
+    seal: TokenSeal,
 ) -> LocalServices:
     install_change_tracking(engine)
     install_search_index(engine)
@@ -178,7 +186,7 @@ def _build_local(
         api_records=ApiRecordService(sessions),
         sync_status=sync_status,
         connect_wizard=ConnectWizardService(
-            sessions, engine, settings, prerequisites, sync_status, http, clock
+            sessions, engine, settings, prerequisites, sync_status, http, clock, seal=seal
         ),
         sync_manager=SyncManager(
             engine=engine,
@@ -186,6 +194,7 @@ def _build_local(
             data_dir=settings.data_dir,
             http=http,
             lock=sync_lock,
+            seal=seal,
         ),
     )
 

@@ -13,9 +13,11 @@ from typing import Any, Literal
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 from sqlalchemy.pool import NullPool
+
+from services.files import private_sqlite_files
 
 Which = Literal["local", "online"]
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -23,8 +25,16 @@ IMMEDIATE = "sqlite_begin_immediate"
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
+    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout on every connection.
+
+    A SQLite file is created owner-only (0600) before SQLite opens it, so its journal files are
+    owner-only too.
+    """
     if url.startswith("sqlite"):
+        database = make_url(url).database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            private_sqlite_files(Path(database))
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         # SQLAlchemy emits BEGIN itself, so that writers can use "BEGIN IMMEDIATE" (see WriterSession).
@@ -77,13 +87,17 @@ def alembic_config(which: Which, url: str) -> Config:
     return cfg
 
 
-def migrate(which: Which, engine: Engine) -> None:
-    """Bring a database to the newest schema (called at start-up and by tests)."""
+def migrate(which: Which, engine: Engine, *, secret_key: str | None = None) -> None:
+    """Bring a database to the newest schema (called at start-up and by tests).
+
+    ``secret_key`` is the installation's: migrations that seal stored secrets need it.
+    """
     if engine.url.get_backend_name() == "sqlite" and engine.url.database:
         Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
     cfg = alembic_config(which, engine.url.render_as_string(hide_password=False))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
+        cfg.attributes["secret_key"] = secret_key
         command.upgrade(cfg, "head")
 
 
@@ -102,7 +116,13 @@ class Databases:
                 engine.dispose()
 
 
-def open_databases(*, local_url: str | None, online_url: str | None, migrate_now: bool = True) -> Databases:
+def open_databases(
+    *,
+    local_url: str | None,
+    online_url: str | None,
+    migrate_now: bool = True,
+    secret_key: str | None = None,
+) -> Databases:
     """Create engines (and run migrations) for the databases this process uses."""
     engines: dict[str, Engine | None] = {}
     for which, url in (("local", local_url), ("online", online_url)):
@@ -111,7 +131,7 @@ def open_databases(*, local_url: str | None, online_url: str | None, migrate_now
             continue
         engine = make_engine(url)
         if migrate_now:
-            migrate(which, engine)  # type: ignore[arg-type]
+            migrate(which, engine, secret_key=secret_key)  # type: ignore[arg-type]
         engines[which] = engine
     local, online = engines["local"], engines["online"]
     return Databases(

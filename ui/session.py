@@ -1,4 +1,8 @@
-"""Who is using this browser tab: the Business Software session kept in the user's storage."""
+"""Who is using this browser tab: the Business Software session's reference kept in the user's storage.
+
+The reference is a random value whose hash names the session row (``user_sessions``); logout
+ends the row. It opens nothing but these pages: the local REST API takes only API users' tokens.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from services.local.views import SessionView
 from ui.components.calls import fetch
 from ui.shell import Shell
 
-TOKEN_KEY = "bs_token"
+TOKEN_KEY = "bs_session"
 
 
 async def current_session(shell: Shell) -> SessionView | None:

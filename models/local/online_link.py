@@ -24,15 +24,16 @@ class OnlineDesktopSettings(LocalBase):
 class SyncConnection(LocalBase):
     """The company's connection to an Online Desktop company account, with its sync credential.
 
-    The bearer token is kept here because this side must present it; the online side keeps only
-    its hash. ``status``: connected | needs_reconnect | disconnected.
+    The bearer token is kept here because this side must present it, sealed with the installation's
+    secret key (``services.sealing``); the online side keeps only its hash.
+    ``status``: connected | needs_reconnect | disconnected.
     """
 
     __tablename__ = "sync_connections"
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True)
     online_url: Mapped[str] = mapped_column(String(300))
     tenant_uuid: Mapped[str] = mapped_column(String(36))
-    token: Mapped[str] = mapped_column(Text)
+    sealed_token: Mapped[str] = mapped_column(Text, default="")
     connected_by: Mapped[str] = mapped_column(String(254), default="")
     status: Mapped[str] = mapped_column(String(20), default="connected")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

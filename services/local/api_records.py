@@ -2,7 +2,9 @@
 
 Every query filters by the caller's company id, so a UUID of another company's record is simply
 "not found". Writes go through the ORM in one transaction each, so the sync's change tracking
-sees them like any other change made in Business Software.
+sees them like any other change made in Business Software, and through the register rules of
+the Business Software forms (``services.local.registers``): the same field checks, required
+fields, unique numbers and automatic numbering.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.fields import CONTACT_KINDS
 from models.local import Company, Contact, Product
-from services.errors import NotFound, ValidationFailed
+from services.errors import NotFound
+from services.local.registers import rules
+from services.local.registers.fields import clean_values
+from services.local.registers.specs import CONTACTS, PRODUCTS, RegisterSpec
 
 CONTACT_FIELDS = (
     "number", "name", "kind", "street", "postal_code", "city", "country",
@@ -78,41 +82,17 @@ def product_record(row: Product) -> ProductRecord:
     )
 
 
-def _validate_contact(values: dict[str, Any], creating: bool) -> None:
-    errors: dict[str, str] = {}
-    if (creating or "name" in values) and not str(values.get("name") or "").strip():
-        errors["name"] = "validation.required"
-    if "kind" in values and values["kind"] not in CONTACT_KINDS:
-        errors["kind"] = "validation.choice"
-    email = str(values.get("email") or "")
-    if email and ("@" not in email or " " in email):
-        errors["email"] = "validation.email"
-    if errors:
-        raise ValidationFailed(errors)
-
-
-def _validate_product(values: dict[str, Any], creating: bool) -> None:
-    errors: dict[str, str] = {}
-    for field in ("number", "name"):
-        if (creating or field in values) and not str(values.get(field) or "").strip():
-            errors[field] = "validation.required"
-    if "price" in values and Decimal(values["price"]) < 0:
-        errors["price"] = "validation.negative"
-    if errors:
-        raise ValidationFailed(errors)
-
-
 class _Register(Generic[R]):
     """Company-scoped list/get/create/update/delete of one register."""
 
     def __init__(
         self,
         sessions: sessionmaker[Session],
-        model: type[Contact] | type[Product],
+        spec: RegisterSpec,
         to_record: Callable[[Any], R],
-        validate: Callable[[dict[str, Any], bool], None],
     ) -> None:
-        self._sessions, self._model, self._to_record, self._validate = sessions, model, to_record, validate
+        self._sessions, self._spec, self._to_record = sessions, spec, to_record
+        self._model: Any = spec.model
 
     def list(self, company_id: int, *, search: str = "", limit: int = 100, offset: int = 0) -> RecordPage[R]:
         m = self._model
@@ -133,27 +113,31 @@ class _Register(Generic[R]):
             return self._to_record(self._own(s, company_id, uuid))
 
     def create(self, company_id: int, values: dict[str, Any]) -> R:
-        self._validate(values, True)
+        cleaned = clean_values(self._spec.fields, values)
         with self._sessions.begin() as s:
             if s.get(Company, company_id) is None:
                 raise NotFound("company.not_found")
-            row = self._model(company_id=company_id, **values)
-            s.add(row)
-            s.flush()
-            return self._to_record(row)
+            return self._save(s, company_id, self._model(company_id=company_id), cleaned)
 
     def update(self, company_id: int, uuid: str, values: dict[str, Any]) -> R:
-        self._validate(values, False)
+        """Change only the fields given."""
+        cleaned = clean_values(self._spec.fields, values, partial=True)
         with self._sessions.begin() as s:
-            row = self._own(s, company_id, uuid)
-            for field, value in values.items():
-                setattr(row, field, value)
-            s.flush()
-            return self._to_record(row)
+            return self._save(s, company_id, self._own(s, company_id, uuid), cleaned)
+
+    def _save(self, s: Session, company_id: int, row: Any, cleaned: dict[str, Any]) -> R:
+        rules.before_save(s, self._spec, company_id, row, cleaned)
+        for field, value in cleaned.items():
+            setattr(row, field, value)
+        s.add(row)
+        s.flush()
+        return self._to_record(row)
 
     def delete(self, company_id: int, uuid: str) -> None:
         with self._sessions.begin() as s:
-            s.delete(self._own(s, company_id, uuid))
+            row = self._own(s, company_id, uuid)
+            rules.before_delete(s, self._spec, row)
+            s.delete(row)
 
     def _own(self, s: Session, company_id: int, uuid: str) -> Any:
         m = self._model
@@ -167,9 +151,5 @@ class ApiRecordService:
     """The registers the local REST API exposes."""
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
-        self.contacts: _Register[ContactRecord] = _Register(
-            sessions, Contact, contact_record, _validate_contact
-        )
-        self.products: _Register[ProductRecord] = _Register(
-            sessions, Product, product_record, _validate_product
-        )
+        self.contacts: _Register[ContactRecord] = _Register(sessions, CONTACTS, contact_record)
+        self.products: _Register[ProductRecord] = _Register(sessions, PRODUCTS, product_record)

@@ -19,7 +19,9 @@ from models.local import ApiSession, ApiUser, Company
 from models.types import utcnow
 from services.errors import NotAuthenticated, NotFound, ValidationFailed
 from services.local.locks import InitialSyncLock
+from services.local.throttle import api_user_keys, local_throttler
 from services.passwords import hash_password, new_token, token_hash, verify_password
+from services.throttle import Throttler
 
 SESSION_IDLE_LIMIT = dt.timedelta(hours=1)
 
@@ -74,9 +76,12 @@ def open_session_filter() -> tuple[ColumnElement[bool], ...]:
 class ApiUserService:
     """Manage API users (Business Software) and authenticate them (local REST API)."""
 
-    def __init__(self, sessions: sessionmaker[Session], lock: InitialSyncLock) -> None:
+    def __init__(
+        self, sessions: sessionmaker[Session], lock: InitialSyncLock, throttle: Throttler | None = None
+    ) -> None:
         self._sessions = sessions
         self._lock = lock
+        self._throttle = throttle or local_throttler()
 
     def create_api_user(self, company_id: int, name: str) -> ApiUserCreated:
         cleaned = name.strip()
@@ -141,19 +146,30 @@ class ApiUserService:
             own = select(ApiUser.id).where(ApiUser.company_id == company_id)
             self._end_sessions(s, ApiSession.api_user_id.in_(own))
 
-    def login(self, name: str, secret: str) -> ApiLogin:
-        """Open a token session; refused while the company's initial sync runs."""
+    def login(self, name: str, secret: str, *, client_address: str = "") -> ApiLogin:
+        """Open a token session; refused while the company's initial sync runs.
+
+        Failures are throttled per API user name and per client address (``TooManyAttempts``).
+        """
+        keys = api_user_keys(name, client_address)
         with self._sessions.begin() as s:
+            self._throttle.ensure_allowed(s, keys)
             row = s.scalar(select(ApiUser).where(ApiUser.name == name.strip()))
             valid = verify_password(row.secret_hash if row else None, secret)
             if row is None or not valid or not row.active:
-                raise NotAuthenticated("localapi.login_failed")
-            self._lock.refuse_if_held(row.company_id)
-            token = new_token()
-            s.add(ApiSession(api_user_id=row.id, token_hash=token_hash(token)))
-            return ApiLogin(
-                token=token, company_id=row.company_id, expires_in=int(SESSION_IDLE_LIMIT.total_seconds())
-            )
+                self._throttle.record_failure(s, keys)
+                done = None
+            else:
+                self._lock.refuse_if_held(row.company_id)
+                self._throttle.record_success(s, keys)
+                token = new_token()
+                s.add(ApiSession(api_user_id=row.id, token_hash=token_hash(token)))
+                done = ApiLogin(
+                    token=token, company_id=row.company_id, expires_in=int(SESSION_IDLE_LIMIT.total_seconds())
+                )
+        if done is None:  # raised after the commit, so the recorded failure counts
+            raise NotAuthenticated("localapi.login_failed")
+        return done
 
     def authenticate(self, token: str) -> ApiPrincipal:
         """The caller behind a bearer token; refused while its company's initial sync runs."""

@@ -16,8 +16,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.local import User, UserSession
 from models.types import utcnow
 from services.errors import NotAuthenticated, ValidationFailed
+from services.local.throttle import local_throttler, user_keys
 from services.local.views import SessionView, UserView
 from services.passwords import hash_password, new_token, password_problem, token_hash, verify_password
+from services.throttle import Throttler
 
 log = logging.getLogger(__name__)
 SESSION_IDLE_LIMIT = dt.timedelta(hours=12)
@@ -39,8 +41,9 @@ def user_view(user: User) -> UserView:
 class LocalAuthService:
     """Login and sessions of Business Software users."""
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], throttle: Throttler | None = None) -> None:
         self._sessions = sessions
+        self._throttle = throttle or local_throttler()
 
     def ensure_admin(self, initial_password: str | None = None) -> str | None:
         """Create the administrator on first start; return its one-time password if one was generated."""
@@ -59,19 +62,27 @@ class LocalAuthService:
             )
             return None if initial_password else password
 
-    def login(self, username: str, password: str) -> SessionView:
-        """Open a session; the error never says whether the user name exists."""
+    def login(self, username: str, password: str, *, client_address: str = "") -> SessionView:
+        """Open a session; the error never says whether the user name exists.
+
+        Failures are throttled per user name and per client address (``TooManyAttempts``).
+        """
+        keys = user_keys(username, client_address)
         with self._sessions.begin() as s:
+            self._throttle.ensure_allowed(s, keys)
             user = s.scalar(select(User).where(User.username == username.strip()))
-            if (
-                not verify_password(user.password_hash if user else None, password)
-                or not user
-                or not user.active
-            ):
-                raise NotAuthenticated("login.failed")
-            token = new_token()
-            s.add(UserSession(token_hash=token_hash(token), user_id=user.id))
-            return SessionView(token=token, user=user_view(user), company_id=None)
+            ok = verify_password(user.password_hash if user else None, password)
+            if not (ok and user is not None and user.active):
+                self._throttle.record_failure(s, keys)
+                view = None
+            else:
+                self._throttle.record_success(s, keys)
+                token = new_token()
+                s.add(UserSession(token_hash=token_hash(token), user_id=user.id))
+                view = SessionView(token=token, user=user_view(user), company_id=None)
+        if view is None:  # raised after the commit, so the recorded failure counts
+            raise NotAuthenticated("login.failed")
+        return view
 
     def current(self, token: str | None) -> SessionView | None:
         """The session behind a token, or None when it ended or idled out; marks it as seen."""

@@ -30,6 +30,7 @@ from services.i18n import catalogue
 from services.local.online_desktop_settings import effective_sync_computer
 from services.local.prerequisite_checks import REGISTRATION_REQUIRED
 from services.local.prerequisites import PrerequisiteService
+from services.sealing import TokenSeal
 from services.sync.client.connect import forget_sync_state, post_connection, store_connection
 from services.sync.client.http import HttpLink
 from services.sync.client.status import SyncStatusService
@@ -94,8 +95,11 @@ class ConnectWizardService:
         sync_status: SyncStatusService,
         http: HttpLink,
         clock: Clock = SYSTEM_CLOCK,
+        *,
+        seal: TokenSeal,
     ) -> None:
         self._sessions, self._engine, self._settings = sessions, engine, settings
+        self._seal = seal
         self._prerequisites, self._sync_status = prerequisites, sync_status
         self._http, self._clock = http, clock
 
@@ -309,6 +313,7 @@ class ConnectWizardService:
             online_url=url,
             tenant_uuid=str(answer["tenant"]),
             token=str(answer["token"]),
+            seal=self._seal,
             connected_by=login.email,
             new_account=new_account,
         )

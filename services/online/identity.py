@@ -22,9 +22,10 @@ from services.emails import is_email
 from services.errors import NotAuthenticated, ValidationFailed
 from services.i18n import normalise_language
 from services.online.mail import MailService
-from services.online.throttle import LoginThrottler
+from services.online.throttle import LoginThrottler, mail_limiter
 from services.online.tokens import LinkInvalid, LinkTokens
 from services.passwords import hash_password, new_token, password_problem, token_hash, verify_password
+from services.throttle import Throttler
 
 SessionKind = Literal["browser", "api"]
 # The wizard's token only has to last through its next steps; a browser session a working day.
@@ -86,6 +87,7 @@ class IdentityService:
         link_base_url: str,
         clock: Clock = SYSTEM_CLOCK,
         throttle: LoginThrottler | None = None,
+        mail_limit: Throttler | None = None,
     ) -> None:
         self._sessions = sessions
         self._tokens = tokens
@@ -93,17 +95,20 @@ class IdentityService:
         self._base = link_base_url.rstrip("/")
         self._clock = clock
         self._throttle = throttle or LoginThrottler(clock=clock)
+        self._mail_limit = mail_limit or mail_limiter(clock)
 
     # --- sign-up and verification -------------------------------------------------------------
 
-    def sign_up(self, email: str, language: str = "en") -> None:
+    def sign_up(self, email: str, language: str = "en", *, client_address: str = "") -> None:
         """Create a pending ID and mail the link; for a known address mail again instead.
 
         A pending ID gets a fresh verification link; an active one gets a note that it already
         exists, with a password-reset link. The caller sees the same answer in every case.
+        Requests are counted per client (``MailRequestsPaused`` when there are too many).
         """
         address = normalise_email(email)
         lang = normalise_language(language)
+        self._count_mail_request(client_address)
         try:
             self._sign_up(address, lang)
         except IntegrityError:
@@ -166,17 +171,20 @@ class IdentityService:
         return result
 
     def authenticate_api_token(self, token: str) -> OnlineIdView:
-        """The Online ID behind a session token; NotAuthenticated when it is unknown, ended or expired."""
-        view = self.current(token)
+        """The Online ID behind an API login token; NotAuthenticated when it is unknown, ended or
+        expired, or when it is a browser session's reference (those are no bearer tokens)."""
+        view = self.current(token, kind="api")
         if view is None:
             raise NotAuthenticated("id.session.invalid")
         return view
 
-    def current(self, token: str | None) -> OnlineIdView | None:
+    def current(self, token: str | None, *, kind: SessionKind = "browser") -> OnlineIdView | None:
+        """The Online ID of a live session of ``kind``: a browser keeps its session's reference in
+        the server-side storage, and only the pages accept it."""
         if not token:
             return None
         with self._sessions() as s:
-            found = self._live_session(s, token)
+            found = self._live_session(s, token, kind)
             return id_view(found[1]) if found else None
 
     def logout(self, token: str) -> None:
@@ -189,12 +197,14 @@ class IdentityService:
 
     # --- passwords ----------------------------------------------------------------------------
 
-    def request_password_reset(self, email: str, language: str = "en") -> None:
+    def request_password_reset(self, email: str, language: str = "en", *, client_address: str = "") -> None:
         """Mail a reset link to an active ID (a pending one gets its verification link again).
 
-        Unknown addresses get nothing, and the caller cannot tell the difference.
+        Unknown addresses get nothing, and the caller cannot tell the difference. Requests are
+        counted per client like sign-ups.
         """
         address = normalise_email(email)
+        self._count_mail_request(client_address)
         with self._sessions.begin() as s:
             row = s.scalar(select(OnlineId).where(OnlineId.email == address))
             if row is not None and row.status == "active":
@@ -213,10 +223,12 @@ class IdentityService:
             self._throttle.record_success(s, self._throttle.keys(row.email, ""))
             return id_view(row)
 
-    def change_password(self, token: str, current_password: str, new_password: str) -> None:
+    def change_password(
+        self, token: str, current_password: str, new_password: str, *, kind: SessionKind = "browser"
+    ) -> None:
         """Change the password of the logged-in ID; its other sessions and open reset links end."""
         with self._sessions.begin() as s:
-            found = self._live_session(s, token)
+            found = self._live_session(s, token, kind)
             if found is None:
                 raise NotAuthenticated("id.session.invalid")
             session, row = found
@@ -228,6 +240,15 @@ class IdentityService:
                 raise ValidationFailed({"new_password": refused.fields["password"]}) from None
             self._end_sessions(s, row.id, keep=session.id)
             self._tokens.retire(s, "reset", str(row.id))
+
+    def _count_mail_request(self, client_address: str) -> None:
+        """One more request that sends mail from this client; refused while it sent too many."""
+        if not client_address:
+            return
+        keys = {"mail": f"mail:{client_address}"}
+        with self._sessions.begin() as s:
+            self._mail_limit.ensure_allowed(s, keys)
+            self._mail_limit.record_failure(s, keys)
 
     # --- helpers (take the session, never commit) ---------------------------------------------
 
@@ -279,11 +300,13 @@ class IdentityService:
         )
         return LoginResult(token=token, expires_in=int(lifetime.total_seconds()), online_id=id_view(row))
 
-    def _live_session(self, s: Session, token: str) -> tuple[OnlineSession, OnlineId] | None:
+    def _live_session(
+        self, s: Session, token: str, kind: SessionKind
+    ) -> tuple[OnlineSession, OnlineId] | None:
         found = s.execute(
             select(OnlineSession, OnlineId)
             .join(OnlineId, OnlineId.id == OnlineSession.online_id_id)
-            .where(OnlineSession.token_hash == token_hash(token))
+            .where(OnlineSession.token_hash == token_hash(token), OnlineSession.kind == kind)
         ).first()
         if found is None:
             return None

@@ -22,6 +22,7 @@ from services.db import make_engine, make_session_factory, migrate
 from services.sync.protocol.messages import CompanyInfo
 from services.sync.server.connections import ConnectionCreated, ConnectionService
 from tests.live_server import ROOT, LiveServer, ServerFactory
+from tests.sealing import TEST_SEAL
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 COMPANY = "Benchmark GmbH"
@@ -96,7 +97,7 @@ def connected_setup(base: Path, online_url: str, client_dir: Path) -> Iterator[S
                     company_id=company_id,
                     online_url=server.url,
                     tenant_uuid=created.tenant_uuid,
-                    token=created.token,
+                    sealed_token=TEST_SEAL.seal(created.token),
                 )
             )
         yield Setup(

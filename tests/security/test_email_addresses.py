@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from services.local.registers.fields import EMAIL, Field, clean_values
 
 from services.emails import is_email
 from services.errors import ValidationFailed
-from services.local.registers.fields import EMAIL, Field, clean_values
 from services.online.identity import normalise_email
 from tests.security.corpus import XSS_ADDRESSES
 

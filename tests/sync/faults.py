@@ -27,6 +27,7 @@ from services.sync.protocol.tables import TABLE_ORDER, TABLES
 from services.sync.server.connections import ConnectionCreated
 from services.sync.server.service import SyncServer
 from tests.live_server import free_port
+from tests.sealing import TEST_SEAL
 from tests.sync import procs
 from tests.sync.local_helpers import create_company, local_summary, online_summary
 
@@ -125,7 +126,7 @@ class World:
                     company_id=company,
                     online_url=self.server.url,
                     tenant_uuid=created.tenant_uuid,
-                    token=created.token,
+                    sealed_token=TEST_SEAL.seal(created.token),
                 )
             )
         return created

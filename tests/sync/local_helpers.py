@@ -25,6 +25,7 @@ from services.sync.protocol.messages import CompanyInfo, VerifyRequest, request_
 from services.sync.protocol.tables import TABLE_ORDER
 from services.sync.server.connections import ConnectionContext, ConnectionCreated
 from services.sync.server.service import SyncServer
+from tests.sealing import TEST_SEAL
 
 
 def create_company(sessions: sessionmaker[Session], name: str = "Müller GmbH") -> int:
@@ -47,7 +48,7 @@ def connect_company(
                 company_id=company_id,
                 online_url=online_url,
                 tenant_uuid=created.tenant_uuid,
-                token=created.token,
+                sealed_token=TEST_SEAL.seal(created.token),
             )
         )
     return created

@@ -223,10 +223,10 @@ async def test_settings_can_turn_the_mailbox_off(mailbox_off: None, user: User) 
     await sign_up(user)
     await user.should_not_see("Open the built-in mailbox")
     await user.open("/mail")
-    await user.should_see("The built-in mailbox is turned off.")
+    await user.should_see("The built-in mailbox is off on this server")
     await user.should_not_see("Confirm your Online ID")
     await user.open("/mail/1")
-    await user.should_see("The built-in mailbox is turned off.")
+    await user.should_see("The built-in mailbox is off on this server")
 
 
 async def test_the_pages_speak_german_to_a_german_browser(user: User) -> None:

@@ -18,6 +18,7 @@ from services.config import Settings
 from services.db import open_databases
 from services.local.locks import InitialSyncLock
 from services.sync.client.trace import trace_path
+from tests.sealing import TEST_SEAL
 from tests.ui.test_login_and_companies import log_in
 
 
@@ -51,7 +52,10 @@ def connect(sessions: sessionmaker[Session], company_id: int) -> None:
     with sessions.begin() as s:
         s.add(
             SyncConnection(
-                company_id=company_id, online_url="http://online", tenant_uuid="t-1", token="secret"
+                company_id=company_id,
+                online_url="http://online",
+                tenant_uuid="t-1",
+                sealed_token=TEST_SEAL.seal("secret"),
             )
         )
 

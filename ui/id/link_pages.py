@@ -30,7 +30,7 @@ class LinkPage:
     submit_key: str
     done_key: str
     complete: Callable[[str, str], OnlineIdView]
-    send_new: Callable[[str, str], None]
+    send_new: Callable[..., None]  # (e-mail, language, *, client_address)
 
 
 PROBLEM_TITLES = {
@@ -119,10 +119,11 @@ def _problem(page: LinkPage, problem: ServiceError) -> None:
         email = ui.input(_("id.email")).props("type=email autocomplete=email").mark("email").classes("w-full")
         ui.button(_("id.link.send_new"), on_click=lambda: send()).mark("send-new-link").classes("w-full")
         done = ui.column().classes("gap-1")
+    client = ui.context.client.ip or ""
 
     async def send() -> None:
         try:
-            await call(page.send_new, email.value or "", lang())
+            await call(page.send_new, email.value or "", lang(), client_address=client)
         except CallFailed as failed:
             show_field_errors({"email": email}, failed)
             return

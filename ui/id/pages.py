@@ -19,11 +19,12 @@ FLASH_KEY = "id_flash"  # a message key the login page shows once (after activat
 
 def register(online: OnlineServices) -> None:
     identity = online.identity
-    mailbox = online.settings.mailbox_enabled and online.settings.mail_backend == "outbox"
+    mailbox = online.settings.mailbox_on
 
     @ui.page("/id/")
     @ui.page("/id")
     def sign_up_page() -> None:
+        client = ui.context.client.ip or ""
         with online_frame(_("id.sign_up.title")), form_card(_("id.sign_up.title"), _("id.sign_up.hint")):
             email = _email_input()
             button = ui.button(_("id.sign_up.submit"), on_click=lambda: submit()).mark("sign-up")
@@ -33,10 +34,11 @@ def register(online: OnlineServices) -> None:
                 ui.link(_("id.login.link"), "/id/login").mark("to-login")
 
         async def submit() -> None:
-            await _send_and_announce(identity.sign_up, email)
+            await _send_and_announce(identity.sign_up, email, client)
 
     @ui.page("/id/check-email")
     def check_email_page() -> None:
+        client = ui.context.client.ip or ""
         address = app.storage.user.get(SENT_TO_KEY)
         with online_frame(_("id.check_email.title")), form_card(_("id.check_email.title")):
             if isinstance(address, str) and address:
@@ -56,7 +58,7 @@ def register(online: OnlineServices) -> None:
 
         async def resend(address: str) -> None:
             try:
-                await call(identity.resend_verification, address, lang())
+                await call(identity.resend_verification, address, lang(), client_address=client)
             except CallFailed:
                 return
             ui.notify(_("id.check_email.sent_again"), type="positive")
@@ -67,13 +69,14 @@ def register(online: OnlineServices) -> None:
 
     @ui.page("/id/forgot")
     def forgot_page() -> None:
+        client = ui.context.client.ip or ""
         with online_frame(_("id.forgot.title")), form_card(_("id.forgot.title"), _("id.forgot.hint")):
             email = _email_input()
             ui.button(_("id.forgot.submit"), on_click=lambda: submit()).mark("send-reset").classes("w-full")
             ui.link(_("id.login.link"), "/id/login").classes("text-sm")
 
         async def submit() -> None:
-            await _send_and_announce(identity.request_password_reset, email)
+            await _send_and_announce(identity.request_password_reset, email, client)
 
     @ui.page("/id/password")
     async def change_password_page() -> None:
@@ -83,11 +86,11 @@ def register(online: OnlineServices) -> None:
         _change_password_form(identity, online_id.email)
 
 
-async def _send_and_announce(action: object, email: ui.input) -> None:
+async def _send_and_announce(action: object, email: ui.input, client: str) -> None:
     """Ask for a link to be mailed, then show "check your e-mail" (the same whatever the address)."""
     address = (email.value or "").strip()
     try:
-        await call(action, address, lang())  # type: ignore[arg-type]
+        await call(action, address, lang(), client_address=client)  # type: ignore[arg-type]
     except CallFailed as failed:
         show_field_errors({"email": email}, failed)
         return

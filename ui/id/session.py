@@ -1,7 +1,9 @@
-"""Which Online ID is logged in in this browser: its session token kept in the user's storage.
+"""Which Online ID is logged in in this browser: its session's reference kept in the user's storage.
 
-Separate from the Business Software session (``ui.session``): a person can be logged in to
-both, as different people.
+The reference is a random value whose hash names a *browser* session in the online database;
+the server ends it on logout, and no API accepts it as a bearer token, so a storage file holds
+nothing usable outside these pages. Separate from the Business Software session
+(``ui.session``): a person can be logged in to both, as different people.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from nicegui import app, ui
 from services.online.identity import IdentityService, OnlineIdView
 from ui.components.calls import fetch
 
-ONLINE_TOKEN_KEY = "online_token"
+ONLINE_TOKEN_KEY = "online_session"
 
 
 def online_token() -> str | None:

@@ -16,9 +16,13 @@ def register(shell: Shell) -> None:
 
     @ui.page("/login")
     def login_page() -> None:
+        client = ui.context.client.ip or ""
+
         async def submit() -> None:
             try:
-                session = await call(auth.login, username.value or "", password.value or "")
+                session = await call(
+                    auth.login, username.value or "", password.value or "", client_address=client
+                )
             except CallFailed:
                 password.value = ""
                 return

@@ -1,8 +1,10 @@
 """The built-in mailbox at ``/mail``: every e-mail the outbox backend "sent", with clickable links.
 
-It lets one person complete every e-mail flow on one machine. It shows all addresses' mail, so
-it is for the embedded setup only: settings turn it off (``MAILBOX_ENABLED=false``), and it is
-off whenever real SMTP delivery is configured.
+It lets one person complete every e-mail flow on one machine. It shows all addresses' mail
+(password-reset links included) to anyone who can reach the server, so it is for the embedded
+setup only: on by default only for ``--role all`` on a loopback address, off for ``--role online``
+and for any other host unless ``MAILBOX_ENABLED=true`` says otherwise (``main.py`` then warns),
+and always off with SMTP delivery. The page says what it is: this installation's mail, not sent.
 """
 
 from __future__ import annotations
@@ -19,14 +21,15 @@ from ui.id.frame import online_frame
 
 def register(online: OnlineServices) -> None:
     mail = online.mail
-    enabled = online.settings.mailbox_enabled and online.settings.mail_backend == "outbox"
+    enabled = online.settings.mailbox_on
     sender = online.settings.mail_from
+    disabled_key = "mail.disabled" if online.settings.mail_backend == "smtp" else "mail.disabled_outbox"
 
     @ui.page("/mail")
     async def mailbox_page() -> None:
         with online_frame(_("mail.mailbox")):
             if not enabled:
-                _disabled()
+                _disabled(disabled_key)
                 return
             _mail_list(await fetch(mail.list_mail) or [])
 
@@ -34,7 +37,7 @@ def register(online: OnlineServices) -> None:
     async def mail_page(mail_id: str) -> None:
         with online_frame(_("mail.mailbox")):
             if not enabled:
-                _disabled()
+                _disabled(disabled_key)
                 return
             try:
                 view = await fetch(mail.get_mail, int(mail_id)) if mail_id.isdigit() else None
@@ -46,9 +49,15 @@ def register(online: OnlineServices) -> None:
                 _open_mail(view, sender)
 
 
-def _disabled() -> None:
+def _disabled(key: str) -> None:
     with ui.card().classes("w-full max-w-2xl"):
-        ui.label(_("mail.disabled")).mark("mailbox-disabled")
+        ui.label(_(key)).mark("mailbox-disabled")
+
+
+def _what_it_is() -> None:
+    ui.label(_("mail.what_it_is")).classes("text-sm text-grey-8 px-3").mark("mailbox-what-it-is").props(
+        "data-testid=mailbox-what-it-is"
+    )
 
 
 def _missing() -> None:
@@ -65,6 +74,7 @@ def _mail_list(mails: list[MailSummary]) -> None:
             ui.button(icon="refresh", on_click=ui.navigate.reload).props("flat round").tooltip(
                 _("mail.refresh")
             )
+        _what_it_is()
         if not mails:
             ui.label(_("mail.empty")).classes("p-3 text-grey-7").mark("mailbox-empty")
         for item in mails:
@@ -82,6 +92,7 @@ def _open_mail(view: MailView, sender: str) -> None:
     with ui.card().classes("w-full max-w-4xl gap-2"):
         ui.link(f"← {_('mail.back')}", "/mail").classes("text-sm")
         ui.label(summary.subject).classes("text-xl").mark("mail-subject")
+        _what_it_is()
         for label_key, value in (
             ("mail.from", sender),
             ("mail.to", summary.to),

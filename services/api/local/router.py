@@ -5,40 +5,60 @@
 - Company scope: an API user belongs to one company database, and its token only ever reaches
   that company's data. No URL or header names a company, so none can name another one.
 - ``/contacts`` and ``/products``: list (``?search=&limit=&offset=``), get, create, change
-  (``PATCH``, only the fields sent), delete; records are addressed by UUID.
+  (``PATCH``, only the fields sent), delete; records are addressed by UUID. They follow the
+  register rules of Business Software (required fields, unique numbers, automatic numbering).
 - ``/integrations/{id}/open`` and ``/close``: a registered integration says it starts or stops.
 - ``/online-desktop/prerequisites``: the prerequisites list for the caller's company.
 - While the company's initial sync runs, every request (login included) gets 423 with a message.
-Errors are ``{"detail": {"error": <key>, "message": <text>, "fields": {...}}}`` in the language of
-``Accept-Language``.
+- Failed logins are throttled per API user name and per client (429 with Retry-After).
+Errors are ``{"error": <key>, "message": <text>, "fields": {...}}`` in the language of
+``Accept-Language`` (``services.api.errors``); the schema is at ``/api/local/v1/openapi.json``.
 
 (No ``from __future__ import annotations`` here: FastAPI must resolve the local ``Caller`` alias.)
 """
 
-from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from fastapi.openapi.utils import get_openapi
 
+from services.api.errors import ApiRoute, error_responses
 from services.api.local.schemas import (
     ContactIn,
+    ContactOut,
+    ContactPage,
     ContactPatch,
+    IntegrationOut,
     LoginIn,
+    LoginOut,
+    PrerequisitesOut,
     ProductIn,
+    ProductOut,
+    ProductPage,
     ProductPatch,
     condition_out,
     contact_out,
     page_out,
     product_out,
 )
-from services.errors import ServiceError, ValidationFailed
-from services.i18n import language_from_accept, translate
+from services.errors import NotAuthenticated
+from services.i18n import language_from_accept
 from services.local.api_records import ApiRecordService
 from services.local.api_users import ApiPrincipal, ApiUserService
 from services.local.integrations import IntegrationService
 from services.local.prerequisites import PrerequisiteService
 
-T = TypeVar("T")
+PREFIX = "/api/local/v1"
+MAX_ID = 2**63 - 1  # integers beyond the database's range are refused before they reach it
+MAX_OFFSET = 10**9
+Search = Annotated[str, Query(max_length=100)]
+Limit = Annotated[int, Query(ge=1, le=500)]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
+RecordUuid = Annotated[str, Path(min_length=1, max_length=36)]
+IntegrationId = Annotated[int, Path(ge=1, le=MAX_ID)]
+Authorization = Annotated[str, Header(max_length=4096)]
+AUTHENTICATED = error_responses(401, 413, 422, 423)
+RECORD = error_responses(401, 404, 409, 413, 422, 423)
 
 
 def local_api_router(
@@ -49,115 +69,103 @@ def local_api_router(
     prerequisites: PrerequisiteService,
 ) -> APIRouter:
     """Build the router on the Business Software services of this process (role all or local)."""
-    router = APIRouter(prefix="/api/local/v1", tags=["local api"])
+    router = APIRouter(prefix=PREFIX, tags=["local api"], route_class=ApiRoute)
 
-    def guarded(request: Request, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a service call; its domain error becomes an HTTP error with a translated message."""
-        try:
-            return fn(*args, **kwargs)
-        except ServiceError as exc:
-            lang = language_from_accept(request.headers.get("accept-language"))
-            detail: dict[str, Any] = {"error": exc.key, "message": translate(exc.key, lang, **exc.params)}
-            if isinstance(exc, ValidationFailed):
-                detail["fields"] = {f: translate(k, lang) for f, k in exc.fields.items()}
-            raise HTTPException(exc.status_code, detail) from exc
-
-    def principal(request: Request, authorization: Annotated[str, Header()] = "") -> ApiPrincipal:
+    def principal(authorization: Authorization = "") -> ApiPrincipal:
         scheme, _sep, token = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not token:
-            token = ""
-        return guarded(request, api_users.authenticate, token.strip())
+        if scheme.lower() != "bearer" or not token.strip():
+            raise NotAuthenticated("localapi.token_invalid")
+        return api_users.authenticate(token.strip())
 
     Caller = Annotated[ApiPrincipal, Depends(principal)]  # noqa: N806 (a type alias)
 
-    @router.post("/login")
+    @router.post("/login", response_model=LoginOut, responses=error_responses(401, 413, 422, 423, 429))
     def login(request: Request, body: LoginIn) -> dict[str, Any]:
-        done = guarded(request, api_users.login, body.name, body.secret)
+        client = request.client.host if request.client else ""
+        done = api_users.login(body.name, body.secret, client_address=client)
         return {"token": done.token, "company_id": done.company_id, "expires_in": done.expires_in}
 
-    @router.post("/logout", status_code=204)
-    def logout(request: Request, caller: Caller, authorization: Annotated[str, Header()] = "") -> Response:
-        guarded(request, api_users.logout, authorization.partition(" ")[2].strip())
+    @router.post("/logout", status_code=204, response_class=Response, responses=AUTHENTICATED)
+    def logout(caller: Caller, authorization: Authorization = "") -> Response:
+        api_users.logout(authorization.partition(" ")[2].strip())
         return Response(status_code=204)
 
-    @router.get("/contacts")
-    def list_contacts(
-        request: Request,
-        caller: Caller,
-        search: Annotated[str, Query(max_length=100)] = "",
-        limit: Annotated[int, Query(ge=1, le=500)] = 100,
-        offset: Annotated[int, Query(ge=0)] = 0,
-    ) -> dict[str, Any]:
-        page = guarded(
-            request, records.contacts.list, caller.company_id, search=search, limit=limit, offset=offset
-        )
+    @router.get("/contacts", response_model=ContactPage, responses=AUTHENTICATED)
+    def list_contacts(caller: Caller, search: Search = "", limit: Limit = 100, offset: Offset = 0) -> Any:
+        page = records.contacts.list(caller.company_id, search=search, limit=limit, offset=offset)
         return page_out(page, contact_out)
 
-    @router.get("/contacts/{uuid}")
-    def get_contact(request: Request, caller: Caller, uuid: str) -> dict[str, Any]:
-        return contact_out(guarded(request, records.contacts.get, caller.company_id, uuid))
+    @router.get("/contacts/{uuid}", response_model=ContactOut, responses=RECORD)
+    def get_contact(caller: Caller, uuid: RecordUuid) -> Any:
+        return contact_out(records.contacts.get(caller.company_id, uuid))
 
-    @router.post("/contacts", status_code=201)
-    def create_contact(request: Request, caller: Caller, body: ContactIn) -> dict[str, Any]:
-        values = body.model_dump()
-        return contact_out(guarded(request, records.contacts.create, caller.company_id, values))
+    @router.post("/contacts", status_code=201, response_model=ContactOut, responses=AUTHENTICATED)
+    def create_contact(caller: Caller, body: ContactIn) -> Any:
+        return contact_out(records.contacts.create(caller.company_id, body.model_dump()))
 
-    @router.patch("/contacts/{uuid}")
-    def change_contact(request: Request, caller: Caller, uuid: str, body: ContactPatch) -> dict[str, Any]:
+    @router.patch("/contacts/{uuid}", response_model=ContactOut, responses=RECORD)
+    def change_contact(caller: Caller, uuid: RecordUuid, body: ContactPatch) -> Any:
         values = body.model_dump(exclude_unset=True, exclude_none=True)
-        return contact_out(guarded(request, records.contacts.update, caller.company_id, uuid, values))
+        return contact_out(records.contacts.update(caller.company_id, uuid, values))
 
-    @router.delete("/contacts/{uuid}", status_code=204)
-    def delete_contact(request: Request, caller: Caller, uuid: str) -> Response:
-        guarded(request, records.contacts.delete, caller.company_id, uuid)
+    @router.delete("/contacts/{uuid}", status_code=204, response_class=Response, responses=RECORD)
+    def delete_contact(caller: Caller, uuid: RecordUuid) -> Response:
+        records.contacts.delete(caller.company_id, uuid)
         return Response(status_code=204)
 
-    @router.get("/products")
-    def list_products(
-        request: Request,
-        caller: Caller,
-        search: Annotated[str, Query(max_length=100)] = "",
-        limit: Annotated[int, Query(ge=1, le=500)] = 100,
-        offset: Annotated[int, Query(ge=0)] = 0,
-    ) -> dict[str, Any]:
-        page = guarded(
-            request, records.products.list, caller.company_id, search=search, limit=limit, offset=offset
-        )
+    @router.get("/products", response_model=ProductPage, responses=AUTHENTICATED)
+    def list_products(caller: Caller, search: Search = "", limit: Limit = 100, offset: Offset = 0) -> Any:
+        page = records.products.list(caller.company_id, search=search, limit=limit, offset=offset)
         return page_out(page, product_out)
 
-    @router.get("/products/{uuid}")
-    def get_product(request: Request, caller: Caller, uuid: str) -> dict[str, Any]:
-        return product_out(guarded(request, records.products.get, caller.company_id, uuid))
+    @router.get("/products/{uuid}", response_model=ProductOut, responses=RECORD)
+    def get_product(caller: Caller, uuid: RecordUuid) -> Any:
+        return product_out(records.products.get(caller.company_id, uuid))
 
-    @router.post("/products", status_code=201)
-    def create_product(request: Request, caller: Caller, body: ProductIn) -> dict[str, Any]:
-        values = body.model_dump()
-        return product_out(guarded(request, records.products.create, caller.company_id, values))
+    @router.post("/products", status_code=201, response_model=ProductOut, responses=AUTHENTICATED)
+    def create_product(caller: Caller, body: ProductIn) -> Any:
+        return product_out(records.products.create(caller.company_id, body.model_dump()))
 
-    @router.patch("/products/{uuid}")
-    def change_product(request: Request, caller: Caller, uuid: str, body: ProductPatch) -> dict[str, Any]:
+    @router.patch("/products/{uuid}", response_model=ProductOut, responses=RECORD)
+    def change_product(caller: Caller, uuid: RecordUuid, body: ProductPatch) -> Any:
         values = body.model_dump(exclude_unset=True, exclude_none=True)
-        return product_out(guarded(request, records.products.update, caller.company_id, uuid, values))
+        return product_out(records.products.update(caller.company_id, uuid, values))
 
-    @router.delete("/products/{uuid}", status_code=204)
-    def delete_product(request: Request, caller: Caller, uuid: str) -> Response:
-        guarded(request, records.products.delete, caller.company_id, uuid)
+    @router.delete("/products/{uuid}", status_code=204, response_class=Response, responses=RECORD)
+    def delete_product(caller: Caller, uuid: RecordUuid) -> Response:
+        records.products.delete(caller.company_id, uuid)
         return Response(status_code=204)
 
-    @router.post("/integrations/{integration_id}/open")
-    def open_integration(request: Request, caller: Caller, integration_id: int) -> dict[str, Any]:
-        done = guarded(request, integrations.open_integration, caller.company_id, integration_id)
+    @router.post("/integrations/{integration_id}/open", response_model=IntegrationOut, responses=RECORD)
+    def open_integration(caller: Caller, integration_id: IntegrationId) -> Any:
+        done = integrations.open_integration(caller.company_id, integration_id)
         return {"id": done.id, "name": done.name, "open": done.is_open}
 
-    @router.post("/integrations/{integration_id}/close")
-    def close_integration(request: Request, caller: Caller, integration_id: int) -> dict[str, Any]:
-        done = guarded(request, integrations.close_integration, caller.company_id, integration_id)
+    @router.post("/integrations/{integration_id}/close", response_model=IntegrationOut, responses=RECORD)
+    def close_integration(caller: Caller, integration_id: IntegrationId) -> Any:
+        done = integrations.close_integration(caller.company_id, integration_id)
         return {"id": done.id, "name": done.name, "open": done.is_open}
 
-    @router.get("/online-desktop/prerequisites")
-    async def online_desktop_prerequisites(request: Request, caller: Caller) -> dict[str, Any]:
+    @router.get("/online-desktop/prerequisites", response_model=PrerequisitesOut, responses=AUTHENTICATED)
+    async def online_desktop_prerequisites(request: Request, caller: Caller) -> Any:
         report = await prerequisites.check_prerequisites(caller.company_id, api_session_id=caller.session_id)
         lang = language_from_accept(request.headers.get("accept-language"))
         return {"ok": report.ok, "conditions": [condition_out(c, lang) for c in report.conditions]}
+
+    schema: dict[str, Any] = {}
+
+    @router.get("/openapi.json", include_in_schema=False)
+    def openapi() -> dict[str, Any]:
+        """The schema of exactly this API (NiceGUI switches FastAPI's own schema off)."""
+        if not schema:
+            schema.update(
+                get_openapi(
+                    title="Business Software local API",
+                    version="1",
+                    description="REST API of Business Software for third-party integrations.",
+                    routes=router.routes,
+                )
+            )
+        return schema
 
     return router

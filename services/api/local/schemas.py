@@ -69,6 +69,74 @@ class ProductPatch(_Body):
     active: bool | None = None
 
 
+class LoginOut(BaseModel):
+    token: str
+    company_id: int
+    expires_in: int = Field(description="Seconds of inactivity after which the token ends.")
+
+
+class ContactOut(BaseModel):
+    uuid: str
+    number: str
+    name: str
+    kind: str
+    street: str
+    postal_code: str
+    city: str
+    country: str
+    phone: str
+    email: str
+    website: str
+    notes: str
+    updated_at: str
+
+
+class ProductOut(BaseModel):
+    uuid: str
+    number: str
+    name: str
+    description: str
+    unit: str
+    price: str = Field(description="Decimal with two places, as text.")
+    active: bool
+    updated_at: str
+
+
+class ContactPage(BaseModel):
+    items: list[ContactOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class ProductPage(BaseModel):
+    items: list[ProductOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class IntegrationOut(BaseModel):
+    id: int
+    name: str
+    open: bool
+
+
+class ConditionOut(BaseModel):
+    number: int
+    name: str
+    status: str
+    reason: str
+    details: list[str]
+    fix: str | None
+    fix_link: str | None
+
+
+class PrerequisitesOut(BaseModel):
+    ok: bool
+    conditions: list[ConditionOut]
+
+
 def contact_out(record: ContactRecord) -> dict[str, Any]:
     out = dataclasses.asdict(record)
     out["updated_at"] = record.updated_at.isoformat()

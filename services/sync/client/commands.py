@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.local import Company, SyncConnection
 from services.config import Settings
+from services.sealing import TokenSeal
 from services.sync.client.connect import post_connection, store_connection
 from services.sync.client.http import HttpLink
 from services.sync.client.manager import SyncManager
@@ -40,6 +41,7 @@ class CommandContext:
     http: HttpLink
     manager: SyncManager
     status: SyncStatusService
+    seal: TokenSeal  # seals the connection token with the installation's secret key
     close: Callable[[], None]  # disposes the databases
 
 
@@ -87,6 +89,7 @@ def connect_command(
             online_url=url,
             tenant_uuid=answer["tenant"],
             token=answer["token"],
+            seal=ctx.seal,
             connected_by=online_id,
             new_account=tenant is None,
         )

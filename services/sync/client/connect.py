@@ -14,6 +14,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.local import SyncConnection
+from services.sealing import TokenSeal
 from services.sync.client.store import LocalStore
 from services.sync.protocol.messages import PROTOCOL_VERSION, CompanyInfo
 from services.sync.protocol.tables import SCHEMA_VERSION
@@ -50,10 +51,11 @@ def store_connection(
     online_url: str,
     tenant_uuid: str,
     token: str,
+    seal: TokenSeal,
     connected_by: str,
     new_account: bool,
 ) -> None:
-    """Keep the sync credential; a new company account starts the sync from scratch."""
+    """Keep the sync credential (sealed); a new company account starts the sync from scratch."""
     with sessions.begin() as s:
         row = s.get(SyncConnection, company_id)
         if new_account:
@@ -65,7 +67,8 @@ def store_connection(
                 s.flush()
             row = SyncConnection(company_id=company_id, online_url=online_url, tenant_uuid=tenant_uuid)
             s.add(row)
-        row.token, row.online_url, row.status, row.connected_by = token, online_url, "connected", connected_by
+        row.sealed_token, row.online_url, row.status = seal.seal(token), online_url, "connected"
+        row.connected_by = connected_by
     LocalStore(engine, company_id).state()  # the sync state row exists from now on
 
 
@@ -75,6 +78,6 @@ def forget_sync_state(sessions: sessionmaker[Session], company_id: int) -> None:
     with sessions.begin() as s:
         row = s.get(SyncConnection, company_id)
         if row is not None:
-            row.status, row.token = "disconnected", ""
+            row.status, row.sealed_token = "disconnected", ""
         for table in ("sync_states", "sync_checkpoints", "sync_outbox", "sync_schedules"):
             s.execute(text(f"DELETE FROM {table} WHERE company_id = :c"), {"c": company_id})

@@ -25,9 +25,11 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from services.local.locks import InitialSyncLock
+from services.sealing import SealBroken, TokenSeal
 from services.sync.client.agent import AgentOptions, SyncAgent, SyncStopped
 from services.sync.client.db import read_tx, write_tx
 from services.sync.client.http import HttpLink, SyncClient
+from services.sync.client.runs import set_connection_status
 from services.sync.client.snapshot import now_text
 from services.sync.client.store import LocalStore
 from services.sync.client.trace import trace_logger
@@ -63,9 +65,11 @@ class SyncManager:
         data_dir: Path,
         http: HttpLink,
         lock: InitialSyncLock | None,
+        seal: TokenSeal,
         options: AgentOptions | None = None,
         only_company: int | None = None,
     ) -> None:
+        self._seal = seal
         self._engine, self._computer, self._data_dir = engine, computer_name, data_dir
         self._http, self._lock, self._options = http, lock, options
         self.only_company = only_company  # limit this manager to one company (``main.py sync run``)
@@ -122,8 +126,8 @@ class SyncManager:
         """Connected companies for which this computer is the sync computer."""
         with read_tx(self._engine) as conn:
             rows = conn.execute(
-                "SELECT c.company_id, c.online_url, c.token, c.tenant_uuid, COALESCE(s.initial_status, "
-                "'pending'), "
+                "SELECT c.company_id, c.online_url, c.sealed_token, c.tenant_uuid, "
+                "COALESCE(s.initial_status, 'pending'), "
                 "sch.status, sch.run_at, ods.sync_computer FROM sync_connections c "
                 "LEFT JOIN sync_states s ON s.company_id = c.company_id "
                 "LEFT JOIN sync_schedules sch ON sch.company_id = c.company_id "
@@ -135,11 +139,14 @@ class SyncManager:
                 "LIMIT 1)"
             ).fetchone()
         found = []
-        for company_id, url, token, tenant, initial, sched, run_at, chosen in rows:
+        for company_id, url, sealed, tenant, initial, sched, run_at, chosen in rows:
             computer = chosen or host or self._computer
             if computer.casefold() != self._computer.casefold():
                 continue
             if self.only_company is not None and company_id != self.only_company:
+                continue
+            token = self._open_token(company_id, sealed)
+            if token is None:
                 continue
             found.append(
                 Candidate(
@@ -153,6 +160,15 @@ class SyncManager:
                 )
             )
         return found
+
+    def _open_token(self, company_id: int, sealed: str) -> str | None:
+        """The connection's token, or None after marking it for reconnection (another secret key)."""
+        try:
+            return self._seal.open(sealed)
+        except SealBroken:
+            log.warning("sync token of company %s does not open with this secret key: reconnect", company_id)
+            set_connection_status(self._engine, company_id, "needs_reconnect")
+            return None
 
     def _ready(self, c: Candidate) -> bool:
         """May the agent start? Initial syncs wait for their scheduled time; missed ones for the user."""

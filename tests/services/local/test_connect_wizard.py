@@ -18,6 +18,7 @@ from services.db import make_engine, make_session_factory
 from services.errors import NotAuthenticated, PermissionDenied, ServiceError, ValidationFailed
 from services.local.connect_wizard import ConnectWizardService, OnlineLogin
 from services.passwords import hash_password
+from services.sealing import TokenSeal
 from services.sync.protocol.messages import ProtocolError
 from services.sync.server.service import SyncServer
 from tests.conftest import ADMIN_PASSWORD
@@ -140,7 +141,9 @@ async def test_run_creates_the_account_makes_the_online_id_super_user_and_starts
         ).all()
     assert (tenant.name, tenant.city, tenant.registration_number) == ("Müller GmbH", "München", "HRB 98765")
     assert roles == [("chefin@mueller.example", "super_user")]
-    SyncServer(online_db).connections.authenticate(connection.token)  # the stored token works
+    token = TokenSeal(local.secret_key).open(connection.sealed_token)
+    assert token not in connection.sealed_token  # stored sealed, not in clear
+    SyncServer(online_db).connections.authenticate(token)  # the stored token works
 
     before = tenants(online_db)
     with pytest.raises(ServiceError) as again:  # condition 11: already connected
@@ -230,6 +233,11 @@ async def connected(
     return company.id, login, result.tenant_uuid, session
 
 
+def stored_token(local: Services, company_id: int) -> str:
+    """The connection's token, opened with the installation's secret key."""
+    return TokenSeal(local.secret_key).open(stored(local, company_id).sealed_token)
+
+
 def stored(local: Services, company_id: int) -> SyncConnection:
     assert local.db.local is not None
     with local.db.local() as s:
@@ -243,7 +251,7 @@ async def test_disconnect_is_only_for_the_connecting_online_id_on_the_sync_compu
 ) -> None:
     company_id, login, tenant_uuid, session = await connected(local, online_db, "trennt@mueller.example")
     server = SyncServer(online_db)
-    old_token = stored(local, company_id).token
+    old_token = stored_token(local, company_id)
     tenant_id = server.connections.authenticate(old_token).tenant_id
     server.apply_online_change(tenant_id, "contacts", None, {"name": "Online angelegt"})
 
@@ -284,12 +292,13 @@ async def test_reconnect_renews_the_credential_of_the_same_account(
     local: Services, online_db: sessionmaker[Session]
 ) -> None:
     company_id, login, tenant_uuid, _session = await connected(local, online_db, "erneuert@mueller.example")
-    old_token = stored(local, company_id).token
+    old_token = stored_token(local, company_id)
     await wizard(local).reconnect(company_id, login)
     renewed = stored(local, company_id)
-    assert (renewed.tenant_uuid, renewed.status) == (tenant_uuid, "connected") and renewed.token != old_token
+    new_token = stored_token(local, company_id)
+    assert (renewed.tenant_uuid, renewed.status) == (tenant_uuid, "connected") and new_token != old_token
     server = SyncServer(online_db)
-    assert server.connections.authenticate(renewed.token).tenant_uuid == tenant_uuid
+    assert server.connections.authenticate(new_token).tenant_uuid == tenant_uuid
     with pytest.raises(ProtocolError):
         server.connections.authenticate(old_token)
 

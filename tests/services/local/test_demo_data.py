@@ -19,6 +19,7 @@ from services.local.demo_data import DemoDataService, run_demo_data_command
 from services.local.demo_data.rows import RowFactory
 from services.sync.client.tracking import install_change_tracking
 from tests.benchmarks.consistency import broken_references, orders_with_wrong_total
+from tests.sealing import TEST_SEAL
 
 
 @pytest.fixture
@@ -139,7 +140,14 @@ def test_a_company_connected_to_the_online_desktop_is_not_refilled(
     company = demo.ensure_company("Verbunden GmbH")
     demo.fill(company.id, "S")
     with services.db.local.begin() as s:
-        s.add(SyncConnection(company_id=company.id, online_url="http://x", tenant_uuid="t", token="x"))
+        s.add(
+            SyncConnection(
+                company_id=company.id,
+                online_url="http://x",
+                tenant_uuid="t",
+                sealed_token=TEST_SEAL.seal("x"),
+            )
+        )
     before = demo.count_rows(company.id)
     with pytest.raises(Conflict):
         demo.fill(company.id, "S")
@@ -200,7 +208,7 @@ def test_a_disconnected_company_may_be_refilled(services: Services, demo: DemoDa
                 company_id=company.id,
                 online_url="http://x",
                 tenant_uuid="t",
-                token="x",
+                sealed_token=TEST_SEAL.seal("x"),
                 status="disconnected",
             )
         )

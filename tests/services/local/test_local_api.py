@@ -47,7 +47,7 @@ async def test_a_wrong_secret_is_refused_without_saying_which_part_was_wrong(
     api_user(services, company.id)
     response = await api.post("/api/local/v1/login", json={"name": "shop", "secret": "nope"})
     assert response.status_code == 401
-    assert response.json()["detail"]["message"] == "API user name or secret is wrong."
+    assert response.json()["message"] == "API user name or secret is wrong."
     assert (await api.get("/api/local/v1/contacts")).status_code == 401
 
 
@@ -84,7 +84,7 @@ async def test_bad_input_gets_a_clear_4xx_and_saves_nothing(
         await api.post("/api/local/v1/contacts", json={"name": "A", "x": 1}, headers=headers)
     ).status_code == 422
     bad_mail = await api.post("/api/local/v1/contacts", json={"name": "A", "email": "nope"}, headers=headers)
-    assert bad_mail.status_code == 422 and bad_mail.json()["detail"]["fields"] == {
+    assert bad_mail.status_code == 422 and bad_mail.json()["fields"] == {
         "email": "Not a valid e-mail address"
     }
     assert (await api.get("/api/local/v1/contacts", headers=headers)).json()["total"] == 0
@@ -116,11 +116,11 @@ async def test_the_api_refuses_requests_while_the_initial_sync_holds_the_lock_an
     services.local.sync_lock.acquire(company.id, "initial-sync")
     refused = await api.get("/api/local/v1/contacts", headers=headers)
     assert refused.status_code == 423
-    assert "initial synchronisation" in refused.json()["detail"]["message"]
+    assert "initial synchronisation" in refused.json()["message"]
     refused_login = await api.post("/api/local/v1/login", json={"name": "shop", "secret": secret})
     assert refused_login.status_code == 423
     german = await api.get("/api/local/v1/contacts", headers={**headers, "Accept-Language": "de-DE"})
-    assert "Erstsynchronisierung" in german.json()["detail"]["message"]
+    assert "Erstsynchronisierung" in german.json()["message"]
     services.local.sync_lock.release(company.id)
     assert (await api.get("/api/local/v1/contacts", headers=headers)).status_code == 200
     assert (await api.post("/api/local/v1/login", json={"name": "shop", "secret": secret})).status_code == 200

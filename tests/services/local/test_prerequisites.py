@@ -16,6 +16,7 @@ from services.local.prerequisites import PrerequisiteReport, PrerequisiteService
 from services.local.views import CompanyView, SessionView
 from services.passwords import hash_password
 from services.sync.client.http import HttpLink
+from tests.sealing import TEST_SEAL
 from tests.services.local.licensing_factories import (
     COMPLETE_REGISTRATION,
     create_company,
@@ -246,7 +247,11 @@ async def test_11_an_already_connected_company_fails(services: Services, world, 
     with services.db.local.begin() as s:
         s.add(
             SyncConnection(
-                company_id=company.id, online_url="x", tenant_uuid="t", token="k", connected_by="a@b.c"
+                company_id=company.id,
+                online_url="x",
+                tenant_uuid="t",
+                sealed_token=TEST_SEAL.seal("k"),
+                connected_by="a@b.c",
             )
         )
     failed = (await check(services, health_url + "/ok", company, session)).condition(11)

@@ -88,7 +88,8 @@ def test_following_the_link_and_setting_a_password_activates_the_id(online: Serv
     signed_up(online)
     result = ident(online).login(ADDRESS, PASSWORD)
     assert result.online_id.email == ADDRESS and result.online_id.status == "active"
-    assert ident(online).authenticate_api_token(result.token).id == result.online_id.id
+    view = ident(online).current(result.token)
+    assert view is not None and view.id == result.online_id.id
 
 
 @pytest.mark.parametrize(
@@ -177,8 +178,7 @@ def test_a_password_reset_sets_a_new_password_and_ends_every_session(
     mail = mails_to(online, ADDRESS)[-1]
     assert mail.summary.subject == "Reset the password of your Online ID"
     ident(online).reset_password(link_token(mail, "/id/reset"), "New-Garden-Path-88")
-    with pytest.raises(NotAuthenticated):
-        ident(online).authenticate_api_token(session.token)
+    assert ident(online).current(session.token) is None
     with pytest.raises(NotAuthenticated):
         ident(online).login(ADDRESS, PASSWORD)
     assert ident(online).login(ADDRESS, "New-Garden-Path-88").token
@@ -216,7 +216,8 @@ def test_changing_the_password_needs_the_current_one_and_ends_other_sessions(onl
         ident(online).change_password(browser.token, "Wrong-Password-11", "New-Garden-Path-88")
     assert failed.value.fields == {"current_password": "password.wrong_current"}
     ident(online).change_password(browser.token, PASSWORD, "New-Garden-Path-88")
-    assert ident(online).authenticate_api_token(browser.token).email == ADDRESS
+    still = ident(online).current(browser.token)
+    assert still is not None and still.email == ADDRESS
     with pytest.raises(NotAuthenticated):
         ident(online).authenticate_api_token(wizard.token)
     assert ident(online).login(ADDRESS, "New-Garden-Path-88").token
@@ -228,13 +229,25 @@ def test_an_api_token_is_short_lived_and_ends_at_logout(online: Services, clock:
     assert api.expires_in == 3600
     browser = ident(online).login(ADDRESS, PASSWORD)
     ident(online).logout(browser.token)
-    with pytest.raises(NotAuthenticated):
-        ident(online).authenticate_api_token(browser.token)
+    assert ident(online).current(browser.token) is None
     clock.advance(minutes=61)
     with pytest.raises(NotAuthenticated):
         ident(online).authenticate_api_token(api.token)
     with pytest.raises(NotAuthenticated):
         ident(online).authenticate_api_token("made-up-token")
+
+
+def test_a_browser_session_reference_is_no_bearer_token_and_an_api_token_opens_no_page(
+    online: Services,
+) -> None:
+    signed_up(online)
+    browser = ident(online).login(ADDRESS, PASSWORD)
+    api = ident(online).login(ADDRESS, PASSWORD, kind="api")
+    with pytest.raises(NotAuthenticated):
+        ident(online).authenticate_api_token(browser.token)
+    assert ident(online).current(api.token) is None
+    with pytest.raises(NotAuthenticated):
+        ident(online).change_password(browser.token, PASSWORD, "New-Garden-Path-88", kind="api")
 
 
 def test_a_weak_new_password_is_refused_when_changing(online: Services) -> None:

@@ -77,8 +77,8 @@ async def test_a_wrong_login_is_a_generic_401_in_the_callers_language(
     )
     unknown = await api.post(f"{ID}/login", json={"email": "x@example.com", "password": "nope-nope-nope"})
     assert wrong.status_code == unknown.status_code == 401
-    assert wrong.json()["detail"]["error"] == unknown.json()["detail"]["error"] == "id.login.failed"
-    assert wrong.json()["detail"]["message"] == "E-Mail-Adresse oder Passwort ist falsch."
+    assert wrong.json()["error"] == unknown.json()["error"] == "id.login.failed"
+    assert wrong.json()["message"] == "E-Mail-Adresse oder Passwort ist falsch."
 
 
 async def test_repeated_failures_get_429_with_retry_after(api: httpx.AsyncClient, online: Services) -> None:
@@ -95,21 +95,21 @@ async def test_bad_links_get_clear_4xx_answers(
     await api.post(f"{ID}/sign-up", json={"email": ADDRESS})
     token = link_token(mails_to(online, ADDRESS)[-1], "/id/verify")
     tampered = await api.post(f"{ID}/verify", json={"token": token + "x", "password": PASSWORD})
-    assert (tampered.status_code, tampered.json()["detail"]["error"]) == (400, "id.link.invalid")
+    assert (tampered.status_code, tampered.json()["error"]) == (400, "id.link.invalid")
     wrong = await api.post(f"{ID}/password-reset", json={"token": token, "password": PASSWORD})
-    assert (wrong.status_code, wrong.json()["detail"]["error"]) == (400, "id.link.wrong_purpose")
+    assert (wrong.status_code, wrong.json()["error"]) == (400, "id.link.wrong_purpose")
     weak = await api.post(f"{ID}/verify", json={"token": token, "password": "short"})
     assert weak.status_code == 422
-    assert weak.json()["detail"]["fields"] == {"password": "The password must have at least 10 characters."}
+    assert weak.json()["fields"] == {"password": "The password must have at least 10 characters."}
     assert (await api.post(f"{ID}/verify", json={"token": token, "password": PASSWORD})).status_code == 200
     used = await api.get(f"{ID}/verify", params={"token": token})
-    assert (used.status_code, used.json()["detail"]["error"]) == (410, "id.link.used")
+    assert (used.status_code, used.json()["error"]) == (410, "id.link.used")
     clock.advance(minutes=2)
     await api.post(f"{ID}/password-reset/request", json={"email": ADDRESS})
     reset = link_token(mails_to(online, ADDRESS)[-1], "/id/reset")
     clock.advance(hours=2)
     expired = await api.post(f"{ID}/password-reset", json={"token": reset, "password": "New-Garden-Path-88"})
-    assert (expired.status_code, expired.json()["detail"]["error"]) == (410, "id.link.expired")
+    assert (expired.status_code, expired.json()["error"]) == (410, "id.link.expired")
 
 
 async def test_reset_and_change_password_through_the_api(
@@ -132,7 +132,7 @@ async def test_reset_and_change_password_through_the_api(
         json={"current_password": "wrong-one-11", "new_password": "Third-Path-99x"},
         headers=auth,
     )
-    assert refused.status_code == 422 and "current_password" in refused.json()["detail"]["fields"]
+    assert refused.status_code == 422 and "current_password" in refused.json()["fields"]
     changed = await api.post(
         f"{ID}/password",
         json={"current_password": "New-Garden-Path-88", "new_password": "Third-Path-99x"},
@@ -148,9 +148,7 @@ async def test_calls_without_a_token_or_with_malformed_input_get_4xx(api: httpx.
     assert (await api.post(f"{ID}/login", content=b"{not json")).status_code == 422
     assert (await api.post(f"{ID}/sign-up", json={"email": "x" * 400 + "@example.com"})).status_code == 422
     invalid = await api.post(f"{ID}/sign-up", json={"email": "no-at-sign"})
-    assert invalid.status_code == 422 and invalid.json()["detail"]["fields"] == {
-        "email": "Not a valid e-mail address"
-    }
+    assert invalid.status_code == 422 and invalid.json()["fields"] == {"email": "Not a valid e-mail address"}
 
 
 async def test_the_openapi_schema_describes_the_online_id_endpoints(api: httpx.AsyncClient) -> None:
@@ -168,4 +166,4 @@ def test_the_running_server_publishes_the_schema_and_the_login(live_server: Live
         assert f"{ID}/login" in schema["paths"] and "/api/online/v1/health" in schema["paths"]
         assert all(path.startswith("/api/online/") for path in schema["paths"])
         refused = client.post(f"{ID}/login", json={"email": ADDRESS, "password": PASSWORD})
-        assert refused.status_code == 401 and refused.json()["detail"]["error"] == "id.login.failed"
+        assert refused.status_code == 401 and refused.json()["error"] == "id.login.failed"

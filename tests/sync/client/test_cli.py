@@ -17,6 +17,7 @@ from services.config import Settings
 from services.container import build_services
 from services.db import make_engine, make_session_factory
 from services.passwords import hash_password
+from services.sealing import TokenSeal
 from services.sync.server.service import SyncServer
 from tests.conftest import ADMIN_PASSWORD
 from tests.live_server import ROOT, ServerFactory, server_environment
@@ -58,7 +59,7 @@ def test_connect_and_run_synchronise_a_company_until_ctrl_c(
     )
     try:
         server = SyncServer(online_db)
-        ctx = server.connections.authenticate(connection.token)
+        ctx = server.connections.authenticate(TokenSeal(local.secret_key).open(connection.sealed_token))
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             with local.db.local() as s:

@@ -12,6 +12,7 @@ from models.local import NetworkComputer, OnlineDesktopSettings, SyncConnection,
 from services.container import Services
 from services.sync.client.manager import SyncManager
 from services.sync.client.status import SyncStatusService
+from tests.sealing import TEST_SEAL
 from tests.sync.local_helpers import create_company
 
 
@@ -22,13 +23,22 @@ def local(services: Services) -> tuple[sessionmaker[Session], Engine]:
 
 
 def manager(engine: Engine, computer: str = "TEST-PC") -> SyncManager:
-    return SyncManager(engine=engine, computer_name=computer, data_dir=None, http=lambda: None, lock=None)  # type: ignore[arg-type]
+    return SyncManager(
+        engine=engine, computer_name=computer, data_dir=None, http=lambda: None, lock=None, seal=TEST_SEAL
+    )  # type: ignore[arg-type]
 
 
 def connected_company(sessions: sessionmaker[Session], name: str = "Firma") -> int:
     company = create_company(sessions, name)
     with sessions.begin() as s:
-        s.add(SyncConnection(company_id=company, online_url="http://online", tenant_uuid="t", token="x"))
+        s.add(
+            SyncConnection(
+                company_id=company,
+                online_url="http://online",
+                tenant_uuid="t",
+                sealed_token=TEST_SEAL.seal("x"),
+            )
+        )
     return company
 
 
