@@ -1,8 +1,8 @@
 """A friendly page instead of a stack trace, whatever went wrong.
 
 Two ways a visitor reaches an error: a page raises (a missing record, a refused action, a bug),
-or the address matches no page at all. Both get the same translated page; the HTTP API keeps
-FastAPI's JSON errors.
+or the address matches no page at all. Both get the same translated page; the HTTP API answers
+with its one JSON error body (``services.api.errors``).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from nicegui import Client, app, ui
 from nicegui.page import page
 from starlette.exceptions import HTTPException
 
+from services.api.errors import error_json
 from services.errors import NotFound, ServiceError
 from ui.components.calls import CallFailed
 from ui.i18n import _
@@ -68,6 +69,8 @@ async def _unknown_address(request: Request, exception: Exception) -> Response:
         endpoint is not None and endpoint is not app and not request.scope.get("nicegui_page_path")
     )
     if isinstance(exception, HTTPException) and (is_api_endpoint or request.url.path.startswith("/api/")):
+        if exception.status_code == 404:
+            return error_json(request, 404, "api.not_found")
         return await http_exception_handler(request, exception)
     with Client(page(""), request=request) as client:
         _error_content(_("error.not_found_title"), _("harness.page_not_found"))

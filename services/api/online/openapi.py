@@ -2,7 +2,8 @@
 
 NiceGUI switches FastAPI's own schema off (its pages are not an API); this publishes the schema
 of every path under ``/api/online/`` instead, built on first request so that routers included
-later (sync, ...) are in it too.
+later (sync, ...) are in it too. The sync routes read their bodies by hand (gzip, size limits)
+and refer to their request schemas by name; those are added to the components here.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
 
 from services.api.online.health import PROTOCOL_VERSION
+from services.api.online.sync import REQUEST_MODELS
 
 PREFIX = "/api/online/"
 
@@ -31,7 +34,18 @@ def openapi_router(app: FastAPI) -> APIRouter:
                 routes=app.routes,
             )
             schema["paths"] = {p: v for p, v in schema.get("paths", {}).items() if p.startswith(PREFIX)}
+            add_models(schema, REQUEST_MODELS)
             cache["schema"] = schema
         return cache["schema"]
 
     return router
+
+
+def add_models(schema: dict[str, Any], models: list[type[BaseModel]]) -> None:
+    """Put the models' JSON schemas (and those they use) into ``components.schemas``."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for model in models:
+        found = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, definition in found.pop("$defs", {}).items():
+            components.setdefault(name, definition)
+        components[model.__name__] = found

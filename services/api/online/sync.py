@@ -2,8 +2,10 @@
 
 Entry point only: reads the body within its size limit, unzips it, checks versions and tenant,
 validates the message and hands it to ``SyncServer`` in a worker thread. Every refusal is a 4xx
-with ``{"error", "message"}`` and writes nothing, because validation happens before the
-service opens its transaction.
+with ``{"error", "message"}`` (the API's one error body, ``services.api.errors``) and writes
+nothing, because validation happens before the service opens its transaction. The bodies are
+read by hand (gzip, size limits), so each route declares its request and response schema and
+status codes for the OpenAPI schema itself (``documented``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import orjson
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ValidationError
 
+from services.api.errors import error_responses, service_error_response
 from services.errors import NotAuthenticated, ServiceError
 from services.sync.protocol.messages import (
     MAX_BODY_BYTES,
@@ -32,11 +35,17 @@ from services.sync.protocol.messages import (
     DisconnectResponse,
     ProtocolError,
     PullRequest,
+    PullResponse,
     PushRequest,
+    PushResponse,
     SnapshotBeginRequest,
+    SnapshotBeginResponse,
     SnapshotFinishRequest,
+    SnapshotFinishResponse,
     SnapshotPageRequest,
+    SnapshotPageResponse,
     VerifyRequest,
+    VerifyResponse,
 )
 from services.sync.server.connections import ConnectionContext
 from services.sync.server.service import SyncServer, check_versions
@@ -45,6 +54,29 @@ log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
 GZIP_ABOVE = 1400  # bytes: smaller responses are not worth compressing
 OnlineIdAuth = Callable[[str], Any]  # token -> view with ``id`` (services.online.identity contract)
+# What every connection route can refuse (documented in the OpenAPI schema).
+CONNECTION_ERRORS = (400, 401, 403, 404, 409, 413, 503)
+ONLINE_ID_ERRORS = (400, 401, 403, 404, 409, 413, 422, 503)
+REQUEST_MODELS: list[type[BaseModel]] = [
+    SnapshotBeginRequest, SnapshotPageRequest, SnapshotFinishRequest, PushRequest, PullRequest,
+    VerifyRequest, ConnectRequest, DisconnectRequest,
+]  # fmt: skip
+
+
+def documented(request: type[BaseModel], response: type[BaseModel], codes: tuple[int, ...]) -> dict[str, Any]:
+    """``add_api_route`` arguments that put the route's bodies and status codes in the schema."""
+    body = {"$ref": f"#/components/schemas/{request.__name__}"}
+    return {
+        "response_model": None,
+        "responses": {200: {"model": response, "description": "Done"}, **error_responses(*codes)},
+        "openapi_extra": {
+            "requestBody": {
+                "required": True,
+                "description": "JSON, optionally gzip-compressed (Content-Encoding: gzip)",
+                "content": {"application/json": {"schema": body}},
+            }
+        },
+    }
 
 
 def sync_router(
@@ -69,23 +101,22 @@ def sync_router(
 
                 return await asyncio.to_thread(work)
 
-            return await guarded(handle)
+            return await guarded(request, handle)
 
         return endpoint
 
-    router.add_api_route(
-        "/snapshot/begin", simple(SnapshotBeginRequest, lambda s: s.begin_snapshot), methods=["POST"]
-    )
-    router.add_api_route(
-        "/snapshot/page", simple(SnapshotPageRequest, lambda s: s.snapshot_page), methods=["POST"]
-    )
-    router.add_api_route(
-        "/snapshot/finish", simple(SnapshotFinishRequest, lambda s: s.finish_snapshot), methods=["POST"]
-    )
-    router.add_api_route("/push", simple(PushRequest, lambda s: s.push), methods=["POST"])
-    router.add_api_route("/verify", simple(VerifyRequest, lambda s: s.verify), methods=["POST"])
+    for path, model, answer, method in (
+        ("/snapshot/begin", SnapshotBeginRequest, SnapshotBeginResponse, lambda s: s.begin_snapshot),
+        ("/snapshot/page", SnapshotPageRequest, SnapshotPageResponse, lambda s: s.snapshot_page),
+        ("/snapshot/finish", SnapshotFinishRequest, SnapshotFinishResponse, lambda s: s.finish_snapshot),
+        ("/push", PushRequest, PushResponse, lambda s: s.push),
+        ("/verify", VerifyRequest, VerifyResponse, lambda s: s.verify),
+    ):
+        router.add_api_route(
+            path, simple(model, method), methods=["POST"], **documented(model, answer, CONNECTION_ERRORS)
+        )
 
-    @router.post("/pull")
+    @router.post("/pull", **documented(PullRequest, PullResponse, CONNECTION_ERRORS))
     async def pull(request: Request) -> Response:
         """Long-poll: the request may wait for changes without holding a worker thread."""
 
@@ -102,7 +133,7 @@ def sync_router(
             page = await srv.pull(ctx, req)
             return await asyncio.to_thread(encode, page, request)
 
-        return await guarded(handle)
+        return await guarded(request, handle)
 
     def by_online_id(model: type[M], act: Callable[[SyncServer, Any, M], BaseModel]) -> Callable[..., Any]:
         """An endpoint authenticated by an Online ID login token (not a connection token)."""
@@ -127,7 +158,7 @@ def sync_router(
 
                 return await asyncio.to_thread(work)
 
-            return await guarded(handle)
+            return await guarded(request, handle)
 
         return endpoint
 
@@ -146,9 +177,17 @@ def sync_router(
         deleted = srv.connections.disconnect(online_id_id=online_id.id, tenant_uuid=req.tenant)
         return DisconnectResponse(tenant=req.tenant, rows_deleted=deleted)
 
-    router.add_api_route("/connections", by_online_id(ConnectRequest, connect), methods=["POST"])
     router.add_api_route(
-        "/connections/disconnect", by_online_id(DisconnectRequest, disconnect), methods=["POST"]
+        "/connections",
+        by_online_id(ConnectRequest, connect),
+        methods=["POST"],
+        **documented(ConnectRequest, ConnectResponse, ONLINE_ID_ERRORS),
+    )
+    router.add_api_route(
+        "/connections/disconnect",
+        by_online_id(DisconnectRequest, disconnect),
+        methods=["POST"],
+        **documented(DisconnectRequest, DisconnectResponse, ONLINE_ID_ERRORS),
     )
     return router
 
@@ -186,7 +225,7 @@ def _server(server: Callable[[], SyncServer | None]) -> SyncServer:
     return srv
 
 
-async def guarded(handle: Callable[[], Any]) -> Response:
+async def guarded(request: Request, handle: Callable[[], Any]) -> Response:
     """Turn refusals into 4xx answers with a message; never leak a stack trace."""
     try:
         response: Response = await handle()
@@ -194,7 +233,7 @@ async def guarded(handle: Callable[[], Any]) -> Response:
     except ProtocolError as exc:
         return error_response(exc.status, exc.error, exc.message)
     except ServiceError as exc:
-        return error_response(exc.status_code, exc.key, exc.key)
+        return service_error_response(request, exc)
     except Exception:
         log.exception("sync request failed")
         return error_response(500, "internal", "the server could not process the request; it will be retried")

@@ -10,7 +10,6 @@ tracking sees every delete.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -22,12 +21,12 @@ from services.errors import ValidationFailed
 from services.local.registers.errors import ReadOnlyRecord, RecordInUse
 from services.local.registers.specs import RegisterSpec
 from services.records.defaults import next_full_hour
+from services.records.numbers import next_free_number
 
 CENT = Decimal("0.01")
 INVOICE = "invoice"
 UNIQUE_NUMBERS = ("contacts", "products", "sales_orders")
 AUTO_NUMBERS = ("contacts", "sales_orders")
-TRAILING_DIGITS = re.compile(r"^(.*?)(\d+)$")
 
 
 def is_read_only(s: Session, spec: RegisterSpec, obj: Any) -> bool:
@@ -138,27 +137,20 @@ def _number(s: Session, spec: RegisterSpec, company_id: int, obj: Any, values: d
 
 
 def _next_number(s: Session, model: Any, company_id: int) -> str:
-    """One more than the highest number, keeping its prefix and width ("K10127" -> "K10128")."""
     last = s.scalar(
         select(model.number)
         .where(model.company_id == company_id, model.number != "")
         .order_by(func.length(model.number).desc(), model.number.desc())
         .limit(1)
     )
-    match = TRAILING_DIGITS.match(last or "")
-    prefix, digits = (match.group(1), match.group(2)) if match else ("", "10000")
-    value = int(digits) + 1
-    while s.scalar(
-        select(model.id).where(
-            model.company_id == company_id, model.number == _numbered(prefix, value, digits)
+
+    def taken(number: str) -> bool:
+        return (
+            s.scalar(select(model.id).where(model.company_id == company_id, model.number == number))
+            is not None
         )
-    ):
-        value += 1
-    return _numbered(prefix, value, digits)
 
-
-def _numbered(prefix: str, value: int, digits: str) -> str:
-    return prefix + str(value).zfill(len(digits))
+    return next_free_number(last, taken)
 
 
 def _line_defaults(s: Session, obj: Any, values: dict[str, Any]) -> None:

@@ -20,6 +20,7 @@ from models.online.base import OnlineBase
 from services.errors import NotFound, ValidationFailed
 from services.online.workspace.access import EDITABLE_MODULES, TenantContext, resolve_context
 from services.online.workspace.lists import LIST_VIEWS, record_label
+from services.online.workspace.numbers import number_contact
 from services.records.defaults import next_full_hour
 from services.records.fields import Field, clean_values
 from services.records.forms import ACTIVITY_FIELDS, CONTACT_FIELDS
@@ -135,6 +136,8 @@ class WorkspaceRecords:
         with self._sessions.begin() as s:
             ctx = resolve_context(s, online_id_id, tenant_uuid, module, "full", for_write=True)
             cleaned = _checked(register, clean_values(fields, values))
+            if register == "contacts":  # numbered like in the Business Software
+                number_contact(s, ctx.tenant_id, uuid, cleaned)
             change = self._apply_change(
                 ctx.tenant_id, register, uuid, cleaned, must_exist=uuid is not None, session=s
             )

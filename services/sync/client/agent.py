@@ -6,8 +6,8 @@ database step runs in a worker thread and every HTTP call goes through the one s
 - push: notices new outbox entries (polling the outbox head), waits a moment to gather a burst,
   sends the oldest entries, drops them when acknowledged;
 - pull: long-polls for changes after the stored cursor and applies each page with its cursor;
-- verify: now and then compares counts and checksums with the server and re-syncs a table that
-  differs.
+- verify: right after the initial sync (once the first pulls caught up), then now and then,
+  compares counts and checksums with the server and re-syncs a table that differs.
 Network trouble and 5xx are retried with backoff; 401 stops the agent and marks the connection
 ``needs_reconnect``.
 """
@@ -70,9 +70,10 @@ class SyncAgent:
         """Initial sync when needed, then continuous sync until ``stop`` is set."""
         await asyncio.to_thread(runs.interrupt_stale_runs, self.engine, self.company_id)
         state = await asyncio.to_thread(self.store.state)
-        if state.initial_status != "done":
+        fresh = state.initial_status != "done"
+        if fresh:
             await self.initial_sync()
-        await self.continuous(stop)
+        await self.continuous(stop, verify_now=fresh)
 
     async def call(self, send: Callable[[], Awaitable[Sent]]) -> Sent:
         """Send until it works: backoff on network errors and 5xx; 401 stops the agent."""
@@ -126,12 +127,14 @@ class SyncAgent:
 
     # --- continuous sync --------------------------------------------------------------------------
 
-    async def continuous(self, stop: asyncio.Event) -> None:
+    async def continuous(self, stop: asyncio.Event, *, verify_now: bool = False) -> None:
+        """Push, pull and verify until ``stop``; ``verify_now`` verifies as soon as the first pulls
+        have caught up (right after an initial sync), then every ``verify_every`` seconds."""
         run_id = await asyncio.to_thread(runs.start_run, self.engine, self.company_id, "continuous")
         loops = [
             asyncio.ensure_future(self._push_loop(run_id)),
             asyncio.ensure_future(self._pull_loop(run_id)),
-            asyncio.ensure_future(self._verify_loop()),
+            asyncio.ensure_future(self._verify_loop(verify_now)),
             asyncio.ensure_future(stop.wait()),
         ]
         status, error = "ok", ""
@@ -211,10 +214,20 @@ class SyncAgent:
         body = encode(self.client.payload(cursor=cursor, limit=self.options.pull_limit, wait=wait))
         return await self.call(lambda: self.client.post("/pull", body, PullResponse, seconds=wait + 30))
 
-    async def _verify_loop(self) -> None:
+    async def _verify_loop(self, verify_now: bool = False) -> None:
+        if verify_now:
+            await self._verify_once_settled()
         while True:
             await asyncio.sleep(self.options.verify_every)
             await self.verify_and_repair()
+
+    async def _verify_once_settled(self, attempts: int = 120, pause: float = 0.5) -> None:
+        """Verify as soon as no change is in flight (a comparison is meaningful), within a minute."""
+        for _ in range(attempts):
+            if await self.verify_and_repair() is not None:
+                return
+            await asyncio.sleep(pause)
+        self.trace.warning("verify after the initial sync skipped: changes kept arriving")
 
     # --- integrity --------------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ MAX_MUTATIONS = 5_000
 MAX_PULL_LIMIT = 20_000
 MAX_WAIT_SECONDS = 30.0
 
+MAX_INT = 2**63 - 1  # ids, sequences and cursors are 64-bit in both databases
 Uuid = Annotated[str, Field(min_length=1, max_length=36)]
 TableName = Annotated[str, Field(min_length=1, max_length=64)]
 
@@ -33,7 +34,7 @@ class Message(BaseModel):
 class Request(Message):
     """Fields every request carries."""
 
-    protocol_version: int
+    protocol_version: int = Field(ge=0, le=MAX_INT)
     schema_version: str = Field(max_length=64)
     tenant: Uuid
 
@@ -54,7 +55,7 @@ class CompanyInfo(Message):
 class ConnectRequest(Message):
     """Create a company account and a connection (or a new connection for an existing account)."""
 
-    protocol_version: int
+    protocol_version: int = Field(ge=0, le=MAX_INT)
     schema_version: str = Field(max_length=64)
     company: CompanyInfo
     computer_name: str = Field("", max_length=100)
@@ -83,7 +84,7 @@ class SnapshotBeginRequest(Request):
     snapshot_id: Uuid
     kind: Literal["initial", "resync"]
     tables: list[TableName] = Field(min_length=1, max_length=32)
-    known_seq: int = Field(0, ge=0)
+    known_seq: int = Field(0, ge=0, le=MAX_INT)
 
 
 class SnapshotBeginResponse(Message):
@@ -94,9 +95,9 @@ class SnapshotBeginResponse(Message):
 class SnapshotPageRequest(Request):
     snapshot_id: Uuid
     table: TableName
-    page: int = Field(ge=0)
+    page: int = Field(ge=0, le=MAX_INT)
     columns: list[str] = Field(min_length=1, max_length=64)
-    data: list[list[Any]]
+    data: list[list[Any]] = Field(max_length=65, description="a list per column, uuid first; 20,000 rows")
 
 
 class SnapshotPageResponse(Message):
@@ -121,11 +122,11 @@ class SnapshotFinishResponse(Message):
 class Mutation(Message):
     """One coalesced local change: an upsert carries the full row, ``fields`` names what changed."""
 
-    id: int = Field(gt=0)
+    id: int = Field(gt=0, le=MAX_INT)
     table: TableName
     uuid: Uuid
     op: Literal["upsert", "delete"]
-    base: int = Field(ge=0)
+    base: int = Field(ge=0, le=MAX_INT)
     fields: list[str] = Field(default_factory=list, max_length=64)
     values: dict[str, Any] = Field(default_factory=dict)
 
@@ -160,7 +161,7 @@ class PushResponse(Message):
 
 
 class PullRequest(Request):
-    cursor: int = Field(ge=0)
+    cursor: int = Field(ge=0, le=MAX_INT)
     limit: int = Field(5_000, ge=1, le=MAX_PULL_LIMIT)
     wait: float = Field(0.0, ge=0.0, le=MAX_WAIT_SECONDS)
 

@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from services.sync.protocol.messages import ProtocolError
+from services.sync.protocol.messages import MAX_PAGE_ROWS, ProtocolError
 from services.sync.protocol.tables import TABLES, ColumnSpec, TableSpec
 
 NONE_TYPE = type(None)
@@ -40,6 +40,8 @@ def check_data(spec: TableSpec, data: Sequence[Sequence[Any]]) -> int:
     if len(data) != len(spec.columns) + 1:
         raise ProtocolError(400, "bad_data", f"{spec.name}: expected {len(spec.columns) + 1} columns")
     rows = len(data[0])
+    if rows > MAX_PAGE_ROWS:
+        raise ProtocolError(413, "too_many_rows", f"{spec.name}: at most {MAX_PAGE_ROWS} rows per page")
     if any(len(col) != rows for col in data):
         raise ProtocolError(400, "bad_data", f"{spec.name}: columns of different length")
     if rows == 0:
@@ -107,9 +109,17 @@ def _check_column(column: ColumnSpec, values: Sequence[Any]) -> None:
         present = _types(column, values, {str})
         if present and set(map(len, present)) != {10}:
             raise ValueError("dates are YYYY-MM-DD")
-        list(map(dt.date.fromisoformat, present))
+        _parse_all(dt.date.fromisoformat, present, "dates are YYYY-MM-DD")
     else:
         present = _types(column, values, {str})
         if present and (set(map(len, present)) != {26} or {v[10] for v in present} != {" "}):
             raise ValueError("datetimes are YYYY-MM-DD HH:MM:SS.ffffff (UTC)")
-        list(map(dt.datetime.fromisoformat, present))
+        _parse_all(dt.datetime.fromisoformat, present, "datetimes are YYYY-MM-DD HH:MM:SS.ffffff (UTC)")
+
+
+def _parse_all(parse: Any, values: Sequence[str], rule: str) -> None:
+    """Parse every value; the error states the rule, never the value (answers do not echo input)."""
+    try:
+        list(map(parse, values))
+    except ValueError:
+        raise ValueError(rule) from None

@@ -14,6 +14,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.sync.protocol.messages import (
@@ -42,6 +43,11 @@ from services.sync.server.pull import read_page, summarize
 from services.sync.server.push import apply_mutations
 
 POLL_SECONDS = 0.2  # long-poll re-check of the database (writes by other processes)
+
+
+def snapshot_id_taken() -> ProtocolError:
+    """Snapshot ids are chosen by clients: one another connection uses is refused, never shared."""
+    return ProtocolError(409, "snapshot_id_taken", "this snapshot id is in use; choose a new one")
 
 
 def check_versions(body: dict[str, Any], ctx: ConnectionContext | None) -> None:
@@ -79,16 +85,23 @@ class SyncServer:
         sequence stood and what the client had seen, forget stale online field edits."""
         for name in req.tables:
             table_spec(name)
+        try:
+            return self._begin_snapshot(ctx, req)
+        except IntegrityError:  # another connection inserted the same id at the same moment
+            raise snapshot_id_taken() from None
+
+    def _begin_snapshot(self, ctx: ConnectionContext, req: SnapshotBeginRequest) -> SnapshotBeginResponse:
         with self._sessions.begin() as s:
             conn = s.connection()
             base = store.bump_seq(conn, ctx.tenant_id)
             p = store.ph(conn)
             existing = conn.exec_driver_sql(
-                f"SELECT base_seq FROM sync_snapshots WHERE id = {p} AND connection_id = {p}",
-                (req.snapshot_id, ctx.connection_id),
-            ).scalar()
+                f"SELECT base_seq, connection_id FROM sync_snapshots WHERE id = {p}", (req.snapshot_id,)
+            ).first()
+            if existing is not None and existing[1] != ctx.connection_id:
+                raise snapshot_id_taken()
             if existing is not None:
-                return SnapshotBeginResponse(snapshot_id=req.snapshot_id, base_seq=existing)
+                return SnapshotBeginResponse(snapshot_id=req.snapshot_id, base_seq=existing[0])
             conn.exec_driver_sql(
                 "INSERT INTO sync_snapshots (id, tenant_id, connection_id, kind, tables, base_seq, "
                 f"known_seq, pages, status, started_at) VALUES ({', '.join([p] * 7)}, 0, 'open', {p})",

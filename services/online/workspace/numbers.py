@@ -1,0 +1,43 @@
+"""Contact numbers in the Online Desktop follow the register rule of Business Software.
+
+A contact saved online with a blank number gets the next free one (``next_free_number``:
+"K10127" -> "K10128"); a number another live contact of the company account has is refused with
+the message the register form shows. It runs in the transaction that writes the change, after the
+company account's row is locked (``access.resolve_context(for_write=True)``), so two people saving
+at the same moment cannot both get the same number.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.online import OnlineContact
+from services.errors import ValidationFailed
+from services.records.numbers import next_free_number
+
+
+def number_contact(s: Session, tenant_id: int, uuid: str | None, fields: dict[str, Any]) -> None:
+    """Fill a blank ``number`` with the next free one; refuse one another live contact has."""
+    if "number" not in fields:
+        return
+    live = (OnlineContact.tenant_id == tenant_id, OnlineContact.deleted.is_(False))
+
+    def taken(value: str) -> bool:
+        others = select(OnlineContact.uuid).where(*live, OnlineContact.number == value)
+        if uuid is not None:
+            others = others.where(OnlineContact.uuid != uuid)
+        return s.execute(others.limit(1)).first() is not None
+
+    if not (fields["number"] or "").strip():
+        last = s.scalar(
+            select(OnlineContact.number)
+            .where(*live, OnlineContact.number != "")
+            .order_by(func.length(OnlineContact.number).desc(), OnlineContact.number.desc())
+            .limit(1)
+        )
+        fields["number"] = next_free_number(last, taken)
+    elif taken(fields["number"]):
+        raise ValidationFailed({"number": "registers.number_taken"})
