@@ -19,6 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
 
 from services.errors import ServiceError
 from services.i18n import language_from_accept, translate
@@ -130,5 +131,8 @@ class ApiRoute(APIRoute):
                 return service_error_response(request, exc)
             except RequestValidationError as exc:
                 return validation_error_response(request, exc)
+            except HTTPException as exc:  # FastAPI's own refusals, e.g. a body that is not JSON
+                key = "api.bad_json" if exc.status_code == 400 else "error.generic"
+                return error_json(request, exc.status_code, key)
 
         return translated

@@ -57,8 +57,8 @@ Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 RecordUuid = Annotated[str, Path(min_length=1, max_length=36)]
 IntegrationId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Authorization = Annotated[str, Header(max_length=4096)]
-AUTHENTICATED = error_responses(401, 413, 422, 423)
-RECORD = error_responses(401, 404, 409, 413, 422, 423)
+AUTHENTICATED = error_responses(400, 401, 413, 422, 423)
+RECORD = error_responses(400, 401, 404, 409, 413, 422, 423)
 
 
 def local_api_router(
@@ -79,7 +79,7 @@ def local_api_router(
 
     Caller = Annotated[ApiPrincipal, Depends(principal)]  # noqa: N806 (a type alias)
 
-    @router.post("/login", response_model=LoginOut, responses=error_responses(401, 413, 422, 423, 429))
+    @router.post("/login", response_model=LoginOut, responses=error_responses(400, 401, 413, 422, 423, 429))
     def login(request: Request, body: LoginIn) -> dict[str, Any]:
         client = request.client.host if request.client else ""
         done = api_users.login(body.name, body.secret, client_address=client)
