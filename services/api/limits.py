@@ -62,14 +62,16 @@ class BodyLimitMiddleware:
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await _refuse(scope, send, limit)
             return
-        if path.startswith(STREAMED):
+        if path.startswith(STREAMED) or not _has_body(scope):
             await self.app(scope, receive, send)
             return
-        chunks, size, more = [], 0, True
+        chunks: list[bytes] = []
+        size, more, after = 0, True, None
         while more:
             message = await receive()
-            if message["type"] != "http.request":  # the client went away
-                return
+            if message["type"] != "http.request":  # the client went away: the app hears it too
+                after = message
+                break
             chunks.append(message.get("body", b""))
             size += len(chunks[-1])
             if size > limit:
@@ -81,11 +83,16 @@ class BodyLimitMiddleware:
         async def replay() -> Message:
             nonlocal replayed
             if replayed:
-                return await receive()
+                return after if after is not None else await receive()
             replayed = True
             return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
 
         await self.app(scope, replay, send)
+
+
+def _has_body(scope: Scope) -> bool:
+    declared = _header(scope, b"content-length")
+    return (declared is not None and declared != "0") or _header(scope, b"transfer-encoding") is not None
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
