@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.local import Company, Contact, Product
 from services.errors import NotFound
 from services.local.registers import rules
-from services.local.registers.fields import clean_values
+from services.records.fields import clean_values
 from services.local.registers.specs import CONTACTS, PRODUCTS, RegisterSpec
 
 CONTACT_FIELDS = (

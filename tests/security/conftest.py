@@ -36,12 +36,20 @@ from tests.services.local.licensing_factories import create_company
 def api_app(services: Services) -> FastAPI:
     app = FastAPI()
     app.add_middleware(BodyLimitMiddleware)
-    identity = services.identity
-    assert identity is not None
-    app.include_router(identity_router(identity))
+    local, online = services.require_local(), services.require_online()
+    app.include_router(identity_router(online.identity))
     app.include_router(openapi_router(app))
-    app.include_router(sync_router(lambda: services.sync_server, lambda: identity.authenticate_api_token))
-    app.include_router(local_api_router(services))
+    app.include_router(
+        sync_router(lambda: online.sync_server, lambda: online.identity.authenticate_api_token)
+    )
+    app.include_router(
+        local_api_router(
+            api_users=local.api_users,
+            records=local.api_records,
+            integrations=local.integrations,
+            prerequisites=local.prerequisites,
+        )
+    )
     return app
 
 
@@ -61,8 +69,7 @@ def company(services: Services) -> CompanyView:
 async def api_headers(
     services: Services, company: CompanyView, app_client: httpx.AsyncClient
 ) -> dict[str, str]:
-    assert services.api_users is not None
-    secret = services.api_users.create_api_user(company.id, "shop").secret
+    secret = services.require_local().api_users.create_api_user(company.id, "shop").secret
     response = await app_client.post("/api/local/v1/login", json={"name": "shop", "secret": secret})
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['token']}"}
@@ -79,8 +86,7 @@ class Connected:
 
 @pytest.fixture
 def sync_connection(services: Services) -> Connected:
-    assert services.sync_server is not None
-    created = services.sync_server.connections.create_connection(
+    created = services.require_online().sync_server.connections.create_connection(
         online_id_id=None, company=CompanyInfo(name="Angreifer GmbH")
     )
     return Connected(created=created, headers={"Authorization": f"Bearer {created.token}"})

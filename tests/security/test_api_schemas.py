@@ -32,9 +32,9 @@ def _credentials(server: LiveServer) -> dict[str, str]:
     """An API user's token, an Online ID login token and a sync connection token."""
     services = build_services(Settings(data_dir=server.data_dir, computer_name="TEST-PC"))
     try:
-        assert services.api_users is not None and services.db.online is not None
+        assert services.db.online is not None
         company = create_company(services)
-        secret = services.api_users.create_api_user(company.id, "schema-check").secret
+        secret = services.require_local().api_users.create_api_user(company.id, "schema-check").secret
         with services.db.online.begin() as s:
             s.add(OnlineId(email="anna@example.com", password_hash=hash_password(PASSWORD), status="active"))
     finally:

@@ -138,7 +138,6 @@ async def test_an_integration_id_beyond_the_database_range_gets_a_422(
 async def test_a_snapshot_id_of_another_connection_gets_a_409_and_opens_nothing(
     app_client: httpx.AsyncClient, services: Services, sync_connection: Connected
 ) -> None:
-    assert services.sync_server is not None
     snapshot_id = str(uuid.uuid4())
     first = await app_client.post(
         f"{SYNC}/snapshot/begin",
@@ -146,7 +145,7 @@ async def test_a_snapshot_id_of_another_connection_gets_a_409_and_opens_nothing(
         headers=sync_connection.headers,
     )
     assert first.status_code == 200
-    other = services.sync_server.connections.create_connection(
+    other = services.require_online().sync_server.connections.create_connection(
         online_id_id=None, company=CompanyInfo(name="Andere AG")
     )
     stolen = await app_client.post(

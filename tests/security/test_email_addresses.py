@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from services.local.registers.fields import EMAIL, Field, clean_values
 
 from services.emails import is_email
 from services.errors import ValidationFailed
 from services.online.identity import normalise_email
+from services.records.fields import EMAIL, Field, clean_values
 from tests.security.corpus import XSS_ADDRESSES
 
 EMAIL_FIELD = (Field(name="email", kind=EMAIL, max_length=254),)

@@ -57,17 +57,16 @@ async def test_the_local_api_needs_the_required_fields_and_real_addresses(
 
 @pytest.fixture
 def online_owner(services: Services) -> tuple[OnlineWorkspaceService, int, str, int]:
-    assert services.db.online is not None and services.sync_server is not None
-    assert services.online_workspace is not None
+    assert services.db.online is not None
     with services.db.online.begin() as s:
         owner = OnlineId(email="chefin@example.com", status="active")
         s.add(owner)
         s.flush()
         owner_id = owner.id
-    account = services.sync_server.connections.create_connection(
+    account = services.require_online().sync_server.connections.create_connection(
         online_id_id=owner_id, company=CompanyInfo(name="Müller GmbH")
     )
-    return services.online_workspace, owner_id, account.tenant_uuid, account.tenant_id
+    return services.require_online().workspace, owner_id, account.tenant_uuid, account.tenant_id
 
 
 def test_an_online_contact_with_a_number_another_contact_has_is_refused(

@@ -77,8 +77,7 @@ def test_one_client_guessing_many_names_is_paused_after_20_failures(auth: LocalA
 async def test_the_local_api_login_answers_429_with_retry_after_and_the_generic_message(
     services: Services, company: object, app_client: httpx.AsyncClient
 ) -> None:
-    assert services.api_users is not None
-    services.api_users.create_api_user(company.id, "shop")  # type: ignore[attr-defined]
+    services.require_local().api_users.create_api_user(company.id, "shop")  # type: ignore[attr-defined]
     answers = [
         await app_client.post("/api/local/v1/login", json={"name": "shop", "secret": "guess"})
         for _ in range(6)

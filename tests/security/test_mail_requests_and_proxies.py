@@ -17,7 +17,7 @@ from tests.live_server import ServerFactory
 
 
 def test_one_client_gets_ten_mail_requests_then_a_pause_while_others_go_on(services: Services) -> None:
-    identity, _mail = services.require_online()
+    identity = services.require_online().identity
     for i in range(10):
         identity.sign_up(f"person{i}@example.com", "en", client_address="203.0.113.20")
     with pytest.raises(MailRequestsPaused) as paused:

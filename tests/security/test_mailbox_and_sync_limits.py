@@ -73,8 +73,7 @@ async def test_the_mailbox_says_it_holds_the_mail_of_this_installation_not_sent_
 
 async def test_verify_runs_right_after_the_initial_sync(services: Services) -> None:
     assert services.db.local is not None and services.db.local_engine is not None
-    assert services.sync_server is not None
-    sessions, server = services.db.local, services.sync_server
+    sessions, server = services.db.local, services.require_online().sync_server
     company = create_company(sessions)
     fill(sessions, company, contacts=30)
     created = connect_company(sessions, server, company)

@@ -15,7 +15,9 @@ from typing import Any
 from models.online import OnlineId
 from services.config import Settings
 from services.container import Services, build_services
-from services.local.registers.fields import (
+from services.local.registers.specs import REGISTERS
+from services.passwords import hash_password
+from services.records.fields import (
     DATE,
     DATETIME,
     DECIMAL,
@@ -26,8 +28,6 @@ from services.local.registers.fields import (
     TEXT,
     TEXTAREA,
 )
-from services.local.registers.specs import REGISTERS
-from services.passwords import hash_password
 from services.sync.protocol.messages import CompanyInfo
 from tests.live_server import LiveServer
 from tests.security.corpus import XSS_CORPUS
@@ -83,10 +83,8 @@ def plant(server: LiveServer) -> World:
 
 
 def _plant_local(services: Services, world: World) -> None:
-    auth, companies = services.require_local()
-    registers, users = services.registers, services.users
-    assert registers and users and services.api_users and services.integrations and services.network
-    assert services.licensing is not None
+    auth, companies = services.require_local().auth, services.require_local().companies
+    registers, users = services.require_local().registers, services.require_local().users
     admin = auth.login("admin", _admin_password()).user.id
     for i, payload in enumerate(XSS_CORPUS):
         registration = {k: fit(payload, n) for k, n in (("street", 200), ("postal_code", 20), ("city", 100),
@@ -111,16 +109,16 @@ def _plant_local(services: Services, world: World) -> None:
             "Long-Enough-Pass-42",
         )
         world.user_ids.append(user.id)
-        services.api_users.create_api_user(target, fit(payload, 90) + str(i))
-        services.integrations.register_integration(target, fit(payload, 90) + str(i))
-        services.network.register_computer(fit(payload, 90) + str(i))
-    services.licensing.update_holder(
+        services.require_local().api_users.create_api_user(target, fit(payload, 90) + str(i))
+        services.require_local().integrations.register_integration(target, fit(payload, 90) + str(i))
+        services.require_local().network.register_computer(fit(payload, 90) + str(i))
+    services.require_local().licensing.update_holder(
         {"name": XSS_CORPUS[0], "contact_person": XSS_CORPUS[1], "phone": XSS_CORPUS[2][:50]}
     )
 
 
 def _plant_online(services: Services, world: World) -> None:
-    assert services.db.online and services.sync_server and services.online_workspace
+    assert services.db.online is not None
     with services.db.online.begin() as s:
         owner = OnlineId(
             email=OWNER, full_name=XSS_CORPUS[3], password_hash=hash_password(PASSWORD), status="active"
@@ -128,7 +126,7 @@ def _plant_online(services: Services, world: World) -> None:
         s.add(owner)
         s.flush()
         owner_id = owner.id
-    server, workspace = services.sync_server, services.online_workspace
+    server, workspace = services.require_online().sync_server, services.require_online().workspace
     for payload in XSS_CORPUS:
         info = {k: fit(payload, n) for k, n in (("name", 200), ("street", 200), ("city", 100))}
         created = server.connections.create_connection(online_id_id=owner_id, company=CompanyInfo(**info))
