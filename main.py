@@ -213,6 +213,7 @@ def main(argv: Sequence[str]) -> int:
     )
     args = parse_args(argv)
     settings = settings_from(args)
+    os.umask(0o077)  # every command writes owner-only files (databases, trace logs, storage)
     if args.command in (None, "serve"):
         serve(settings)
         return 0
