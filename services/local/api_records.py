@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.local import Company, Contact, Product
 from services.errors import NotFound
 from services.local.registers import rules
-from services.records.fields import clean_values
 from services.local.registers.specs import CONTACTS, PRODUCTS, RegisterSpec
+from services.records.fields import clean_values
 
 CONTACT_FIELDS = (
     "number", "name", "kind", "street", "postal_code", "city", "country",
