@@ -9,7 +9,7 @@ import pytest
 from models.online import OnlineId
 from services.container import Services
 from services.errors import ValidationFailed
-from services.online.workspace.service import OnlineWorkspaceService
+from services.online.workspace.records import WorkspaceRecords
 from services.sync.protocol.messages import CompanyInfo
 from tests.security.corpus import XSS_ADDRESSES
 
@@ -56,7 +56,7 @@ async def test_the_local_api_needs_the_required_fields_and_real_addresses(
 
 
 @pytest.fixture
-def online_owner(services: Services) -> tuple[OnlineWorkspaceService, int, str, int]:
+def online_owner(services: Services) -> tuple[WorkspaceRecords, int, str, int]:
     assert services.db.online is not None
     with services.db.online.begin() as s:
         owner = OnlineId(email="chefin@example.com", status="active")
@@ -66,38 +66,40 @@ def online_owner(services: Services) -> tuple[OnlineWorkspaceService, int, str, 
     account = services.require_online().sync_server.connections.create_connection(
         online_id_id=owner_id, company=CompanyInfo(name="Müller GmbH")
     )
-    return services.require_online().workspace, owner_id, account.tenant_uuid, account.tenant_id
+    return services.require_online().workspace.records, owner_id, account.tenant_uuid, account.tenant_id
 
 
 def test_an_online_contact_with_a_number_another_contact_has_is_refused(
-    online_owner: tuple[OnlineWorkspaceService, int, str, int],
+    online_owner: tuple[WorkspaceRecords, int, str, int],
 ) -> None:
     workspace, owner, tenant, _tenant_id = online_owner
-    first = workspace.save_contact(owner, tenant, None, {"name": "Erster", "number": "K10127"})
+    first = workspace.save_contact(owner, tenant, uuid=None, values={"name": "Erster", "number": "K10127"})
     with pytest.raises(ValidationFailed) as refused:
-        workspace.save_contact(owner, tenant, None, {"name": "Zweiter", "number": "K10127"})
+        workspace.save_contact(owner, tenant, uuid=None, values={"name": "Zweiter", "number": "K10127"})
     assert refused.value.fields == {"number": "registers.number_taken"}
-    second = workspace.save_contact(owner, tenant, None, {"name": "Zweiter", "number": "K20000"})
+    second = workspace.save_contact(owner, tenant, uuid=None, values={"name": "Zweiter", "number": "K20000"})
     with pytest.raises(ValidationFailed):
-        workspace.save_contact(owner, tenant, second, {"name": "Zweiter", "number": "K10127"})
-    workspace.save_contact(owner, tenant, first, {"name": "Erster, neu", "number": "K10127"})  # its own
+        workspace.save_contact(owner, tenant, uuid=second, values={"name": "Zweiter", "number": "K10127"})
+    workspace.save_contact(
+        owner, tenant, uuid=first, values={"name": "Erster, neu", "number": "K10127"}
+    )  # its own
 
 
 def test_an_online_contact_without_a_number_gets_the_next_free_one(
-    online_owner: tuple[OnlineWorkspaceService, int, str, int],
+    online_owner: tuple[WorkspaceRecords, int, str, int],
 ) -> None:
     workspace, owner, tenant, _tenant_id = online_owner
-    workspace.save_contact(owner, tenant, None, {"name": "Erster", "number": "K10127"})
-    created = workspace.save_contact(owner, tenant, None, {"name": "Zweiter", "number": ""})
-    assert workspace.contact(owner, tenant, created)["number"] == "K10128"
-    edited = workspace.save_contact(owner, tenant, created, {"name": "Zweiter", "number": "  "})
-    assert workspace.contact(owner, tenant, edited)["number"] == "K10129"
+    workspace.save_contact(owner, tenant, uuid=None, values={"name": "Erster", "number": "K10127"})
+    created = workspace.save_contact(owner, tenant, uuid=None, values={"name": "Zweiter", "number": ""})
+    assert workspace.contact(owner, tenant, uuid=created)["number"] == "K10128"
+    edited = workspace.save_contact(owner, tenant, uuid=created, values={"name": "Zweiter", "number": "  "})
+    assert workspace.contact(owner, tenant, uuid=edited)["number"] == "K10129"
 
 
 def test_an_online_contact_needs_a_name_and_a_real_address(
-    online_owner: tuple[OnlineWorkspaceService, int, str, int],
+    online_owner: tuple[WorkspaceRecords, int, str, int],
 ) -> None:
     workspace, owner, tenant, _tenant_id = online_owner
     with pytest.raises(ValidationFailed) as refused:
-        workspace.save_contact(owner, tenant, None, {"name": "", "email": XSS_ADDRESSES[2]})
+        workspace.save_contact(owner, tenant, uuid=None, values={"name": "", "email": XSS_ADDRESSES[2]})
     assert refused.value.fields == {"name": "validation.required", "email": "validation.email"}

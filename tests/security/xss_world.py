@@ -132,13 +132,17 @@ def _plant_online(services: Services, world: World) -> None:
         created = server.connections.create_connection(online_id_id=owner_id, company=CompanyInfo(**info))
         world.tenants.append(created.tenant_uuid)
     tenant = world.tenants[0]
-    tenant_id = workspace.context(owner_id, tenant).tenant_id
+    tenant_id = workspace.access.context(owner_id, tenant).tenant_id
     for i, payload in enumerate(XSS_CORPUS):
-        contact = workspace.save_record(
-            owner_id, tenant, "contacts", None, filled("contacts", payload, i, {})
+        contact = workspace.records.save_record(
+            owner_id, tenant, register="contacts", uuid=None, values=filled("contacts", payload, i, {})
         )
-        workspace.save_record(
-            owner_id, tenant, "activities", None, filled("activities", payload, i, {"contacts": contact})
+        workspace.records.save_record(
+            owner_id,
+            tenant,
+            register="activities",
+            uuid=None,
+            values=filled("activities", payload, i, {"contacts": contact}),
         )
         server.apply_online_change(tenant_id, "employees", None, {
             "first_name": fit(payload, 100), "last_name": fit(payload, 100), "position": fit(payload, 100),
