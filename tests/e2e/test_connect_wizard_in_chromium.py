@@ -91,7 +91,9 @@ async def test_the_wizard_creates_an_online_id_connects_the_company_and_the_init
     await expect(page.get_by_test_id("wizard-summary")).to_contain_text(ADDRESS)
     await page.get_by_test_id("wizard-run").click()
 
-    await expect(page.get_by_text("The company database is connected to Online Desktop.")).to_be_visible()
+    await expect(page.get_by_text("The company database is connected to Online Desktop.")).to_be_visible(
+        timeout=45_000
+    )  # Run hashes, creates and connects
     await expect(page.get_by_text("Initial synchronisation finished.")).to_be_visible(timeout=60_000)
     await expect(page.locator(".q-notification")).to_have_count(0, timeout=15_000)  # notices have faded
     await screenshot(page, "status-window")
