@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.amounts import line_amount, order_total
+from services.records.amounts import line_amount, order_total
 
 # (rule, SQL counting the rows of company :c that break it)
 REFERENCE_RULES = {

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from models.fields import ACTIVITY_KINDS, ORDER_STATUSES
 from models.types import new_uuids
-from services.amounts import line_amount, order_total
+from services.records.amounts import line_amount, order_total
 from services.local.demo_data.pools import Pools
 
 Row = dict[str, Any]
