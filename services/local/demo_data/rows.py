@@ -15,8 +15,8 @@ from typing import Any, TypeVar
 
 from models.fields import ACTIVITY_KINDS, ORDER_STATUSES
 from models.types import new_uuids
-from services.records.amounts import line_amount, order_total
 from services.local.demo_data.pools import Pools
+from services.records.amounts import line_amount, order_total
 
 Row = dict[str, Any]
 T = TypeVar("T")
