@@ -21,7 +21,7 @@ from ui.session import require_session
 from ui.shell import MenuItem, Shell, Tile
 
 SETTINGS_URL = "/settings/online-desktop"
-WIZARD_URL = "/settings/online-desktop/connect"  # the connection wizard (ui/local/connect_wizard.py)
+WIZARD_URL = "/settings/online-desktop/connect"  # the connection wizard (ui/local/connect_wizard/)
 STATUS_COLOUR = {
     "connected": "green",
     "needs_reconnect": "amber",

@@ -1,0 +1,17 @@
+"""A label and its value on one row: the summaries of the connection wizard and the status window."""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+from ui.components.attributes import tagged
+from ui.i18n import _
+
+
+def pair(label_key: str, value: str, *, marker: str | None = None) -> None:
+    """``label_key``'s text in grey, ``value`` beside it; ``marker`` tags the value for tests."""
+    with ui.row().classes("gap-3 items-baseline"):
+        ui.label(_(label_key)).classes("text-grey-7 w-48")
+        shown = ui.label(value).classes("font-medium")
+        if marker:
+            tagged(shown.mark(marker), marker)

@@ -1,0 +1,63 @@
+"""Step 6, Synchronisation: now, or at a date and time in the future (stored, survives a restart)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from nicegui import ui
+
+from ui.components.attributes import tagged
+from ui.components.calls import CallFailed, call, show_field_errors
+from ui.i18n import _
+from ui.local.connect_wizard.step import WizardStep, local_zone
+
+
+class WhenStep(WizardStep):
+    name = "when"
+    title_key = "wizard.step.when"
+    icon = "schedule"
+
+    def draw(self) -> None:
+        ui.label(_("wizard.when.text")).classes("text-grey-8 max-w-2xl")
+        self.when = tagged(
+            ui.radio({"now": _("wizard.when.now"), "later": _("wizard.when.later")}, value="now").mark(
+                "wizard-when"
+            ),
+            "wizard-when",
+        )
+        proposed = self.context.service.proposed_start()
+        with ui.row().classes("gap-4").bind_visibility_from(self.when, "value", value="later"):
+            self.date = tagged(
+                ui.input(_("wizard.when.date"), value=proposed.date().isoformat())
+                .props("type=date")
+                .mark("wizard-date"),
+                "wizard-date",
+            )
+            self.time = tagged(
+                ui.input(_("wizard.when.time"), value=proposed.strftime("%H:%M"))
+                .props("type=time")
+                .mark("wizard-time"),
+                "wizard-time",
+            )
+        ui.label(_("wizard.when.hint")).classes("text-sm text-grey-8 max-w-2xl")
+
+    async def may_leave(self) -> bool:
+        inputs = {"run_at": self.date}
+        if self.when.value == "now":
+            self.state.run_at = None
+            show_field_errors(inputs, None)
+            return True
+        try:
+            day = dt.date.fromisoformat(self.date.value or "")
+            clock = dt.time.fromisoformat(self.time.value or "")
+        except ValueError:
+            self.date.error = _("validation.date")
+            return False
+        wanted = dt.datetime.combine(day, clock, tzinfo=local_zone())
+        try:
+            self.state.run_at = await call(self.context.service.check_start, wanted)
+        except CallFailed as failed:
+            show_field_errors(inputs, failed)
+            return False
+        show_field_errors(inputs, None)
+        return True
