@@ -23,6 +23,7 @@ from services.local.auth import LocalAuthService
 from services.local.company import CompanyService
 from services.local.connect_wizard import ConnectWizardService
 from services.local.demo_data import DemoDataService
+from services.local.focus_area import FocusAreaService
 from services.local.integrations import IntegrationService
 from services.local.licensing.service import LicensingService
 from services.local.locks import InitialSyncLock
@@ -74,6 +75,7 @@ class LocalServices:
     api_records: ApiRecordService
     sync_status: SyncStatusService
     connect_wizard: ConnectWizardService
+    focus: FocusAreaService  # the focus area "Online Desktop": status view and Online ID login
     # Runs the sync agents of the companies whose sync computer this is (main.py starts it).
     sync_manager: SyncManager
 
@@ -169,6 +171,9 @@ def _build_local(
     sync_lock = InitialSyncLock(sessions)
     prerequisites = PrerequisiteService(sessions, settings, auth, http)
     sync_status = SyncStatusService(sessions, settings.data_dir, clock)
+    wizard = ConnectWizardService(
+        sessions, engine, settings, prerequisites, sync_status, http, clock, seal=seal
+    )
     return LocalServices(
         settings=settings,
         auth=auth,
@@ -185,9 +190,8 @@ def _build_local(
         integrations=IntegrationService(sessions, sync_lock),
         api_records=ApiRecordService(sessions),
         sync_status=sync_status,
-        connect_wizard=ConnectWizardService(
-            sessions, engine, settings, prerequisites, sync_status, http, clock, seal=seal
-        ),
+        connect_wizard=wizard,
+        focus=FocusAreaService(sessions, login=wizard, http=http, clock=clock),
         sync_manager=SyncManager(
             engine=engine,
             computer_name=settings.computer_name,

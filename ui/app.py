@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from services.container import LocalServices, OnlineServices, Services
 from ui import errors
-from ui.id import link_pages, pages
+from ui.id import focus_page, link_pages, pages
 from ui.local import (
     api_users_page,
     auth_pages,
@@ -58,5 +58,5 @@ def register_local(local: LocalServices) -> Shell:
 
 
 def register_online(online: OnlineServices) -> None:
-    for area in (pages, link_pages, mailbox_pages, home, workspace, users_page):
+    for area in (pages, link_pages, focus_page, mailbox_pages, home, workspace, users_page):
         area.register(online)

@@ -52,6 +52,14 @@ class LoginResult:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class FocusLink:
+    """A focus-login link token and how many seconds it stays usable."""
+
+    token: str
+    expires_in: int
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class LinkTarget:
     """Whom a valid link is for (shown on the page the link opens)."""
 
@@ -169,6 +177,27 @@ class IdentityService:
         if result is None:
             raise NotAuthenticated("id.login.failed")
         return result
+
+    def issue_focus_login(self, api_token: str) -> FocusLink:
+        """A single-use, short-lived link token that opens a browser session of the Online ID behind
+        ``api_token`` (the focus area's "Open Online Desktop": no password travels in a URL)."""
+        with self._sessions.begin() as s:
+            found = self._live_session(s, api_token, "api")
+            if found is None:
+                raise NotAuthenticated("id.session.invalid")
+            token = self._tokens.issue(s, "focus_login", str(found[1].id))
+            lifetime = self._tokens.lifetimes["focus_login"]
+            return FocusLink(token=token, expires_in=int(lifetime.total_seconds()))
+
+    def focus_login(self, token: str) -> LoginResult:
+        """Use a focus-login link: a browser session; a used, expired or altered link is refused."""
+        with self._sessions.begin() as s:
+            claim = self._tokens.check(s, "focus_login", token)
+            row = self._link_subject(s, claim.subject)
+            if row.status != "active":
+                raise LinkInvalid()
+            self._tokens.consume(s, "focus_login", token)
+            return self._open_session(s, row, "browser")
 
     def authenticate_api_token(self, token: str) -> OnlineIdView:
         """The Online ID behind an API login token; NotAuthenticated when it is unknown, ended or

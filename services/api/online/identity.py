@@ -9,6 +9,7 @@ with Retry-After while throttled, 410 for an expired or used link, 422 for refus
 from __future__ import annotations
 
 from typing import Annotated, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -62,6 +63,12 @@ class LoginOut(BaseModel):
     expires_in: int = Field(description="Seconds until the token stops working.")
     token_type: Literal["bearer"] = "bearer"
     online_id: OnlineIdOut
+
+
+class FocusLinkOut(BaseModel):
+    token: str
+    path: str = Field(description="Where the browser opens the link on this server: /id/focus?token=…")
+    expires_in: int = Field(description="Seconds the link stays usable (it works once).")
 
 
 class LinkOut(BaseModel):
@@ -120,6 +127,15 @@ def identity_router(identity: IdentityService) -> APIRouter:
     def me(token: BearerToken) -> OnlineIdOut:
         """The Online ID behind the bearer token."""
         return _id(identity.authenticate_api_token(token))
+
+    @router.post("/focus-login", response_model=FocusLinkOut)
+    def focus_login(token: BearerToken) -> FocusLinkOut:
+        """A single-use, short-lived link that opens the Online Desktop logged in as the Online ID
+        behind the bearer token (Business Software's focus area); no password in any URL."""
+        link = identity.issue_focus_login(token)
+        return FocusLinkOut(
+            token=link.token, path=f"/id/focus?token={quote(link.token)}", expires_in=link.expires_in
+        )
 
     @router.post("/logout", status_code=204, response_class=Response)
     def logout(token: BearerToken) -> Response:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -29,6 +30,7 @@ from services.sync.client.snapshot import LocalSnapshot
 from services.sync.client.store import LocalStore, StaleCursor
 from services.sync.protocol.messages import Mutation, PullResponse, PushResponse, VerifyResponse
 
+TOUCH_EVERY = 30.0  # seconds between "last received" updates while pulls bring nothing new
 CONTENT_ERRORS = {"bad_message", "bad_value", "bad_row", "bad_json", "too_large", "bad_mutation_ids"}
 
 
@@ -195,12 +197,17 @@ class SyncAgent:
     async def _pull_loop(self, run_id: int) -> None:
         cursor = (await asyncio.to_thread(self.store.state)).cursor
         backoff = Backoff()
+        touched = time.monotonic() - TOUCH_EVERY  # the first empty pull already counts
         while True:
             sent = await self.pull_once(cursor, wait=self.options.long_poll)
             page: PullResponse = sent.answer
             try:
                 if page.changes or page.cursor != cursor:
                     await asyncio.to_thread(self.store.apply_page, page, cursor, run_id, sent.bytes_down)
+                    touched = time.monotonic()
+                elif time.monotonic() - touched >= TOUCH_EVERY:
+                    await asyncio.to_thread(self.store.touch_pull)
+                    touched = time.monotonic()
                 cursor = page.cursor
                 backoff.reset()
             except StaleCursor:

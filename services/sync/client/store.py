@@ -93,6 +93,14 @@ class LocalStore:
                 "DELETE FROM sync_outbox WHERE company_id = ? AND id = ?", (self.company_id, entry_id)
             )
 
+    def touch_pull(self) -> None:
+        """A pull that brought nothing new still proves the connection works: the focus area's
+        "last synchronised" is the last successful exchange, not the last change."""
+        with write_tx(self._engine) as conn:
+            conn.execute(
+                "UPDATE sync_states SET last_pull_at = ? WHERE company_id = ?", (now_text(), self.company_id)
+            )
+
     def outbox_head(self) -> int:
         """Highest outbox id of the company (0 when empty): cheap, polled to notice local changes."""
         with read_tx(self._engine) as conn:
