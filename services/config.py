@@ -69,7 +69,7 @@ class Settings(BaseSettings):
     licence_vendor_key: str | None = Field(
         None,
         description="Secret the vendor signs licence keys with (default: the built-in vendor key, "
-        "see services.local.licensing.keys).",
+        "see services.licence_keys).",
     )
 
     @property

@@ -212,7 +212,7 @@ def _build_online(
         delivery = SmtpDelivery(sessions, SmtpConfig.from_settings(settings), clock=clock)
         mail.on_queued(delivery.wake)
     tokens = LinkTokens(secret_key, clock=clock)
-    sync_server = SyncServer(sessions)
+    sync_server = SyncServer(sessions, licence_vendor_key=settings.licence_vendor_key)
     return OnlineServices(
         settings=settings,
         mail=mail,

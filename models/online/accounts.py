@@ -30,6 +30,9 @@ class Tenant(OnlineBase):
     seats: Mapped[int] = mapped_column(Integer, default=5)
     contract_valid_until: Mapped[dt.date | None] = mapped_column(nullable=True)
     modules: Mapped[str] = mapped_column(String(200), default="contacts,activities,sales,products")
+    # The licence the contract was last read from (its number, and when it arrived).
+    licence_number: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    contract_updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # Last sequence number handed out; bumped first in every write transaction of the tenant.
     seq: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -50,9 +50,14 @@ class OutgoingMail(OnlineBase):
 
 
 class AuditEntry(OnlineBase):
-    """Who did what in a company account."""
+    """An administrative action in a company account: who, when, what, before and after, from where.
+
+    Written in the transaction of the action itself (services/online/audit.py), so an action that
+    fails leaves no entry and one that commits always has its entry.
+    """
 
     __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_tenant_created", "tenant_id", "created_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_id: Mapped[int | None] = mapped_column(
         ForeignKey("tenants.id", ondelete="CASCADE"), nullable=True, index=True
@@ -60,6 +65,11 @@ class AuditEntry(OnlineBase):
     actor_id: Mapped[int | None] = mapped_column(
         ForeignKey("online_ids.id", ondelete="SET NULL"), nullable=True
     )
+    actor: Mapped[str] = mapped_column(String(300), default="", server_default="")  # name (e-mail) then
     action: Mapped[str] = mapped_column(String(50))
+    target: Mapped[str] = mapped_column(String(300), default="", server_default="")  # whom or what
+    before: Mapped[str] = mapped_column(Text, default="", server_default="")  # JSON object or ""
+    after: Mapped[str] = mapped_column(Text, default="", server_default="")
+    address: Mapped[str] = mapped_column(String(64), default="", server_default="")
     details: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

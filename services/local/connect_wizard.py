@@ -31,7 +31,12 @@ from services.local.online_desktop_settings import effective_sync_computer
 from services.local.prerequisite_checks import REGISTRATION_REQUIRED
 from services.local.prerequisites import PrerequisiteService
 from services.sealing import TokenSeal
-from services.sync.client.connect import forget_sync_state, post_connection, store_connection
+from services.sync.client.connect import (
+    forget_sync_state,
+    installed_licence,
+    post_connection,
+    store_connection,
+)
 from services.sync.client.http import HttpLink
 from services.sync.client.status import SyncStatusService
 from services.sync.protocol.messages import PROTOCOL_VERSION, CompanyInfo
@@ -295,10 +300,12 @@ class ConnectWizardService:
     ) -> str:
         """``POST /connections`` (a new account, or ``tenant`` again) and keep the credential; the
         company account's UUID."""
+        with self._sessions() as s:
+            licence = installed_licence(s)
         try:
             response = await self._with_client(
                 lambda http: post_connection(
-                    http, url, login.token, info, self._settings.computer_name, tenant
+                    http, url, login.token, info, self._settings.computer_name, tenant, licence=licence
                 )
             )
         except httpx.HTTPError as exc:

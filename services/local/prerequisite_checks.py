@@ -25,15 +25,15 @@ from models.local import (
     User,
 )
 from services.config import Settings
-from services.local.api_users import open_session_filter
-from services.local.auth import LocalAuthService
-from services.local.licensing.keys import (
+from services.licence_keys import (
     ONLINE_DESKTOP,
     LicenceDoc,
     LicenceKeyInvalid,
     LicenceKeyMalformed,
     read_key,
 )
+from services.local.api_users import open_session_filter
+from services.local.auth import LocalAuthService
 from services.local.online_desktop_settings import connection_status, effective_sync_computer
 
 Status = Literal["ok", "failed", "warning"]

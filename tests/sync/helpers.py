@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from typing import Any
 
 from models.types import new_uuid
+from services.licence_keys import ONLINE_MODULES, IssueRequest, issue_key
 from services.sync.protocol.messages import CompanyInfo, request_fields
 from services.sync.protocol.tables import TABLES
 from services.sync.server.connections import ConnectionContext
@@ -18,6 +20,26 @@ def connect(server: SyncServer, name: str = "Müller GmbH") -> tuple[ConnectionC
     """A new tenant with an active connection; returns its context and bearer token."""
     created = server.connections.create_connection(online_id_id=None, company=CompanyInfo(name=name))
     return server.connections.authenticate(created.token), created.token
+
+
+def licence_key(
+    *,
+    seats: int = 5,
+    modules: tuple[str, ...] = ONLINE_MODULES,
+    valid_until: dt.date | None = None,
+    holder: str = "Müller GmbH",
+    number: str | None = None,
+) -> str:
+    """A vendor-signed licence key granting Online Desktop with this service contract."""
+    return issue_key(
+        IssueRequest(
+            holder=holder,
+            seats=seats,
+            modules=modules,
+            valid_until=valid_until or dt.date.today() + dt.timedelta(days=365),
+            number=number,
+        )
+    )
 
 
 def fields(ctx: ConnectionContext) -> dict[str, Any]:

@@ -122,7 +122,21 @@ def workspace_frame(online: OnlineServices, workspace: Workspace, title: str) ->
         language_switch()
         _user_menu(online.identity, workspace.online_id, staleness_text(header))
     with ui.column().classes("w-full p-4 gap-4"):
+        if header.contract_expired:
+            contract_notice(header)
         yield
+
+
+def contract_notice(header: WorkspaceHeader) -> None:
+    """An expired service contract: why everything is read-only, and what to do about it."""
+    until = header.contract_valid_until
+    date = i18n.format_date(until, lang()) if until is not None else ""
+    with tag(ui.card().classes("w-full bg-amber-1 gap-1"), "contract-expired"):
+        with ui.row().classes("items-center gap-2"):
+            ui.icon("lock_clock", size="md").classes("text-amber-9")
+            ui.label(_("contract.expired.title", date=date)).classes("text-lg font-medium")
+        ui.label(_("contract.expired.why")).classes("text-grey-9")
+        ui.label(_("contract.expired.what")).classes("text-grey-9")
 
 
 @contextmanager

@@ -38,7 +38,7 @@ def register(online: OnlineServices) -> None:
     @ui.page("/online/c/{tenant_uuid}/users")
     async def users_page(tenant_uuid: str) -> None:
         here = workspace_url(tenant_uuid, "users")
-        workspace = await open_workspace(online, tenant_uuid, here, "users", "full")
+        workspace = await open_workspace(online, tenant_uuid, here, "users", "read")
         if workspace is None:
             return
         with workspace_frame(online, workspace, _("users.title")):

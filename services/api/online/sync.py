@@ -18,6 +18,7 @@ import logging
 import threading
 import zlib
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any, TypeVar
 
 import orjson
@@ -31,6 +32,8 @@ from services.sync.protocol.messages import (
     MAX_INFLATED_BYTES,
     ConnectRequest,
     ConnectResponse,
+    ContractRequest,
+    ContractResponse,
     DisconnectRequest,
     DisconnectResponse,
     ProtocolError,
@@ -59,7 +62,7 @@ CONNECTION_ERRORS = (400, 401, 403, 404, 409, 413, 503)
 ONLINE_ID_ERRORS = (400, 401, 403, 404, 409, 413, 422, 503)
 REQUEST_MODELS: list[type[BaseModel]] = [
     SnapshotBeginRequest, SnapshotPageRequest, SnapshotFinishRequest, PushRequest, PullRequest,
-    VerifyRequest, ConnectRequest, DisconnectRequest,
+    VerifyRequest, ConnectRequest, DisconnectRequest, ContractRequest,
 ]  # fmt: skip
 
 
@@ -94,7 +97,7 @@ def sync_router(
                 raw = await read_body(request)
 
                 def work() -> Response:
-                    ctx = srv.connections.authenticate(token)
+                    ctx = replace(srv.connections.authenticate(token), client_address=address(request))
                     with gc_paused():  # a page is ~100,000 fresh objects: no cycle hunting meanwhile
                         req = parse(raw, request, model, ctx)
                         return encode(method(srv)(ctx, req), request)
@@ -111,6 +114,7 @@ def sync_router(
         ("/snapshot/finish", SnapshotFinishRequest, SnapshotFinishResponse, lambda s: s.finish_snapshot),
         ("/push", PushRequest, PushResponse, lambda s: s.push),
         ("/verify", VerifyRequest, VerifyResponse, lambda s: s.verify),
+        ("/contract", ContractRequest, ContractResponse, lambda s: s.update_contract),
     ):
         router.add_api_route(
             path, simple(model, method), methods=["POST"], **documented(model, answer, CONNECTION_ERRORS)
@@ -135,7 +139,9 @@ def sync_router(
 
         return await guarded(request, handle)
 
-    def by_online_id(model: type[M], act: Callable[[SyncServer, Any, M], BaseModel]) -> Callable[..., Any]:
+    def by_online_id(
+        model: type[M], act: Callable[[SyncServer, Any, M, str], BaseModel]
+    ) -> Callable[..., Any]:
         """An endpoint authenticated by an Online ID login token (not a connection token)."""
 
         async def endpoint(request: Request) -> Response:
@@ -154,7 +160,8 @@ def sync_router(
                         online_id = auth(token)
                     except NotAuthenticated:
                         raise ProtocolError(401, "unauthorized", "log in with your Online ID first") from None
-                    return encode(act(srv, online_id, parse(raw, request, model, None)), request)
+                    req = parse(raw, request, model, None)
+                    return encode(act(srv, online_id, req, address(request)), request)
 
                 return await asyncio.to_thread(work)
 
@@ -162,19 +169,26 @@ def sync_router(
 
         return endpoint
 
-    def connect(srv: SyncServer, online_id: Any, req: ConnectRequest) -> ConnectResponse:
-        """Create a company account + connection (or a new connection for the same account)."""
+    def connect(srv: SyncServer, online_id: Any, req: ConnectRequest, client: str) -> ConnectResponse:
+        """Create a company account + connection (or a new connection for the same account), with
+        the service contract of the licence the request carries."""
         created = srv.connections.create_connection(
             online_id_id=online_id.id,
             company=req.company,
             computer_name=req.computer_name,
             tenant_uuid=req.tenant,
+            contract=srv.contracts.read(req.licence),
+            client_address=client,
         )
         return ConnectResponse(tenant=created.tenant_uuid, token=created.token, seq=created.seq)
 
-    def disconnect(srv: SyncServer, online_id: Any, req: DisconnectRequest) -> DisconnectResponse:
+    def disconnect(
+        srv: SyncServer, online_id: Any, req: DisconnectRequest, client: str
+    ) -> DisconnectResponse:
         """Delete the account's synced data and end its connections; by the Online ID that connected."""
-        deleted = srv.connections.disconnect(online_id_id=online_id.id, tenant_uuid=req.tenant)
+        deleted = srv.connections.disconnect(
+            online_id_id=online_id.id, tenant_uuid=req.tenant, client_address=client
+        )
         return DisconnectResponse(tenant=req.tenant, rows_deleted=deleted)
 
     router.add_api_route(
@@ -243,6 +257,11 @@ def error_response(status: int, error: str, message: str) -> Response:
     return Response(
         orjson.dumps({"error": error, "message": message}), status_code=status, media_type="application/json"
     )
+
+
+def address(request: Request) -> str:
+    """The client's address (uvicorn resolves X-Forwarded-For of trusted proxies)."""
+    return request.client.host if request.client is not None else ""
 
 
 def bearer(request: Request) -> str:

@@ -1,6 +1,6 @@
 """``python main.py licence ...``: the vendor's key command and installing a key from a shell.
 
-``issue`` needs no database: it only signs (see ``services.local.licensing.keys`` for the vendor key).
+``issue`` needs no database: it only signs (see ``services.licence_keys`` for the vendor key).
 ``install`` and ``show`` work on the installation given by the usual settings (``--data-dir`` ...).
 """
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from services.config import Settings
-from services.local.licensing.keys import ADDONS, ONLINE_DESKTOP, ONLINE_MODULES, IssueRequest, issue_key
+from services.licence_keys import ADDONS, ONLINE_DESKTOP, ONLINE_MODULES, IssueRequest, issue_key
 
 if TYPE_CHECKING:
     from services.local.licensing.service import LicensingService

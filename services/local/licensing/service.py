@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.local import AddonBinding, Company, Licence, LicenceHolder, SyncConnection
 from models.types import utcnow
 from services.errors import Conflict, NotFound, ServiceError, ValidationFailed
-from services.local.licensing.keys import (
+from services.licence_keys import (
     ONLINE_DESKTOP,
     IssueRequest,
     LicenceDoc,

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from models.local import AddonBinding, Company, LicenceHolder
-from services.local.licensing.keys import AddonDoc
+from services.licence_keys import AddonDoc
 
 HOLDER_FIELDS = ("name", "contact_person", "phone", "street", "postal_code", "city", "country")
 

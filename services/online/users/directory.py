@@ -95,12 +95,13 @@ def match_users(
     invitations: Sequence[InvitationEntry],
     caller_role: str,
     now: dt.datetime,
+    read_only: bool = False,
 ) -> tuple[UserRow, ...]:
     """The rows of the overview: employees first (in the order given), each with the member and
     the pending invitation of its UUID or address; then members no employee matched; then the
     invitations nobody matched. An invitation shows on one row only."""
     supers = sum(1 for m in members if m.active and m.role == SUPER_USER)
-    rules = _RowRules(caller_role=caller_role, now=now, last_super_user=supers <= 1)
+    rules = _RowRules(caller_role=caller_role, now=now, last_super_user=supers <= 1, read_only=read_only)
     match = _Matcher(members=members, invitations=invitations, rules=rules)
     rows = [match.employee(e) for e in employees]
     rows += [match.member(m) for m in members if m.id not in match.matched]
@@ -176,6 +177,7 @@ class _RowRules:
     caller_role: str
     now: dt.datetime
     last_super_user: bool  # at most one active Super User: that one cannot be deactivated
+    read_only: bool = False  # the contract has expired: no action on any row
 
     def row(
         self,
@@ -192,6 +194,18 @@ class _RowRules:
         role = member.role if member is not None else (invitation.role if invitation is not None else None)
         open_invitation = invitation if invitation is not None and not active else None
         handles = may_handle(self.caller_role, role)
+        if self.read_only:
+            return UserRow(
+                employee_uuid=employee_uuid,
+                name=name,
+                email=email,
+                status=status,
+                role=role,
+                member_id=member.id if member is not None else None,
+                invitation_id=open_invitation.id if open_invitation is not None else None,
+                expires_at=open_invitation.expires_at if open_invitation is not None else None,
+                is_employee=is_employee,
+            )
         return UserRow(
             employee_uuid=employee_uuid,
             name=name,
@@ -243,27 +257,28 @@ class UserDirectory:
     def overview(self, online_id_id: int, tenant_uuid: str) -> UserOverview:
         now = self._clock()
         with self._sessions() as s:
-            ctx = admin_context(s, online_id_id, tenant_uuid)
+            ctx = admin_context(s, online_id_id, tenant_uuid, level="read")
             rows = match_users(
                 employees=_employees(s, ctx.tenant_id),
                 members=_members(s, ctx.tenant_id),
                 invitations=_invitations(s, ctx.tenant_id),
                 caller_role=ctx.role,
                 now=now,
+                read_only=ctx.expired,
             )
             seats = count_seats(s, ctx.tenant_id, now)
         return UserOverview(
             tenant_uuid=ctx.tenant_uuid,
             company=ctx.company,
             caller_role=ctx.role,
-            grantable_roles=grantable_roles(ctx.role),
+            grantable_roles=() if ctx.expired else grantable_roles(ctx.role),
             rows=rows,
             seats=seats,
         )
 
     def seats(self, online_id_id: int, tenant_uuid: str) -> SeatCounter:
         with self._sessions() as s:
-            ctx = admin_context(s, online_id_id, tenant_uuid)
+            ctx = admin_context(s, online_id_id, tenant_uuid, level="read")
             return count_seats(s, ctx.tenant_id, self._clock())
 
 

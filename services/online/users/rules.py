@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from models.online import ROLES, OnlineId
 from services.errors import PermissionDenied, ValidationFailed
-from services.online.workspace.access import TenantContext, resolve_context
+from services.online.workspace.access import Access, TenantContext, resolve_context
 
 SUPER_USER = "super_user"
 ROLE_CHOICES: tuple[str, ...] = tuple(ROLES)  # in the order the UI offers them
@@ -25,14 +25,15 @@ class SuperUserRequired(PermissionDenied):
 
 
 def admin_context(
-    s: Session, online_id_id: int, tenant_uuid: str, *, for_write: bool = False
+    s: Session, online_id_id: int, tenant_uuid: str, *, for_write: bool = False, level: Access = "full"
 ) -> TenantContext:
-    """The caller, who must have Full access to the user administration, in the call's session.
+    """The caller, who must have Full access to the user administration, in the call's session
+    (Read for the overview: while the contract has expired administrators still see it).
 
     A writing call locks the tenant row first, so that seat counts, the last Super User and the
     caller's own role cannot change under it until it commits.
     """
-    return resolve_context(s, online_id_id, tenant_uuid, "users", "full", for_write=for_write)
+    return resolve_context(s, online_id_id, tenant_uuid, "users", level, for_write=for_write)
 
 
 def grantable_roles(caller_role: str) -> tuple[str, ...]:

@@ -5,6 +5,11 @@ active membership there inside its own transaction: no membership, no data (one 
 sees another's). Roles grant No/Read/Full access per module; the check is here, in the service
 layer, and the UI only shows what the views it gets say (``WorkspacePage.access``).
 
+The service contract narrows the roles: a module the contract does not include (contacts,
+activities, sales, products) is No access for everyone, and once the contract has expired every
+Full access is Read (``ContractExpired`` names the date; Business Software keeps working and the
+sync goes on, so a renewed licence reaches the account with the next sync).
+
 A writing call resolves the context with ``for_write=True``: the tenant row is locked first (as
 every membership change does), then the membership is read, so a membership revoked or a role
 lowered by a concurrent transaction is seen before anything is written.
@@ -40,6 +45,8 @@ ROLE_ACCESS: dict[str, dict[str, Access]] = {
     "read_only": {**dict.fromkeys(MODULES, "read"), "users": "none"},
 }
 LEVELS = {"none": 0, "read": 1, "full": 2}
+# The modules a service contract grants or leaves out (employees and users come with every contract).
+CONTRACT_MODULES = ("contacts", "activities", "sales", "products")
 # The registers edited online, with the module whose Full access allows it.
 EDITABLE_MODULES = {"contacts": "contacts", "activities": "activities"}
 STALE_AFTER = dt.timedelta(hours=1)  # S16: a longer interruption is shown under the login name
@@ -57,6 +64,18 @@ class NoAccess(PermissionDenied):
     key = "online.no_access"
 
 
+class NotInContract(PermissionDenied):
+    """The company's service contract does not include the module."""
+
+    key = "contract.module_not_included"
+
+
+class ContractExpired(PermissionDenied):
+    """The service contract has expired: the Online Desktop is read-only."""
+
+    key = "contract.expired_read_only"
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class TenantContext:
     """The caller's membership in one company account, resolved for this call."""
@@ -66,12 +85,30 @@ class TenantContext:
     tenant_uuid: str
     company: str
     role: str
+    modules: frozenset[str] = frozenset(CONTRACT_MODULES)  # the contract's modules
+    valid_until: dt.date | None = None  # of the contract (None: no end)
+    expired: bool = False
+
+    def role_access(self, module: str) -> Access:
+        return ROLE_ACCESS.get(self.role, {}).get(module, "none")
 
     def access(self, module: str) -> Access:
-        return ROLE_ACCESS.get(self.role, {}).get(module, "none")
+        """The role's access, narrowed by the contract."""
+        if module in CONTRACT_MODULES and module not in self.modules:
+            return "none"
+        granted = self.role_access(module)
+        return "read" if self.expired and granted == "full" else granted
 
     def can(self, module: str, level: Access = "read") -> bool:
         return LEVELS[self.access(module)] >= LEVELS[level]
+
+    def refusal(self, module: str, level: Access) -> PermissionDenied:
+        """Why ``module`` at ``level`` is refused: the contract, its end, or the role."""
+        if module in CONTRACT_MODULES and module not in self.modules:
+            return NotInContract(module=module)
+        if self.expired and LEVELS[self.role_access(module)] >= LEVELS[level]:
+            return ContractExpired(date=self.valid_until.isoformat() if self.valid_until else "")
+        return NoAccess()
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -88,6 +125,8 @@ class WorkspaceHeader:
     role: str
     last_sync_at: dt.datetime | None
     stale: bool  # no sync round trip for more than an hour (or never)
+    contract_expired: bool = False  # the Online Desktop is read-only (the frame says why)
+    contract_valid_until: dt.date | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -98,6 +137,11 @@ class WorkspacePage:
     companies: tuple[CompanyChoice, ...]  # to switch between the caller's accounts
     access: dict[str, Access]  # module -> the caller's access
     editable: frozenset[str]  # the registers the caller may create and change online
+
+
+def contract_today() -> dt.date:
+    """The calendar day a contract's end date is compared with (a contract ends with its day)."""
+    return dt.datetime.now(dt.UTC).date()
 
 
 def resolve_context(
@@ -118,7 +162,9 @@ def resolve_context(
         # change committed before the lock was granted (PostgreSQL; SQLite writers are serial).
         s.scalar(select(Tenant.id).where(Tenant.uuid == tenant_uuid).with_for_update())
     row = s.execute(
-        select(Tenant.id, Tenant.uuid, Tenant.name, Membership.role)
+        select(
+            Tenant.id, Tenant.uuid, Tenant.name, Membership.role, Tenant.modules, Tenant.contract_valid_until
+        )
         .join(Membership, Membership.tenant_id == Tenant.id)
         .where(
             Tenant.uuid == tenant_uuid,
@@ -128,11 +174,19 @@ def resolve_context(
     ).first()
     if row is None:
         raise CompanyNotFound()
+    until: dt.date | None = row[5]
     ctx = TenantContext(
-        online_id_id=online_id_id, tenant_id=row[0], tenant_uuid=row[1], company=row[2], role=row[3]
+        online_id_id=online_id_id,
+        tenant_id=row[0],
+        tenant_uuid=row[1],
+        company=row[2],
+        role=row[3],
+        modules=frozenset(m for m in (row[4] or "").split(",") if m),
+        valid_until=until,
+        expired=until is not None and until < contract_today(),
     )
     if module is not None and not ctx.can(module, level):
-        raise NoAccess()
+        raise ctx.refusal(module, level)
     return ctx
 
 
@@ -177,7 +231,13 @@ class WorkspaceAccess:
         )
         stale = last is None or self._clock() - last > STALE_AFTER
         return WorkspaceHeader(
-            tenant_uuid=ctx.tenant_uuid, company=ctx.company, role=ctx.role, last_sync_at=last, stale=stale
+            tenant_uuid=ctx.tenant_uuid,
+            company=ctx.company,
+            role=ctx.role,
+            last_sync_at=last,
+            stale=stale,
+            contract_expired=ctx.expired,
+            contract_valid_until=ctx.valid_until,
         )
 
 

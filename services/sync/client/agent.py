@@ -7,7 +7,8 @@ database step runs in a worker thread and every HTTP call goes through the one s
   sends the oldest entries, drops them when acknowledged;
 - pull: long-polls for changes after the stored cursor and applies each page with its cursor;
 - verify: right after the initial sync (once the first pulls caught up), then now and then,
-  compares counts and checksums with the server and re-syncs a table that differs.
+  compares counts and checksums with the server and re-syncs a table that differs;
+- and beside them the licence is reported when it changed (contract.py).
 Network trouble and 5xx are retried with backoff; 401 stops the agent and marks the connection
 ``needs_reconnect``.
 """
@@ -24,6 +25,7 @@ from sqlalchemy import Engine
 
 from services.local.locks import InitialSyncLock
 from services.sync.client import runs
+from services.sync.client.contract import ContractReporter
 from services.sync.client.http import AuthFailed, Backoff, Refused, Retryable, Sent, SyncClient, encode
 from services.sync.client.initial import SnapshotUpload
 from services.sync.client.snapshot import LocalSnapshot
@@ -67,6 +69,7 @@ class SyncAgent:
         self.store = LocalStore(engine, company_id)
         self.snapshot = LocalSnapshot(engine, company_id)
         self.bytes_sent = 0
+        self.contract = ContractReporter(engine=engine, client=client, call=self.call, trace=trace)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Initial sync when needed, then continuous sync until ``stop`` is set."""
@@ -137,6 +140,7 @@ class SyncAgent:
             asyncio.ensure_future(self._push_loop(run_id)),
             asyncio.ensure_future(self._pull_loop(run_id)),
             asyncio.ensure_future(self._verify_loop(verify_now)),
+            asyncio.ensure_future(self.contract.run()),
             asyncio.ensure_future(stop.wait()),
         ]
         status, error = "ok", ""

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.local import Company, SyncConnection
 from services.config import Settings
 from services.sealing import TokenSeal
-from services.sync.client.connect import post_connection, store_connection
+from services.sync.client.connect import installed_licence, post_connection, store_connection
 from services.sync.client.http import HttpLink
 from services.sync.client.manager import SyncManager
 from services.sync.client.status import SyncStatusService
@@ -68,6 +68,7 @@ def connect_command(
         target = _company(ctx, company)
         with ctx.sessions() as s:
             existing = s.get(SyncConnection, target.id)
+            licence = installed_licence(s)
         if existing is not None and existing.status != "disconnected" and not reconnect:
             print(
                 f"{company!r} is already connected (status {existing.status}); use --reconnect.",
@@ -80,7 +81,9 @@ def connect_command(
         info = CompanyInfo(**{k: getattr(target, k) or "" for k in REGISTRATION})
         tenant = existing.tenant_uuid if existing is not None and reconnect else None
         answer = asyncio.run(
-            _create_connection(ctx.http, url, online_id, password, info, settings.computer_name, tenant)
+            _create_connection(
+                ctx.http, url, online_id, password, info, settings.computer_name, tenant, licence
+            )
         )
         store_connection(
             ctx.sessions,
@@ -100,14 +103,23 @@ def connect_command(
 
 
 async def _create_connection(
-    link: HttpLink, url: str, email: str, password: str, info: CompanyInfo, computer: str, tenant: str | None
+    link: HttpLink,
+    url: str,
+    email: str,
+    password: str,
+    info: CompanyInfo,
+    computer: str,
+    tenant: str | None,
+    licence: str,
 ) -> dict[str, Any]:
     try:
         http = link.client
         login = await http.post(f"{url}/api/online/v1/id/login", json={"email": email, "password": password})
         if login.status_code != 200:
             raise SystemExit(f"Online ID login failed ({login.status_code}): {login.text[:200]}")
-        created = await post_connection(http, url, login.json()["token"], info, computer, tenant)
+        created = await post_connection(
+            http, url, login.json()["token"], info, computer, tenant, licence=licence
+        )
         if created.status_code != 200:
             raise SystemExit(f"Connecting failed ({created.status_code}): {created.text[:300]}")
         answer: dict[str, Any] = created.json()

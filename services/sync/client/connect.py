@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.local import SyncConnection
+from models.local import Licence, SyncConnection
 from services.sealing import TokenSeal
 from services.sync.client.store import LocalStore
 from services.sync.protocol.messages import PROTOCOL_VERSION, CompanyInfo
@@ -22,7 +22,12 @@ from services.sync.protocol.tables import SCHEMA_VERSION
 CONNECTIONS_PATH = "/api/online/v1/sync/connections"
 
 
-def connection_request(info: CompanyInfo, computer: str, tenant: str | None) -> dict[str, Any]:
+def installed_licence(s: Session) -> str:
+    """The licence key in force (the newest installed), sent so that the account gets its contract."""
+    return s.scalar(select(Licence.key).order_by(Licence.id.desc()).limit(1)) or ""
+
+
+def connection_request(info: CompanyInfo, computer: str, tenant: str | None, licence: str) -> dict[str, Any]:
     """The body of ``POST /connections`` (``tenant`` reuses an existing company account)."""
     return {
         "protocol_version": PROTOCOL_VERSION,
@@ -30,15 +35,23 @@ def connection_request(info: CompanyInfo, computer: str, tenant: str | None) -> 
         "company": info.model_dump(),
         "computer_name": computer,
         "tenant": tenant,
+        "licence": licence,
     }
 
 
 async def post_connection(
-    http: httpx.AsyncClient, url: str, login_token: str, info: CompanyInfo, computer: str, tenant: str | None
+    http: httpx.AsyncClient,
+    url: str,
+    login_token: str,
+    info: CompanyInfo,
+    computer: str,
+    tenant: str | None,
+    *,
+    licence: str,
 ) -> httpx.Response:
     return await http.post(
         url.rstrip("/") + CONNECTIONS_PATH,
-        json=connection_request(info, computer, tenant),
+        json=connection_request(info, computer, tenant, licence),
         headers={"Authorization": f"Bearer {login_token}"},
     )
 

@@ -21,6 +21,7 @@ MAX_PAGE_ROWS = 20_000
 MAX_MUTATIONS = 5_000
 MAX_PULL_LIMIT = 20_000
 MAX_WAIT_SECONDS = 30.0
+MAX_LICENCE_LENGTH = 8000
 
 MAX_INT = 2**63 - 1  # ids, sequences and cursors are 64-bit in both databases
 Uuid = Annotated[str, Field(min_length=1, max_length=36)]
@@ -60,6 +61,22 @@ class ConnectRequest(Message):
     company: CompanyInfo
     computer_name: str = Field("", max_length=100)
     tenant: Uuid | None = None
+    # The installed licence key: the service contract (seats, modules, valid until) it grants,
+    # signed by the vendor, becomes the company account's contract.
+    licence: str = Field(max_length=MAX_LICENCE_LENGTH)
+
+
+class ContractRequest(Request):
+    """The licence key again, after it changed in Business Software (sent with the next sync)."""
+
+    licence: str = Field(max_length=MAX_LICENCE_LENGTH)
+
+
+class ContractResponse(Message):
+    seats: int
+    modules: list[str]
+    valid_until: str  # ISO date
+    changed: bool
 
 
 class ConnectResponse(Message):

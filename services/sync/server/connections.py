@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.online import Connection, Membership, OnlineSyncConflict, SyncFieldChange, SyncSnapshot, Tenant
 from models.online.company_data import SYNCED_ONLINE_MODELS
 from services.errors import NotFound, PermissionDenied
+from services.online.audit import record
 from services.sync.protocol.messages import CompanyInfo, ProtocolError
+from services.sync.server.contract import ContractTerms, apply_contract
 
 ROUND_TRIP_RESOLUTION = dt.timedelta(seconds=30)
 
@@ -34,6 +36,7 @@ class ConnectionContext:
     tenant_id: int
     tenant_uuid: str
     last_round_trip_at: dt.datetime | None
+    client_address: str = ""  # the caller's address, for the audit log
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -56,15 +59,26 @@ class ConnectionService:
         company: CompanyInfo,
         computer_name: str = "",
         tenant_uuid: str | None = None,
+        contract: ContractTerms | None = None,
+        client_address: str = "",
     ) -> ConnectionCreated:
         """Create the company account (or reuse ``tenant_uuid``) and a new connection with a token.
 
         The connecting Online ID becomes the account's Super User. Reusing an account needs the
         caller to be its active Super User, and revokes the account's previous connections.
+        ``contract`` (read from the licence the request carries) becomes the account's contract.
+        The audit entry says connect, reconnect (same Online ID) or change user (another one).
         """
         token = secrets.token_urlsafe(32)
         with self._sessions.begin() as s:
             tenant = self._tenant_for(s, online_id_id, company, tenant_uuid)
+            previous = s.scalars(
+                select(Connection.connected_by_id).where(
+                    Connection.tenant_id == tenant.id, Connection.status == "active"
+                )
+            ).all()
+            if contract is not None:
+                apply_contract(s, tenant, contract, actor_id=online_id_id, audit=tenant_uuid is not None)
             # A new token for the same company database keeps counting its mutation ids.
             applied = s.scalar(
                 select(func.max(Connection.last_mutation_id)).where(Connection.tenant_id == tenant.id)
@@ -83,6 +97,18 @@ class ConnectionService:
             )
             s.add(connection)
             s.flush()
+            action = "connect" if not previous else "reconnect"
+            if previous and online_id_id not in previous:
+                action = "change_user"
+            record(
+                s,
+                tenant_id=tenant.id,
+                actor_id=online_id_id,
+                action=action,
+                target=computer_name,
+                after={"computer": computer_name, **(contract.as_dict() if contract is not None else {})},
+                address=client_address,
+            )
             return ConnectionCreated(
                 connection_id=connection.id,
                 tenant_id=tenant.id,
@@ -116,7 +142,7 @@ class ConnectionService:
             raise PermissionDenied("sync.not_super_user")
         return existing
 
-    def disconnect(self, *, online_id_id: int, tenant_uuid: str) -> int:
+    def disconnect(self, *, online_id_id: int, tenant_uuid: str, client_address: str = "") -> int:
         """PRODUCT.md §5 Disconnect, by the Online ID that connected: the synced data of the account
         is deleted (the account, its members and invitations stay) and its connections stop working.
         Returns how many synced rows were deleted."""
@@ -144,7 +170,24 @@ class ConnectionService:
                 .where(Connection.tenant_id == tenant.id, Connection.status == "active")
                 .values(status="revoked", revoked_at=dt.datetime.now(dt.UTC))
             )
+            record(
+                s,
+                tenant_id=tenant.id,
+                actor_id=online_id_id,
+                action="disconnect",
+                target=", ".join(c.computer_name for c in active if c.computer_name),
+                after={"rows_deleted": deleted},
+                address=client_address,
+            )
             return deleted
+
+    def update_contract(self, ctx: ConnectionContext, terms: ContractTerms) -> bool:
+        """Store the contract a connection sent (after a licence change); whether it changed."""
+        with self._sessions.begin() as s:
+            tenant = s.scalar(select(Tenant).where(Tenant.id == ctx.tenant_id).with_for_update())
+            if tenant is None:
+                raise NotFound("sync.tenant_not_found")
+            return apply_contract(s, tenant, terms, actor_id=None, address=ctx.client_address)
 
     def revoke_connection(self, connection_id: int) -> None:
         """Disconnect: the token stops working at once."""

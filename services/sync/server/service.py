@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from services.sync.protocol.messages import (
     PROTOCOL_VERSION,
+    ContractRequest,
+    ContractResponse,
     ProtocolError,
     PullRequest,
     PullResponse,
@@ -37,6 +39,7 @@ from services.sync.protocol.tables import SCHEMA_VERSION, TABLE_ORDER, TABLES
 from services.sync.protocol.validate import check_columns, check_data, table_spec
 from services.sync.server import store as store
 from services.sync.server.connections import ConnectionContext, ConnectionService
+from services.sync.server.contract import ContractReader
 from services.sync.server.notify import TenantNotifier
 from services.sync.server.online_changes import OnlineChange, apply_online_change
 from services.sync.server.pull import read_page, summarize
@@ -67,10 +70,28 @@ def check_versions(body: dict[str, Any], ctx: ConnectionContext | None) -> None:
 
 
 class SyncServer:
-    def __init__(self, sessions: sessionmaker[Session], notifier: TenantNotifier | None = None) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        notifier: TenantNotifier | None = None,
+        *,
+        licence_vendor_key: str | None = None,
+    ) -> None:
         self._sessions = sessions
         self.connections = ConnectionService(sessions)
+        self.contracts = ContractReader(licence_vendor_key)
         self.notifier = notifier or TenantNotifier()
+
+    def update_contract(self, ctx: ConnectionContext, req: ContractRequest) -> ContractResponse:
+        """A licence change in Business Software: the account takes the contract it grants."""
+        terms = self.contracts.read(req.licence)
+        changed = self.connections.update_contract(ctx, terms)
+        return ContractResponse(
+            seats=terms.seats,
+            modules=list(terms.modules),
+            valid_until=terms.valid_until.isoformat(),
+            changed=changed,
+        )
 
     def warm_up(self) -> None:
         """Open a database connection and prepare the mappers before the first client arrives

@@ -18,7 +18,7 @@ from sqlalchemy import func, select, update
 from models.local import Contact, Employee, User
 from services.config import Settings
 from services.container import Services, build_services
-from services.local.licensing.keys import ONLINE_DESKTOP, IssueRequest, issue_key
+from services.licence_keys import ONLINE_DESKTOP, IssueRequest, issue_key
 from services.local.views import CompanyView, SessionView
 from tests.conftest import ADMIN_PASSWORD
 

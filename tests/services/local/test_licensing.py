@@ -8,7 +8,7 @@ import pytest
 
 from services.container import Services, bootstrap, build_services
 from services.errors import ValidationFailed
-from services.local.licensing.keys import (
+from services.licence_keys import (
     ONLINE_DESKTOP,
     IssueRequest,
     LicenceKeyInvalid,
@@ -70,7 +70,7 @@ def test_a_key_signed_by_someone_else_is_refused(licensing: LicensingService) ->
 def test_a_signed_key_with_unknown_content_is_refused_as_malformed(licensing: LicensingService) -> None:
     from itsdangerous import URLSafeSerializer
 
-    from services.local.licensing.keys import SALT, vendor_key
+    from services.licence_keys import SALT, vendor_key
 
     odd = str(URLSafeSerializer(vendor_key(), salt=SALT).dumps({"holder": "X"}))
     with pytest.raises(LicenceKeyMalformed):

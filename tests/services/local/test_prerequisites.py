@@ -11,7 +11,7 @@ from sqlalchemy import update
 from models.local import Employee, LicenceHolder, SyncConnection, User
 from services.config import Settings
 from services.container import Services
-from services.local.licensing.keys import ONLINE_DESKTOP
+from services.licence_keys import ONLINE_DESKTOP
 from services.local.prerequisites import PrerequisiteReport, PrerequisiteService
 from services.local.views import CompanyView, SessionView
 from services.passwords import hash_password

@@ -38,6 +38,7 @@ def test_connect_and_run_synchronise_a_company_until_ctrl_c(
     assert local.db.local is not None and local.db.local_engine is not None
     company = create_company(local.db.local, "Schmidt KG")
     fill(local.db.local, company, contacts=40)
+    local.require_local().licensing.ensure_demo_licence()  # as the first start installs it
 
     env = server_environment({"ONLINE_ID_PASSWORD": PASSWORD}, admin_password=ADMIN_PASSWORD)
     base = [sys.executable, "main.py", "--data-dir", str(client_dir), "--online-url", online.url, "sync"]

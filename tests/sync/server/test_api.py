@@ -28,7 +28,7 @@ from services.sync.protocol.messages import (
 )
 from services.sync.protocol.tables import SCHEMA_VERSION
 from services.sync.server.service import SyncServer
-from tests.sync.helpers import columnar, connect, contact, fields, many_contacts
+from tests.sync.helpers import columnar, connect, contact, fields, licence_key, many_contacts
 
 
 @dataclass(frozen=True)
@@ -239,6 +239,7 @@ async def test_an_online_id_creates_a_company_account_and_a_connection(
         "protocol_version": PROTOCOL_VERSION,
         "schema_version": SCHEMA_VERSION,
         "company": {"name": "Neu GmbH"},
+        "licence": licence_key(seats=7),
     }
     refused = await client.post(
         "/api/online/v1/sync/connections", json=request, headers={"Authorization": "Bearer wrong"}

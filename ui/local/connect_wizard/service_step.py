@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from services.local.licensing.keys import ONLINE_DESKTOP
+from services.licence_keys import ONLINE_DESKTOP
 from ui.components.attributes import tagged
 from ui.components.calls import call
 from ui.components.pairs import pair

@@ -1,5 +1,9 @@
 """Licence keys: signed documents naming the holder and the add-on products a licence grants.
 
+Shared by both sides: Business Software installs and reads keys, and the Online Desktop reads the
+service contract (seats, modules, valid until) from the key a connection sends
+(``service_contract``), so a contract cannot be changed without the vendor's signature.
+
 A key is an itsdangerous ``URLSafeSerializer`` token with its own salt. It is signed with the
 *vendor* key, not with the per-installation secret: keys are issued once by the vendor
 (``python main.py licence issue``) and must be accepted by every installation, whereas the
@@ -138,3 +142,12 @@ def read_key(key: str, *, configured_vendor_key: str | None = None) -> LicenceDo
 def same_holder(a: str, b: str) -> bool:
     """Holder names match regardless of case and spacing."""
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def service_contract(key: str, *, configured_vendor_key: str | None = None) -> tuple[LicenceDoc, ContractDoc]:
+    """The licence and its Online Desktop service contract; ``LicenceKeyMalformed`` without one."""
+    doc = read_key(key, configured_vendor_key=configured_vendor_key)
+    granted = doc.addons.get(ONLINE_DESKTOP)
+    if granted is None or granted.contract is None:
+        raise LicenceKeyMalformed("licensing.addon_not_granted", addon=ONLINE_DESKTOP)
+    return doc, granted.contract
