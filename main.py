@@ -116,7 +116,14 @@ def _serve_online(app: Any, online: OnlineServices, services: Services) -> None:
     from services.api.online.openapi import openapi_router
     from services.api.online.sync import sync_router
 
-    app.include_router(health_router(lambda: services.db.online))
+    wakeups = online.wakeups
+    app.include_router(
+        health_router(
+            lambda: services.db.online,
+            redis_url=services.settings.redis_url,
+            wakeups=wakeups.state if wakeups is not None else None,
+        )
+    )
     app.include_router(identity_router(online.identity))
     app.include_router(openapi_router(app))
     app.include_router(
@@ -131,6 +138,9 @@ def _serve_online(app: Any, online: OnlineServices, services: Services) -> None:
         tasks["mail-delivery"] = online.mail_delivery.run
     for name, start in tasks.items():
         app.on_startup(lambda start=start, name=name: background_tasks.create(start(), name=name))
+    if wakeups is not None:
+        app.on_startup(wakeups.start)
+        app.on_shutdown(wakeups.stop)
 
 
 def _serve_local(app: Any, local: LocalServices) -> None:
@@ -153,11 +163,16 @@ def _serve_local(app: Any, local: LocalServices) -> None:
 
 
 def serve(settings: Settings) -> None:
+    from services.config import require_shared_secret, secret_key_for
+
+    require_shared_secret(settings)
+    storage_secret = secret_key_for(settings)
     storage = prepare_storage(settings)
     from nicegui import ui
     from nicegui.storage import Storage
 
     Storage.path = storage  # also when NiceGUI was imported before (the `user` test fixture)
+    Storage.redis_url = settings.redis_url or None
     build_app(settings)
     warn_about_mailbox(settings)
     print(f"Business Software + Online Desktop on {settings.base_url}/", flush=True)
@@ -166,7 +181,7 @@ def serve(settings: Settings) -> None:
         host=settings.host,
         port=settings.port,
         title="Business Software",
-        storage_secret=build_storage_secret(settings),
+        storage_secret=storage_secret,
         reload=False,
         show=False,
         show_welcome_message=False,
@@ -189,6 +204,11 @@ def prepare_storage(settings: Settings) -> Path:
     private_directory(settings.data_dir)
     storage = storage_directory(settings.data_dir)
     os.environ["NICEGUI_STORAGE_PATH"] = str(storage)
+    # Several instances share the browsers' storage through Redis (NiceGUI reads this variable).
+    if settings.redis_url:
+        os.environ["NICEGUI_REDIS_URL"] = settings.redis_url
+    else:
+        os.environ.pop("NICEGUI_REDIS_URL", None)
     return storage
 
 
@@ -201,12 +221,6 @@ def warn_about_mailbox(settings: Settings) -> None:
         )
 
 
-def build_storage_secret(settings: Settings) -> str:
-    from services.config import load_secret_key
-
-    return load_secret_key(settings.data_dir)
-
-
 def main(argv: Sequence[str]) -> int:
     logging.basicConfig(
         level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -215,7 +229,13 @@ def main(argv: Sequence[str]) -> int:
     settings = settings_from(args)
     os.umask(0o077)  # every command writes owner-only files (databases, trace logs, storage)
     if args.command in (None, "serve"):
-        serve(settings)
+        from services.config import ConfigurationError
+
+        try:
+            serve(settings)
+        except ConfigurationError as exc:
+            print(f"Cannot start: {exc}", file=sys.stderr, flush=True)
+            return 2
         return 0
     if args.command == "demo-data":
         from services.local.demo_data import run_demo_data_command

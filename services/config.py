@@ -13,7 +13,7 @@ import socket
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Role = Literal["all", "local", "online"]
@@ -60,7 +60,24 @@ class Settings(BaseSettings):
     smtp_cert_bundle: str | None = Field(None, description="CA file for a mail server with a private CA.")
     mail_from: str = "Online Desktop <no-reply@localhost>"
     redis_url: str | None = Field(
-        None, description="Redis for NiceGUI storage when scaled out (role online)."
+        None,
+        description="Redis for NiceGUI's storage, shared by every instance of a deployment (role online).",
+    )
+    secret_key: SecretStr | None = Field(
+        None,
+        description="The deployment's secret (links, sessions, storage, sealed tokens); default: a key "
+        "made at first start in DATA_DIR/secret_key.",
+    )
+    secret_key_file: Path | None = Field(None, description="File holding the deployment's secret.")
+    db_pool_size: int = Field(10, ge=1, description="PostgreSQL: connections each instance keeps open.")
+    db_max_overflow: int = Field(
+        20, ge=0, description="PostgreSQL: connections opened beyond the pool size at peaks."
+    )
+    db_pool_timeout: float = Field(
+        30.0, gt=0, description="PostgreSQL: seconds a request waits for a free connection."
+    )
+    db_statement_timeout: float = Field(
+        60.0, ge=0, description="PostgreSQL: seconds a statement may run before it is cancelled (0: none)."
     )
     log_level: str = "INFO"
     sample_demo_data: bool = Field(
@@ -122,6 +139,18 @@ class Settings(BaseSettings):
     def online_db_url(self) -> str:
         return self.online_database_url or f"sqlite:///{(self.data_dir / 'online.sqlite3').resolve()}"
 
+    @property
+    def online_on_postgres(self) -> bool:
+        return self.runs_online and self.online_db_url.startswith("postgresql")
+
+    @property
+    def shared_secret_given(self) -> bool:
+        return self.secret_key is not None or self.secret_key_file is not None
+
+
+class ConfigurationError(Exception):
+    """A start refused because of its configuration; the message says what to change."""
+
 
 def is_loopback(host: str) -> bool:
     """127.0.0.0/8, ::1 and localhost; 0.0.0.0 (every interface) is not."""
@@ -131,6 +160,49 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+MIN_SECRET_LENGTH = 32
+SECRET_HINT = "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+
+
+def secret_key_for(settings: Settings) -> str:
+    """The secret of this installation or deployment: ``SECRET_KEY``, the file ``SECRET_KEY_FILE``,
+    or else the key made at first start in the data directory (one machine only)."""
+    if settings.secret_key is not None and settings.secret_key_file is not None:
+        raise ConfigurationError("set SECRET_KEY or SECRET_KEY_FILE, not both")
+    if settings.secret_key is not None:
+        return _long_enough(settings.secret_key.get_secret_value().strip(), "SECRET_KEY")
+    if settings.secret_key_file is not None:
+        try:
+            text = settings.secret_key_file.read_text()
+        except OSError as exc:
+            raise ConfigurationError(
+                f"SECRET_KEY_FILE {settings.secret_key_file} cannot be read: {exc.strerror}"
+            ) from None
+        return _long_enough(text.strip(), "the file of SECRET_KEY_FILE")
+    return load_secret_key(settings.data_dir)
+
+
+def require_shared_secret(settings: Settings) -> None:
+    """Refuse to serve the Online Desktop on PostgreSQL without the deployment's secret: several
+    instances share that database, and each would otherwise sign with a key of its own, so links,
+    sessions and storage issued by one would be refused by the others."""
+    if settings.role == "online" and settings.online_on_postgres and not settings.shared_secret_given:
+        raise ConfigurationError(
+            "--role online on PostgreSQL needs the deployment's secret in SECRET_KEY or SECRET_KEY_FILE, "
+            "the same for every instance (links, sessions and storage signed by one instance must be "
+            f"accepted by the others); make one with {SECRET_HINT}"
+        )
+
+
+def _long_enough(secret: str, where: str) -> str:
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise ConfigurationError(
+            f"{where} is too short: the secret needs at least {MIN_SECRET_LENGTH} characters "
+            f"(make one with {SECRET_HINT})"
+        )
+    return secret
 
 
 def load_secret_key(data_dir: Path) -> str:

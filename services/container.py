@@ -14,8 +14,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.clock import SYSTEM_CLOCK, Clock
-from services.config import Settings, load_secret_key
-from services.db import Databases, open_databases
+from services.config import Settings, secret_key_for
+from services.db import Databases, PoolSettings, open_databases
 from services.files import private_directory
 from services.local.api_records import ApiRecordService
 from services.local.api_users import ApiUserService
@@ -52,6 +52,8 @@ from services.sync.client.http import HttpLink
 from services.sync.client.manager import SyncManager
 from services.sync.client.status import SyncStatusService
 from services.sync.client.tracking import install_change_tracking
+from services.sync.server.listen import PostgresWakeups
+from services.sync.server.notify import TenantNotifier
 from services.sync.server.service import SyncServer
 
 
@@ -112,6 +114,8 @@ class OnlineServices:
     mail_delivery: SmtpDelivery | None
     identity: IdentityService
     sync_server: SyncServer
+    # On PostgreSQL: the LISTEN connection that brings other instances' writes (main.py starts it).
+    wakeups: PostgresWakeups | None
     housekeeping: OnlineHousekeeping
     users: OnlineUsers
     workspace: OnlineWorkspace
@@ -143,11 +147,12 @@ class Services:
 def build_services(settings: Settings, *, clock: Clock = SYSTEM_CLOCK) -> Services:
     """Open the databases this role needs (migrating them) and create the services."""
     private_directory(settings.data_dir)
-    secret_key = load_secret_key(settings.data_dir)
+    secret_key = secret_key_for(settings)
     db = open_databases(
         local_url=settings.local_db_url if settings.runs_local else None,
         online_url=settings.online_db_url if settings.runs_online else None,
         secret_key=secret_key,
+        pool=pool_settings(settings),
     )
     http = HttpLink()
     local = None
@@ -155,6 +160,16 @@ def build_services(settings: Settings, *, clock: Clock = SYSTEM_CLOCK) -> Servic
         local = _build_local(settings, db.local, db.local_engine, http, clock, TokenSeal(secret_key))
     online = None if db.online is None else _build_online(settings, db.online, secret_key, clock)
     return Services(settings=settings, secret_key=secret_key, db=db, http=http, local=local, online=online)
+
+
+def pool_settings(settings: Settings) -> PoolSettings:
+    return PoolSettings(
+        size=settings.db_pool_size,
+        overflow=settings.db_max_overflow,
+        timeout=settings.db_pool_timeout,
+        statement_timeout=settings.db_statement_timeout,
+        application_name=f"online-desktop {settings.computer_name}:{settings.port}",
+    )
 
 
 def _build_local(
@@ -212,7 +227,13 @@ def _build_online(
         delivery = SmtpDelivery(sessions, SmtpConfig.from_settings(settings), clock=clock)
         mail.on_queued(delivery.wake)
     tokens = LinkTokens(secret_key, clock=clock)
-    sync_server = SyncServer(sessions, licence_vendor_key=settings.licence_vendor_key)
+    notifier = TenantNotifier()
+    sync_server = SyncServer(sessions, notifier, licence_vendor_key=settings.licence_vendor_key)
+    wakeups = None
+    if settings.online_on_postgres:
+        wakeups = PostgresWakeups(
+            settings.online_db_url, notifier, application_name=pool_settings(settings).application_name
+        )
     return OnlineServices(
         settings=settings,
         mail=mail,
@@ -221,6 +242,7 @@ def _build_online(
             sessions, tokens=tokens, mail=mail, link_base_url=settings.link_base_url, clock=clock
         ),
         sync_server=sync_server,
+        wakeups=wakeups,
         housekeeping=OnlineHousekeeping(sessions, clock),
         users=_build_users(settings, sessions, tokens, mail, clock),
         workspace=OnlineWorkspace(

@@ -22,10 +22,31 @@ from services.files import private_sqlite_files
 Which = Literal["local", "online"]
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 IMMEDIATE = "sqlite_begin_immediate"
+# PostgreSQL advisory lock keys that serialise migrations of the same database across processes.
+MIGRATION_LOCKS: dict[str, int] = {"local": 0x0D5C_0001, "online": 0x0D5C_0002}
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout on every connection.
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PoolSettings:
+    """How a PostgreSQL engine holds its connections (``Settings.db_*``; SQLite ignores them).
+
+    Each instance keeps up to ``size`` connections open and opens up to ``overflow`` more at peaks;
+    a request waits ``timeout`` seconds for one, then fails. Every connection is checked before
+    use (``pool_pre_ping``: a database restart costs no request) and cancels statements that run
+    longer than ``statement_timeout`` seconds (0: never). ``application_name`` names the
+    instance in ``pg_stat_activity``.
+    """
+
+    size: int = 10
+    overflow: int = 20
+    timeout: float = 30.0
+    statement_timeout: float = 60.0
+    application_name: str = "online-desktop"
+
+
+def make_engine(url: str, *, pool: PoolSettings | None = None, **kwargs: Any) -> Engine:
+    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout on every connection,
+    PostgreSQL the pool of ``pool`` (see PoolSettings).
 
     A SQLite file is created owner-only (0600) before SQLite opens it, so its journal files are
     owner-only too.
@@ -40,7 +61,19 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         # SQLAlchemy emits BEGIN itself, so that writers can use "BEGIN IMMEDIATE" (see WriterSession).
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    pool = pool or PoolSettings()
+    options = f"-c statement_timeout={round(pool.statement_timeout * 1000)}"
+    connect_args = {"application_name": pool.application_name[:63], "connect_timeout": 10, "options": options}
+    sizing: dict[str, Any] = {}
+    if "poolclass" not in kwargs:
+        sizing = {"pool_size": pool.size, "max_overflow": pool.overflow, "pool_timeout": pool.timeout}
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        connect_args={**connect_args, **kwargs.pop("connect_args", {})},
+        **sizing,
+        **kwargs,
+    )
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -96,6 +129,12 @@ def migrate(which: Which, engine: Engine, *, secret_key: str | None = None) -> N
         Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
     cfg = alembic_config(which, engine.url.render_as_string(hide_password=False))
     with engine.begin() as conn:
+        if engine.url.get_backend_name() == "postgresql":
+            # Instances starting at the same moment migrate one after the other: the lock is held
+            # until this transaction (every migration of the run) commits; a later one finds the
+            # schema at head and does nothing. Migrations may run longer than a request may.
+            conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCKS[which],))
         cfg.attributes["connection"] = conn
         cfg.attributes["secret_key"] = secret_key
         command.upgrade(cfg, "head")
@@ -122,6 +161,7 @@ def open_databases(
     online_url: str | None,
     migrate_now: bool = True,
     secret_key: str | None = None,
+    pool: PoolSettings | None = None,
 ) -> Databases:
     """Create engines (and run migrations) for the databases this process uses."""
     engines: dict[str, Engine | None] = {}
@@ -129,7 +169,7 @@ def open_databases(
         if url is None:
             engines[which] = None
             continue
-        engine = make_engine(url)
+        engine = make_engine(url, pool=pool)
         if migrate_now:
             migrate(which, engine, secret_key=secret_key)  # type: ignore[arg-type]
         engines[which] = engine

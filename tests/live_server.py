@@ -7,7 +7,7 @@ Tests use it through the fixtures in ``tests/conftest.py``:
 - ``start_server``: a factory for tests that need several servers, a role, extra environment
   or a restart on the same port and data directory::
 
-      online = start_server("--role", "online", env={"ONLINE_DATABASE_URL": url})
+      online = start_server("--role", "online", env={"ONLINE_DATABASE_URL": url, "SECRET_KEY": key})
       local = start_server("--role", "local", "--online-url", online.url)
       local.kill()                                   # fault injection: no clean shutdown
       local = start_server("--role", "local", "--online-url", online.url,

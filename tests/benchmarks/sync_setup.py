@@ -26,6 +26,7 @@ from tests.sealing import TEST_SEAL
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 COMPANY = "Benchmark GmbH"
+BENCHMARK_SECRET = "benchmark-secret-of-this-deployment-0123456789"  # --role online on PostgreSQL needs one
 
 
 def fill_demo_company(data_dir: Path, size: str) -> None:
@@ -85,7 +86,8 @@ def connected_setup(base: Path, online_url: str, client_dir: Path) -> Iterator[S
     online_engine = make_engine(online_url)
     local_engine = make_engine(f"sqlite:///{client_dir / 'business.sqlite3'}")
     try:
-        server = factory("--role", "online", env={"ONLINE_DATABASE_URL": online_url, "LOG_LEVEL": "WARNING"})
+        env = {"ONLINE_DATABASE_URL": online_url, "LOG_LEVEL": "WARNING", "SECRET_KEY": BENCHMARK_SECRET}
+        server = factory("--role", "online", env=env)
         online = make_session_factory(online_engine)
         local = make_session_factory(local_engine)
         info = CompanyInfo(name=COMPANY)

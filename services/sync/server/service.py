@@ -45,8 +45,6 @@ from services.sync.server.online_changes import OnlineChange, apply_online_chang
 from services.sync.server.pull import read_page, summarize
 from services.sync.server.push import apply_mutations
 
-POLL_SECONDS = 0.2  # long-poll re-check of the database (writes by other processes)
-
 
 def snapshot_id_taken() -> ProtocolError:
     """Snapshot ids are chosen by clients: one another connection uses is refused, never shared."""
@@ -301,7 +299,9 @@ class SyncServer:
                 remaining = deadline - loop.time()
                 if current > req.cursor or remaining <= 0:
                     return await asyncio.to_thread(self.pull_now, ctx, req)
-                await waiter.wait(min(remaining, POLL_SECONDS))
+                # Woken by a write (this instance's, or another's via LISTEN); the re-check of
+                # the database is the safety net (notify.py: every 0.2 s without LISTEN, else 5 s).
+                await waiter.wait(min(remaining, self.notifier.recheck_seconds))
             finally:
                 self.notifier.discard(ctx.tenant_id, waiter)
 

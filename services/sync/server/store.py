@@ -19,6 +19,7 @@ import psycopg
 from sqlalchemy import Connection
 
 from services.sync.protocol.tables import DATETIME_FORMAT, TABLES, TableSpec
+from services.sync.server.notify import wake_channel
 
 CHUNK = 500  # parameters per IN list
 
@@ -46,11 +47,18 @@ def bump_seq(conn: Connection, tenant_id: int) -> int:
 
     On PostgreSQL the row lock on the tenant serialises the tenant's writers until commit, so
     sequence order is commit order; on SQLite the first write takes the database write lock.
+    On PostgreSQL the same statement queues a NOTIFY of the tenant on the deployment's channel,
+    which the database delivers to every instance's LISTEN connection at commit (see notify.py).
     """
-    p = ph(conn)
-    row = conn.exec_driver_sql(
-        f"UPDATE tenants SET seq = seq + 1 WHERE id = {p} RETURNING seq", (tenant_id,)
-    ).first()
+    if is_postgres(conn):
+        row = conn.exec_driver_sql(
+            "UPDATE tenants SET seq = seq + 1 WHERE id = %s RETURNING seq, pg_notify(%s, %s)",
+            (tenant_id, wake_channel(conn.engine.url.database), str(tenant_id)),
+        ).first()
+    else:
+        row = conn.exec_driver_sql(
+            "UPDATE tenants SET seq = seq + 1 WHERE id = ? RETURNING seq", (tenant_id,)
+        ).first()
     if row is None:
         raise LookupError(f"tenant {tenant_id} does not exist")
     return int(row[0])
