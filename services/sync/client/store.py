@@ -285,8 +285,8 @@ class LocalStore:
         conn.executemany(
             f'INSERT INTO "{spec.name}" (uuid, company_id, updated_at, {quoted}) '
             f"VALUES (?, {self.company_id}, '{now_text()}', {placeholders(len(cols))}) ON CONFLICT (uuid) "
-            f'DO UPDATE SET {sets}, updated_at = excluded.updated_at WHERE "{spec.name}".company_id = '
-            "excluded.company_id",
+            f'DO UPDATE SET {sets}, updated_at = excluded.updated_at, version = "{spec.name}".version + 1 '
+            f'WHERE "{spec.name}".company_id = excluded.company_id',
             plain,
         )
         applied = len(plain)
@@ -298,8 +298,8 @@ class LocalStore:
             if theirs:
                 assignments = ", ".join(f'"{c}" = ?' for c, _ in theirs)
                 conn.execute(
-                    f'UPDATE "{spec.name}" SET {assignments}, updated_at = ? WHERE company_id = ? AND '
-                    "uuid = ?",
+                    f'UPDATE "{spec.name}" SET {assignments}, updated_at = ?, version = version + 1 '
+                    "WHERE company_id = ? AND uuid = ?",
                     (*(v for _, v in theirs), now_text(), self.company_id, row[0]),
                 )
                 applied += 1
