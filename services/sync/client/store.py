@@ -169,10 +169,10 @@ class LocalStore:
             )
             conn.executemany(
                 "INSERT INTO sync_conflicts (company_id, table_name, uuid, field, business_value, "
-                "online_value, "
-                "resolution, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "online_value, resolution, created_at, online_by, online_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(cid, c.table, c.uuid, c.field, _text(c.business_value), _text(c.online_value), c.resolution,
-                  now_text()) for c in response.conflicts],
+                  now_text(), c.online_by, c.online_at or None) for c in response.conflicts],
             )  # fmt: skip
             conn.executemany(
                 "INSERT INTO sync_rejections (company_id, table_name, uuid, reason, created_at) VALUES "
