@@ -20,6 +20,7 @@ from services.files import private_directory
 from services.local.api_records import ApiRecordService
 from services.local.api_users import ApiUserService
 from services.local.auth import LocalAuthService
+from services.local.changes import ChangeHub
 from services.local.company import CompanyService
 from services.local.connect_wizard import ConnectWizardService
 from services.local.demo_data import DemoDataService
@@ -80,6 +81,8 @@ class LocalServices:
     focus: FocusAreaService  # the focus area "Online Desktop": status view and Online ID login
     # Runs the sync agents of the companies whose sync computer this is (main.py starts it).
     sync_manager: SyncManager
+    # Committed changes of company records, for live screens (registers, local API, sync pull).
+    changes: ChangeHub
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -189,13 +192,14 @@ def _build_local(
     wizard = ConnectWizardService(
         sessions, engine, settings, prerequisites, sync_status, http, clock, seal=seal
     )
+    changes = ChangeHub()
     return LocalServices(
         settings=settings,
         auth=auth,
         companies=CompanyService(sessions),
         demo_data=DemoDataService(sessions),
         sync_lock=sync_lock,
-        registers=RegisterService(sessions),
+        registers=RegisterService(sessions, changes),
         users=UserAdminService(sessions),
         licensing=LicensingService(sessions, vendor_key=settings.licence_vendor_key),
         network=NetworkService(sessions),
@@ -203,7 +207,7 @@ def _build_local(
         prerequisites=prerequisites,
         api_users=ApiUserService(sessions, sync_lock),
         integrations=IntegrationService(sessions, sync_lock),
-        api_records=ApiRecordService(sessions),
+        api_records=ApiRecordService(sessions, changes),
         sync_status=sync_status,
         connect_wizard=wizard,
         focus=FocusAreaService(sessions, login=wizard, http=http, clock=clock),
@@ -214,7 +218,9 @@ def _build_local(
             http=http,
             lock=sync_lock,
             seal=seal,
+            changes=changes,
         ),
+        changes=changes,
     )
 
 

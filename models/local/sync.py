@@ -111,6 +111,9 @@ class SyncConflict(LocalBase):
     online_value: Mapped[str] = mapped_column(Text, default="")
     resolution: Mapped[str] = mapped_column(String(30))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    online_by: Mapped[str] = mapped_column(String(200), default="", server_default="")  # who, online
+    online_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)  # when, online
+    applied_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)  # online value applied
 
 
 class SyncRejection(LocalBase):

@@ -23,6 +23,9 @@ class SyncFieldChange(OnlineBase):
     uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
     field: Mapped[str] = mapped_column(String(64), primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    # Who changed the field online and when (shown with conflicts on both sides).
+    changed_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class OnlineSyncConflict(OnlineBase):

@@ -66,6 +66,7 @@ STATUS_TEXTS = {
     404: "Not found (also for another company's records)",
     409: "Conflicts with existing data",
     410: "Link expired or already used",
+    412: "If-Match names another version than the record's (it changed meanwhile); nothing was written",
     413: "Request body too large",
     422: "Input refused; `fields` names each problem",
     423: "Locked while the company's initial synchronisation runs",

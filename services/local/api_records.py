@@ -20,8 +20,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.local import Company, Contact, Product
 from services.errors import NotFound
+from services.local.changes import ChangeHub
 from services.local.registers import rules
 from services.local.registers.specs import CONTACTS, PRODUCTS, RegisterSpec
+from services.records.edits import check_version
 from services.records.fields import clean_values
 
 CONTACT_FIELDS = (
@@ -30,6 +32,7 @@ CONTACT_FIELDS = (
 )  # fmt: skip
 PRODUCT_FIELDS = ("number", "name", "description", "unit", "price", "active")
 MAX_PAGE = 500
+API = "API"  # how changes through the local API are named to those who see them
 R = TypeVar("R")
 
 
@@ -48,6 +51,7 @@ class ContactRecord:
     website: str
     notes: str
     updated_at: dt.datetime
+    version: int = 1
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -60,6 +64,7 @@ class ProductRecord:
     price: Decimal
     active: bool
     updated_at: dt.datetime
+    version: int = 1
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -72,13 +77,19 @@ class RecordPage(Generic[R]):
 
 def contact_record(row: Contact) -> ContactRecord:
     return ContactRecord(
-        uuid=row.uuid, updated_at=row.updated_at, **{f: getattr(row, f) for f in CONTACT_FIELDS}
+        uuid=row.uuid,
+        updated_at=row.updated_at,
+        version=row.version,
+        **{f: getattr(row, f) for f in CONTACT_FIELDS},
     )
 
 
 def product_record(row: Product) -> ProductRecord:
     return ProductRecord(
-        uuid=row.uuid, updated_at=row.updated_at, **{f: getattr(row, f) for f in PRODUCT_FIELDS}
+        uuid=row.uuid,
+        updated_at=row.updated_at,
+        version=row.version,
+        **{f: getattr(row, f) for f in PRODUCT_FIELDS},
     )
 
 
@@ -90,9 +101,15 @@ class _Register(Generic[R]):
         sessions: sessionmaker[Session],
         spec: RegisterSpec,
         to_record: Callable[[Any], R],
+        changes: ChangeHub | None = None,
     ) -> None:
         self._sessions, self._spec, self._to_record = sessions, spec, to_record
         self._model: Any = spec.model
+        self._changes = changes
+
+    def _published(self, company_id: int, uuid: str) -> None:
+        if self._changes is not None:
+            self._changes.publish(company_id, self._spec.name, [uuid], by=API)
 
     def list(self, company_id: int, *, search: str = "", limit: int = 100, offset: int = 0) -> RecordPage[R]:
         m = self._model
@@ -117,13 +134,22 @@ class _Register(Generic[R]):
         with self._sessions.begin() as s:
             if s.get(Company, company_id) is None:
                 raise NotFound("company.not_found")
-            return self._save(s, company_id, self._model(company_id=company_id), cleaned)
+            row = self._model(company_id=company_id)
+            record = self._save(s, company_id, row, cleaned)
+            uuid = row.uuid
+        self._published(company_id, uuid)
+        return record
 
-    def update(self, company_id: int, uuid: str, values: dict[str, Any]) -> R:
-        """Change only the fields given."""
+    def update(self, company_id: int, uuid: str, values: dict[str, Any], *, if_match: int | None = None) -> R:
+        """Change only the fields given; with ``if_match`` only while the record is at that version
+        (``VersionMismatch`` otherwise, nothing written)."""
         cleaned = clean_values(self._spec.fields, values, partial=True)
         with self._sessions.begin() as s:
-            return self._save(s, company_id, self._own(s, company_id, uuid), cleaned)
+            row = self._own(s, company_id, uuid)
+            check_version(if_match, row.version)
+            record = self._save(s, company_id, row, cleaned)
+        self._published(company_id, uuid)
+        return record
 
     def _save(self, s: Session, company_id: int, row: Any, cleaned: dict[str, Any]) -> R:
         rules.before_save(s, self._spec, company_id, row, cleaned)
@@ -133,11 +159,13 @@ class _Register(Generic[R]):
         s.flush()
         return self._to_record(row)
 
-    def delete(self, company_id: int, uuid: str) -> None:
+    def delete(self, company_id: int, uuid: str, *, if_match: int | None = None) -> None:
         with self._sessions.begin() as s:
             row = self._own(s, company_id, uuid)
+            check_version(if_match, row.version)
             rules.before_delete(s, self._spec, row)
             s.delete(row)
+        self._published(company_id, uuid)
 
     def _own(self, s: Session, company_id: int, uuid: str) -> Any:
         m = self._model
@@ -150,6 +178,6 @@ class _Register(Generic[R]):
 class ApiRecordService:
     """The registers the local REST API exposes."""
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
-        self.contacts: _Register[ContactRecord] = _Register(sessions, CONTACTS, contact_record)
-        self.products: _Register[ProductRecord] = _Register(sessions, PRODUCTS, product_record)
+    def __init__(self, sessions: sessionmaker[Session], changes: ChangeHub | None = None) -> None:
+        self.contacts: _Register[ContactRecord] = _Register(sessions, CONTACTS, contact_record, changes)
+        self.products: _Register[ProductRecord] = _Register(sessions, PRODUCTS, product_record, changes)

@@ -9,13 +9,15 @@ from typing import Any
 @dataclass(frozen=True, kw_only=True, slots=True)
 class RegisterRow:
     """One record: ``values`` holds the register's fields (and lookup columns) as Python values;
-    ``labels`` holds the display name of every referenced record (field name -> text)."""
+    ``labels`` holds the display name of every referenced record (field name -> text);
+    ``version`` is what a save of a changed form is guarded by (``services.records.edits``)."""
 
     id: int
     uuid: str
     values: dict[str, Any]
     labels: dict[str, str] = field(default_factory=dict)
     read_only: bool = False
+    version: int = 0
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

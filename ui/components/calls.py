@@ -66,6 +66,11 @@ async def ask(work: Awaitable[R]) -> R:
         raise _failed(exc, work) from exc
 
 
+def told(exc: Exception, what: object) -> CallFailed:
+    """Tell the user about an error a ``fetch`` raised, as ``call`` does."""
+    return _failed(exc, what)
+
+
 def _failed(exc: Exception, what: object) -> CallFailed:
     if isinstance(exc, TryAgain):
         _quietly_notify(error_text(exc), "warning")

@@ -58,6 +58,30 @@ def read_values(inputs: dict[str, Any]) -> dict[str, Any]:
     return {name: widget.value for name, widget in inputs.items()}
 
 
+def set_input(widget: Any, field: Field, value: Any) -> None:
+    """Put a value (as the service gives it) into the field's input, as ``build_inputs`` would."""
+    if field.kind == BOOL:
+        widget.value = bool(value)
+    elif field.kind == REF and isinstance(widget, ReferenceSelect):
+        if value and isinstance(widget.options, dict) and value not in widget.options:
+            widget.set_options({**widget.options, value: "…"})
+        widget.value = value or None
+    elif field.kind in NUMERIC_KINDS:
+        widget.value = input_number(value)
+    elif field.kind == DATE:
+        widget.value = value.isoformat() if isinstance(value, dt.date) else value or ""
+    elif field.kind == DATETIME:
+        widget.value = _datetime_text(value)
+    elif field.kind == CHOICE:
+        widget.value = value or field.choices[0]
+    else:
+        widget.value = value or ""
+
+
+def _datetime_text(value: Any) -> str:
+    return value.astimezone().strftime("%Y-%m-%d %H:%M") if isinstance(value, dt.datetime) else value or ""
+
+
 def _input(field: Field, value: Any, label: str, options: OptionsFn) -> Any:
     text = _(field.label)
     if field.kind == BOOL:
@@ -74,10 +98,9 @@ def _input(field: Field, value: Any, label: str, options: OptionsFn) -> Any:
     if field.kind == DATE:
         return _date_input(text, value)
     if field.kind == DATETIME:
-        shown = (
-            value.astimezone().strftime("%Y-%m-%d %H:%M") if isinstance(value, dt.datetime) else value or ""
-        )
-        return with_props(ui.input(text, value=shown), hint=_("registers.datetime_hint")).classes("w-full")
+        return with_props(
+            ui.input(text, value=_datetime_text(value)), hint=_("registers.datetime_hint")
+        ).classes("w-full")
     widget = ui.input(text, value=value or "").classes("w-full")
     if field.kind == EMAIL:
         widget.props("type=email")

@@ -16,6 +16,7 @@ from services.online.workspace.lists import LIST_VIEWS
 from services.online.workspace.records import EDITABLE
 from services.records.views import Option, RegisterRow
 from ui.components.calls import CallFailed, call, show_field_errors
+from ui.components.edits import TrackedForm
 from ui.components.form import build_inputs, prefill, read_values
 from ui.components.table import RegisterTable
 from ui.i18n import _, fmt_date, fmt_datetime, fmt_money, fmt_number
@@ -54,6 +55,7 @@ class RegisterList:
         self.tenant_uuid = workspace.header.tenant_uuid
         self.can_edit = register in workspace.page.editable
         self.uuids: dict[int, str] = {}
+        self.open_form: tuple[str, TrackedForm] | None = None  # the record open in the dialog
 
     async def build(self) -> None:
         with ui.row().classes("items-center gap-4"):
@@ -110,45 +112,73 @@ class RegisterList:
             await self.edit(uuid)
 
     async def edit(self, uuid: str | None) -> None:
-        """A dialog with the record's fields (read-only without full access)."""
+        """A dialog with the record's fields (read-only without full access); a save of an existing
+        record writes only the fields the person changed (``ui.components.edits``)."""
         fields, _module = EDITABLE[self.register]
         try:
             labels: dict[str, str] = {}
+            loaded: RegisterRow | None = None
             if uuid is None:
                 values = self.records.new_values(self.register)
             else:
-                values, labels = await call(
-                    self.records.record, self.online_id, self.tenant_uuid, register=self.register, uuid=uuid
+                loaded = await call(
+                    self.records.edit_record,
+                    self.online_id,
+                    self.tenant_uuid,
+                    register=self.register,
+                    uuid=uuid,
                 )
+                values, labels = loaded.values, loaded.labels
         except CallFailed:
             return
         with transient_dialog() as dialog, ui.card().classes("w-[48rem] max-w-full"):
             title = f"online.{self.register}.new" if uuid is None else f"online.{self.register}.edit"
             ui.label(_(title)).classes("text-xl")
             inputs = build_inputs(fields, values, labels, self.options, read_only=not self.can_edit)
+            tracked = TrackedForm(inputs, fields, values, loaded.version) if loaded is not None else None
+            self.open_form = (uuid, tracked) if tracked is not None and uuid is not None else None
             if uuid is not None and self.register == "contacts":
                 await self._related(uuid)
+            records, online_id, tenant, register = (
+                self.records,
+                self.online_id,
+                self.tenant_uuid,
+                self.register,
+            )
 
             async def save() -> None:
-                try:
-                    await call(
-                        self.records.save_record,
-                        self.online_id,
-                        self.tenant_uuid,
-                        register=self.register,
-                        uuid=uuid,
-                        values=read_values(inputs),
+                if tracked is not None and uuid is not None:
+                    saved = await tracked.save(
+                        lambda edit: records.save_edit(
+                            online_id, tenant, register=register, uuid=uuid, edit=edit
+                        ),
+                        recreate=lambda typed: records.create_record(
+                            online_id, tenant, register=register, values=typed
+                        ),
                     )
-                except CallFailed as failed:
-                    show_field_errors(inputs, failed)
-                    return
+                    if saved is None:
+                        return
+                else:
+                    try:
+                        await call(
+                            records.save_record, online_id, tenant, register=register, uuid=None,
+                            values=read_values(inputs),
+                        )  # fmt: skip
+                    except CallFailed as failed:
+                        show_field_errors(inputs, failed)
+                        return
+                self.open_form = None
                 dialog.close()
                 ui.notify(_("online.saved"), type="positive")
                 await self.table.load()
                 dialog.delete()
 
+            def cancel() -> None:
+                self.open_form = None
+                dialog.dispose()
+
             with ui.row().classes("justify-end w-full"):
-                ui.button(_("action.cancel"), on_click=dialog.dispose).props("flat").mark("cancel")
+                ui.button(_("action.cancel"), on_click=cancel).props("flat").mark("cancel")
                 if self.can_edit:
                     tag(ui.button(_("action.save"), on_click=save), "save")
         dialog.open()

@@ -7,6 +7,8 @@
 - ``/contacts`` and ``/products``: list (``?search=&limit=&offset=``), get, create, change
   (``PATCH``, only the fields sent), delete; records are addressed by UUID. They follow the
   register rules of Business Software (required fields, unique numbers, automatic numbering).
+  A record's answers carry its row version as ``ETag`` (and ``version``); ``PATCH`` and ``DELETE``
+  with ``If-Match`` write only while the record is still at that version, else 412.
 - ``/integrations/{id}/open`` and ``/close``: a registered integration says it starts or stops.
 - ``/online-desktop/prerequisites``: the prerequisites list for the caller's company.
 - While the company's initial sync runs, every request (login included) gets 423 with a message.
@@ -59,6 +61,22 @@ IntegrationId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Authorization = Annotated[str, Header(max_length=4096)]
 AUTHENTICATED = error_responses(400, 401, 413, 422, 423)
 RECORD = error_responses(400, 401, 404, 409, 413, 422, 423)
+GUARDED = error_responses(400, 401, 404, 409, 412, 413, 422, 423)
+IfMatch = Annotated[str | None, Header(max_length=100)]
+
+
+def if_match_version(header: str | None) -> int | None:
+    """The version an ``If-Match`` header names (``"3"``, ``W/"3"``); None without one or for ``*``.
+    A value that is no version of ours cannot match: it is refused like a stale one."""
+    if header is None or header.strip() == "*":
+        return None
+    tag = header.strip().removeprefix("W/").strip('"')
+    return int(tag) if tag.isdigit() and len(tag) < 19 else -1
+
+
+def tagged(response: Response, out: dict[str, Any]) -> dict[str, Any]:
+    response.headers["ETag"] = f'"{out["version"]}"'
+    return out
 
 
 def local_api_router(
@@ -96,21 +114,24 @@ def local_api_router(
         return page_out(page, contact_out)
 
     @router.get("/contacts/{uuid}", response_model=ContactOut, responses=RECORD)
-    def get_contact(caller: Caller, uuid: RecordUuid) -> Any:
-        return contact_out(records.contacts.get(caller.company_id, uuid))
+    def get_contact(caller: Caller, uuid: RecordUuid, response: Response) -> Any:
+        return tagged(response, contact_out(records.contacts.get(caller.company_id, uuid)))
 
     @router.post("/contacts", status_code=201, response_model=ContactOut, responses=AUTHENTICATED)
-    def create_contact(caller: Caller, body: ContactIn) -> Any:
-        return contact_out(records.contacts.create(caller.company_id, body.model_dump()))
+    def create_contact(caller: Caller, body: ContactIn, response: Response) -> Any:
+        return tagged(response, contact_out(records.contacts.create(caller.company_id, body.model_dump())))
 
-    @router.patch("/contacts/{uuid}", response_model=ContactOut, responses=RECORD)
-    def change_contact(caller: Caller, uuid: RecordUuid, body: ContactPatch) -> Any:
+    @router.patch("/contacts/{uuid}", response_model=ContactOut, responses=GUARDED)
+    def change_contact(
+        caller: Caller, uuid: RecordUuid, body: ContactPatch, response: Response, if_match: IfMatch = None
+    ) -> Any:
         values = body.model_dump(exclude_unset=True, exclude_none=True)
-        return contact_out(records.contacts.update(caller.company_id, uuid, values))
+        done = records.contacts.update(caller.company_id, uuid, values, if_match=if_match_version(if_match))
+        return tagged(response, contact_out(done))
 
-    @router.delete("/contacts/{uuid}", status_code=204, response_class=Response, responses=RECORD)
-    def delete_contact(caller: Caller, uuid: RecordUuid) -> Response:
-        records.contacts.delete(caller.company_id, uuid)
+    @router.delete("/contacts/{uuid}", status_code=204, response_class=Response, responses=GUARDED)
+    def delete_contact(caller: Caller, uuid: RecordUuid, if_match: IfMatch = None) -> Response:
+        records.contacts.delete(caller.company_id, uuid, if_match=if_match_version(if_match))
         return Response(status_code=204)
 
     @router.get("/products", response_model=ProductPage, responses=AUTHENTICATED)
@@ -119,21 +140,24 @@ def local_api_router(
         return page_out(page, product_out)
 
     @router.get("/products/{uuid}", response_model=ProductOut, responses=RECORD)
-    def get_product(caller: Caller, uuid: RecordUuid) -> Any:
-        return product_out(records.products.get(caller.company_id, uuid))
+    def get_product(caller: Caller, uuid: RecordUuid, response: Response) -> Any:
+        return tagged(response, product_out(records.products.get(caller.company_id, uuid)))
 
     @router.post("/products", status_code=201, response_model=ProductOut, responses=AUTHENTICATED)
-    def create_product(caller: Caller, body: ProductIn) -> Any:
-        return product_out(records.products.create(caller.company_id, body.model_dump()))
+    def create_product(caller: Caller, body: ProductIn, response: Response) -> Any:
+        return tagged(response, product_out(records.products.create(caller.company_id, body.model_dump())))
 
-    @router.patch("/products/{uuid}", response_model=ProductOut, responses=RECORD)
-    def change_product(caller: Caller, uuid: RecordUuid, body: ProductPatch) -> Any:
+    @router.patch("/products/{uuid}", response_model=ProductOut, responses=GUARDED)
+    def change_product(
+        caller: Caller, uuid: RecordUuid, body: ProductPatch, response: Response, if_match: IfMatch = None
+    ) -> Any:
         values = body.model_dump(exclude_unset=True, exclude_none=True)
-        return product_out(records.products.update(caller.company_id, uuid, values))
+        done = records.products.update(caller.company_id, uuid, values, if_match=if_match_version(if_match))
+        return tagged(response, product_out(done))
 
-    @router.delete("/products/{uuid}", status_code=204, response_class=Response, responses=RECORD)
-    def delete_product(caller: Caller, uuid: RecordUuid) -> Response:
-        records.products.delete(caller.company_id, uuid)
+    @router.delete("/products/{uuid}", status_code=204, response_class=Response, responses=GUARDED)
+    def delete_product(caller: Caller, uuid: RecordUuid, if_match: IfMatch = None) -> Response:
+        records.products.delete(caller.company_id, uuid, if_match=if_match_version(if_match))
         return Response(status_code=204)
 
     @router.post("/integrations/{integration_id}/open", response_model=IntegrationOut, responses=RECORD)

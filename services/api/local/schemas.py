@@ -89,6 +89,7 @@ class ContactOut(BaseModel):
     website: str
     notes: str
     updated_at: str
+    version: int = Field(description="Row version; also the ETag. Send it as If-Match to change safely.")
 
 
 class ProductOut(BaseModel):
@@ -100,6 +101,7 @@ class ProductOut(BaseModel):
     price: str = Field(description="Decimal with two places, as text.")
     active: bool
     updated_at: str
+    version: int = Field(description="Row version; also the ETag. Send it as If-Match to change safely.")
 
 
 class ContactPage(BaseModel):

@@ -67,11 +67,13 @@ def triggers_suspended(connection: Connection, tables: Sequence[str]) -> Iterato
 
 
 class BulkInsert:
-    """A compiled INSERT of every column but the integer key, for one table and connection."""
+    """A compiled INSERT of every column but the integer key (and the row version), for one table
+    and connection."""
 
     def __init__(self, connection: Connection, table: Table) -> None:
         dialect = connection.dialect
-        names = [column.key for column in table.columns if not column.primary_key]
+        # The row version starts at its server default (1).
+        names = [column.key for column in table.columns if not column.primary_key and column.key != "version"]
         compiled = insert(table).compile(dialect=dialect, column_keys=names)
         self._connection = connection
         self._sql = str(compiled)

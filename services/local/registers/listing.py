@@ -84,7 +84,7 @@ def row_of(spec: RegisterSpec, obj: Any, extra: dict[str, Any] | None = None) ->
     if spec.parent_field:
         values[spec.parent_field] = getattr(obj, spec.parent_field)
     values.update(extra or {})
-    return RegisterRow(id=obj.id, uuid=obj.uuid, values=values)
+    return RegisterRow(id=obj.id, uuid=obj.uuid, values=values, version=getattr(obj, "version", 0) or 0)
 
 
 def title_of(spec: RegisterSpec, obj: Any) -> str:

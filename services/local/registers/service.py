@@ -13,9 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.errors import NotFound, ValidationFailed
+from services.local.changes import ChangeHub
 from services.local.registers import rules
 from services.local.registers.listing import fetch_page, row_of, title_of
 from services.local.registers.specs import REGISTERS, RegisterSpec
+from services.records.edits import Edit, RecordDeleted, merge
 from services.records.fields import REF, clean_values
 from services.records.views import ListPage, Option, RegisterRow
 
@@ -32,8 +34,15 @@ def spec_of(register: str) -> RegisterSpec:
 class RegisterService:
     """The registers of company databases (contacts, products, sales orders, activities, employees)."""
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], changes: ChangeHub | None = None) -> None:
         self._sessions = sessions
+        self._changes = changes
+
+    def _published(self, company_id: int, register: str, row: RegisterRow, by: str) -> RegisterRow:
+        """Tell open screens of the company (after the commit) that the record changed."""
+        if self._changes is not None:
+            self._changes.publish(company_id, register, [row.uuid], by=by)
+        return row
 
     def list_rows(
         self,
@@ -77,7 +86,13 @@ class RegisterService:
             return _with_labels(s, spec, obj, rules.is_read_only(s, spec, obj))
 
     def create_row(
-        self, company_id: int, register: str, values: Mapping[str, Any], *, parent_id: int | None = None
+        self,
+        company_id: int,
+        register: str,
+        values: Mapping[str, Any],
+        *,
+        parent_id: int | None = None,
+        by: str = "",
     ) -> RegisterRow:
         """Validate and add a record (a child record needs its parent's id)."""
         spec = spec_of(register)
@@ -90,25 +105,48 @@ class RegisterService:
                 parent = _load(s, spec_of(spec.parent), company_id, parent_id)
                 rules.check_parent_writable(s, spec_of(spec.parent), parent)
                 setattr(obj, spec.parent_field, parent.uuid)
-            return self._save(s, spec, company_id, obj, cleaned)
+            row = self._save(s, spec, company_id, obj, cleaned)
+        return self._published(company_id, register, row, by)
 
     def update_row(
-        self, company_id: int, register: str, row_id: int, values: Mapping[str, Any]
+        self, company_id: int, register: str, row_id: int, values: Mapping[str, Any], *, by: str = ""
     ) -> RegisterRow:
-        """Validate and change the given fields of a record."""
+        """Validate and change the given fields of a record (unconditionally: see ``save_edit``)."""
         spec = spec_of(register)
         cleaned = clean_values(spec.fields, values, partial=True)
         with self._sessions.begin() as s:
-            return self._save(s, spec, company_id, _load(s, spec, company_id, row_id), cleaned)
+            row = self._save(s, spec, company_id, _load(s, spec, company_id, row_id), cleaned)
+        return self._published(company_id, register, row, by)
 
-    def delete_row(self, company_id: int, register: str, row_id: int) -> None:
+    def save_edit(
+        self, company_id: int, register: str, row_id: int, edit: Edit, *, by: str = ""
+    ) -> RegisterRow:
+        """Write only the fields the person changed, in one transaction guarded by the row version:
+        ``EditConflict`` when someone else changed one of them meanwhile (nothing written),
+        ``RecordDeleted`` when the record is gone (see ``services.records.edits``)."""
+        spec = spec_of(register)
+        cleaned = clean_values(spec.fields, edit.changes, partial=True)
+        with self._sessions.begin() as s:
+            try:
+                obj = _load(s, spec, company_id, row_id)
+            except NotFound:
+                raise RecordDeleted() from None
+            current = {f.name: getattr(obj, f.name) for f in spec.fields}
+            values = merge(edit, cleaned, current, version=obj.version, changed_at=obj.updated_at)
+            row = self._save(s, spec, company_id, obj, values)
+        return self._published(company_id, register, row, by)
+
+    def delete_row(self, company_id: int, register: str, row_id: int, *, by: str = "") -> None:
         spec = spec_of(register)
         with self._sessions.begin() as s:
             obj = _load(s, spec, company_id, row_id)
+            uuid = obj.uuid
             rules.before_delete(s, spec, obj)
             s.delete(obj)
             s.flush()
             rules.after_delete(s, spec, obj)
+        if self._changes is not None:
+            self._changes.publish(company_id, register, [uuid], by=by)
 
     def new_values(self, register: str) -> dict[str, Any]:
         """What a new record's form starts with (an order is dated today)."""
@@ -173,4 +211,6 @@ def _with_labels(s: Session, spec: RegisterSpec, obj: Any, read_only: bool) -> R
             target = s.scalar(select(model).where(model.uuid == uuid))
             labels[field.name] = title_of(ref_spec, target) if target is not None else ""
     values = {**row.values, **rules.computed_values(spec, obj)}
-    return RegisterRow(id=row.id, uuid=row.uuid, values=values, labels=labels, read_only=read_only)
+    return RegisterRow(
+        id=row.id, uuid=row.uuid, values=values, labels=labels, read_only=read_only, version=obj.version
+    )

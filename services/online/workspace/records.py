@@ -9,21 +9,25 @@ references must point to live records of the same account.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.online import OnlineActivity, OnlineContactPerson, OnlineSalesOrder
+from models.online import OnlineActivity, OnlineContactPerson, OnlineId, OnlineSalesOrder
 from models.online.base import OnlineBase
 from services.errors import NotFound, ValidationFailed
 from services.online.workspace.access import EDITABLE_MODULES, TenantContext, resolve_context
 from services.online.workspace.lists import LIST_VIEWS, record_label
 from services.online.workspace.numbers import number_contact
 from services.records.defaults import next_full_hour
+from services.records.edits import Edit, EditConflict, RecordDeleted, merge
 from services.records.fields import Field, clean_values
 from services.records.forms import ACTIVITY_FIELDS, CONTACT_FIELDS
+from services.records.views import RegisterRow
+from services.sync.server import store
 from services.sync.server.online_changes import OnlineChange
 
 EDITABLE: dict[str, tuple[tuple[Field, ...], str]] = {
@@ -55,6 +59,7 @@ class ApplyChange(Protocol):
         delete: bool = False,
         must_exist: bool = False,
         session: Session | None = None,
+        by: str = "",
     ) -> OnlineChange: ...
 
 
@@ -91,6 +96,42 @@ class WorkspaceRecords:
                 if label
             }
             return values, labels
+
+    def edit_record(self, online_id_id: int, tenant_uuid: str, *, register: str, uuid: str) -> RegisterRow:
+        """One live record for its form: values, names of referenced records, and the version (the
+        record's sync sequence) that a save of the form is guarded by (``save_edit``)."""
+        fields, module = _editable(register)
+        with self._sessions() as s:
+            ctx = resolve_context(s, online_id_id, tenant_uuid, module, "read")
+            return _loaded(s, ctx, register, fields, uuid)
+
+    def save_edit(
+        self, online_id_id: int, tenant_uuid: str, *, register: str, uuid: str, edit: Edit
+    ) -> RegisterRow:
+        """Write only the fields the person changed (``services.records.edits``), in one transaction
+        with the role check, guarded by the record's sequence: ``EditConflict`` (with who changed
+        theirs and when) when someone else changed one of the same fields, ``RecordDeleted`` when
+        the record is gone."""
+        fields, module = _editable(register)
+        cleaned = clean_values(fields, edit.changes, partial=True)
+        with self._sessions.begin() as s:
+            ctx = resolve_context(s, online_id_id, tenant_uuid, module, "full", for_write=True)
+            try:
+                row = _live(s, ctx, register, uuid)
+            except NotFound:
+                raise RecordDeleted() from None
+            current = {f.name: getattr(row, f.name) for f in fields}
+            try:
+                values = merge(edit, cleaned, current, version=row.seq, changed_at=row.updated_at)
+            except EditConflict as conflict:
+                raise _with_author(s, ctx.tenant_id, register, uuid, conflict) from None
+            _checked(register, {**current, **values})
+            if register == "contacts":
+                number_contact(s, ctx.tenant_id, uuid, values)
+            by = _name_of(s, online_id_id)
+            self._apply_change(ctx.tenant_id, register, uuid, values, must_exist=True, session=s, by=by)
+            s.expire_all()
+            return _loaded(s, ctx, register, fields, uuid)
 
     def contact_related(
         self, online_id_id: int, tenant_uuid: str, *, uuid: str
@@ -139,9 +180,54 @@ class WorkspaceRecords:
             if register == "contacts":  # numbered like in the Business Software
                 number_contact(s, ctx.tenant_id, uuid, cleaned)
             change = self._apply_change(
-                ctx.tenant_id, register, uuid, cleaned, must_exist=uuid is not None, session=s
-            )
+                ctx.tenant_id, register, uuid, cleaned, must_exist=uuid is not None, session=s,
+                by=_name_of(s, online_id_id),
+            )  # fmt: skip
             return change.uuid
+
+    def create_record(
+        self, online_id_id: int, tenant_uuid: str, *, register: str, values: dict[str, Any]
+    ) -> RegisterRow:
+        """Create a record (also one deleted meanwhile, again) and answer it for its form."""
+        uuid = self.save_record(online_id_id, tenant_uuid, register=register, uuid=None, values=values)
+        return self.edit_record(online_id_id, tenant_uuid, register=register, uuid=uuid)
+
+
+BUSINESS_SOFTWARE = "Business Software"  # who changed a field that no online edit recorded
+
+
+def _loaded(
+    s: Session, ctx: TenantContext, register: str, fields: tuple[Field, ...], uuid: str
+) -> RegisterRow:
+    row = _live(s, ctx, register, uuid)
+    values = {f.name: getattr(row, f.name) for f in fields}
+    labels = {
+        f.name: label
+        for f in fields
+        if f.ref is not None and values[f.name]
+        for label in [record_label(s, ctx.tenant_id, f.ref, values[f.name])]
+        if label
+    }
+    return RegisterRow(id=0, uuid=uuid, values=values, labels=labels, version=int(row.seq))
+
+
+def _name_of(s: Session, online_id_id: int) -> str:
+    person = s.get(OnlineId, online_id_id)
+    return (person.full_name or person.email) if person is not None else ""
+
+
+def _with_author(
+    s: Session, tenant_id: int, register: str, uuid: str, conflict: EditConflict
+) -> EditConflict:
+    """The conflict with who changed theirs online and when; a field no online edit recorded was
+    last written by the Business Software (its pushes win and clear the online record)."""
+    authors = store.field_authors(s.connection(), tenant_id, register, [uuid])
+    found = [authors[(uuid, c.field)] for c in conflict.conflicts if (uuid, c.field) in authors]
+    by, at = max(found, key=lambda a: a[1]) if found else (BUSINESS_SOFTWARE, "")
+    when = conflict.changed_at
+    if at:
+        when = dt.datetime.fromisoformat(at).replace(tzinfo=dt.UTC)
+    return EditConflict(conflict.conflicts, version=conflict.version, changed_at=when, changed_by=by)
 
 
 def _checked(register: str, values: dict[str, Any]) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from services.local.changes import SYNC, ChangeHub
 from services.local.locks import InitialSyncLock
 from services.sync.client import runs
 from services.sync.client.contract import ContractReporter
@@ -62,8 +63,10 @@ class SyncAgent:
         lock: InitialSyncLock | None = None,
         holder: str = "",
         options: AgentOptions | None = None,
+        changes: ChangeHub | None = None,
     ) -> None:
         self.engine, self.company_id, self.client, self.trace = engine, company_id, client, trace
+        self.changes = changes  # open screens hear of every pulled change
         self.lock, self.holder = lock, holder
         self.options = options or AgentOptions()
         self.store = LocalStore(engine, company_id)
@@ -208,6 +211,7 @@ class SyncAgent:
             try:
                 if page.changes or page.cursor != cursor:
                     await asyncio.to_thread(self.store.apply_page, page, cursor, run_id, sent.bytes_down)
+                    self._publish(page)
                     touched = time.monotonic()
                 elif time.monotonic() - touched >= TOUCH_EVERY:
                     await asyncio.to_thread(self.store.touch_pull)
@@ -220,6 +224,12 @@ class SyncAgent:
                 self.trace.error("could not apply changes after %s: %s", cursor, exc)
                 await asyncio.to_thread(runs.record_error, self.engine, self.company_id, str(exc))
                 await backoff.wait()
+
+    def _publish(self, page: PullResponse) -> None:
+        if self.changes is not None:
+            for change in page.changes:
+                uuids = [*(change.data[0] if change.data else ()), *change.deleted]
+                self.changes.publish(self.company_id, change.table, uuids, by=SYNC)
 
     async def pull_once(self, cursor: int, *, wait: float = 0.0) -> Sent:
         body = encode(self.client.payload(cursor=cursor, limit=self.options.pull_limit, wait=wait))

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from services.local.changes import ChangeHub
 from services.local.locks import InitialSyncLock
 from services.sealing import SealBroken, TokenSeal
 from services.sync.client.agent import AgentOptions, SyncAgent, SyncStopped
@@ -68,8 +69,9 @@ class SyncManager:
         seal: TokenSeal,
         options: AgentOptions | None = None,
         only_company: int | None = None,
+        changes: ChangeHub | None = None,
     ) -> None:
-        self._seal = seal
+        self._seal, self._changes = seal, changes
         self._engine, self._computer, self._data_dir = engine, computer_name, data_dir
         self._http, self._lock, self._options = http, lock, options
         self.only_company = only_company  # limit this manager to one company (``main.py sync run``)
@@ -217,6 +219,7 @@ class SyncManager:
             lock=self._lock,
             holder=self.holder,
             options=self._options,
+            changes=self._changes,
         )
         stop = asyncio.Event()
         self.agents[c.company_id], self._stops[c.company_id] = agent, stop

@@ -169,10 +169,10 @@ class LocalStore:
             )
             conn.executemany(
                 "INSERT INTO sync_conflicts (company_id, table_name, uuid, field, business_value, "
-                "online_value, "
-                "resolution, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "online_value, resolution, created_at, online_by, online_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(cid, c.table, c.uuid, c.field, _text(c.business_value), _text(c.online_value), c.resolution,
-                  now_text()) for c in response.conflicts],
+                  now_text(), c.online_by, c.online_at or None) for c in response.conflicts],
             )  # fmt: skip
             conn.executemany(
                 "INSERT INTO sync_rejections (company_id, table_name, uuid, reason, created_at) VALUES "
@@ -285,8 +285,8 @@ class LocalStore:
         conn.executemany(
             f'INSERT INTO "{spec.name}" (uuid, company_id, updated_at, {quoted}) '
             f"VALUES (?, {self.company_id}, '{now_text()}', {placeholders(len(cols))}) ON CONFLICT (uuid) "
-            f'DO UPDATE SET {sets}, updated_at = excluded.updated_at WHERE "{spec.name}".company_id = '
-            "excluded.company_id",
+            f'DO UPDATE SET {sets}, updated_at = excluded.updated_at, version = "{spec.name}".version + 1 '
+            f'WHERE "{spec.name}".company_id = excluded.company_id',
             plain,
         )
         applied = len(plain)
@@ -298,8 +298,8 @@ class LocalStore:
             if theirs:
                 assignments = ", ".join(f'"{c}" = ?' for c, _ in theirs)
                 conn.execute(
-                    f'UPDATE "{spec.name}" SET {assignments}, updated_at = ? WHERE company_id = ? AND '
-                    "uuid = ?",
+                    f'UPDATE "{spec.name}" SET {assignments}, updated_at = ?, version = version + 1 '
+                    "WHERE company_id = ? AND uuid = ?",
                     (*(v for _, v in theirs), now_text(), self.company_id, row[0]),
                 )
                 applied += 1

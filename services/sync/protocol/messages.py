@@ -159,6 +159,8 @@ class ConflictInfo(Message):
     business_value: Any = None
     online_value: Any = None
     resolution: Literal["business_wins", "deleted_online", "deleted_locally"]
+    online_by: str = ""  # who changed the online value (an Online ID's name), when known
+    online_at: str = ""  # when (wire datetime), when known
 
 
 class Rejection(Message):

@@ -29,7 +29,7 @@ from models.online import SYNCED_ONLINE_MODELS
 from models.types import UTCDateTime
 
 Kind = Literal["str", "int", "bool", "numeric", "date", "datetime"]
-LOCAL_ONLY_COLUMNS = frozenset({"id", "company_id", "updated_at", "uuid"})
+LOCAL_ONLY_COLUMNS = frozenset({"id", "company_id", "updated_at", "uuid", "version"})
 ONLINE_ONLY_COLUMNS = frozenset({"tenant_id", "seq", "deleted", "updated_at", "uuid"})
 DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 

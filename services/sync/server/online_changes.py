@@ -56,16 +56,20 @@ def apply_online_change(
     delete: bool = False,
     must_exist: bool = False,
     session: Session | None = None,
+    by: str = "",
 ) -> OnlineChange:
     """Create (uuid None, or unknown unless ``must_exist``), update (the given fields) or delete
-    one synced row; in ``session``'s open transaction when given, else in a transaction of its own."""
+    one synced row; in ``session``'s open transaction when given, else in a transaction of its own.
+    ``by`` names who changes it (shown with conflicts)."""
     spec = TABLES.get(table)
     if spec is None:
         raise NotFound("sync.unknown_table")
     if session is not None:
-        return _apply(session, notifier, spec, tenant_id, uuid, fields, delete=delete, must_exist=must_exist)
+        return _apply(
+            session, notifier, spec, tenant_id, uuid, fields, delete=delete, must_exist=must_exist, by=by
+        )
     with sessions.begin() as s:
-        return _apply(s, notifier, spec, tenant_id, uuid, fields, delete=delete, must_exist=must_exist)
+        return _apply(s, notifier, spec, tenant_id, uuid, fields, delete=delete, must_exist=must_exist, by=by)
 
 
 def _apply(
@@ -78,6 +82,7 @@ def _apply(
     *,
     delete: bool,
     must_exist: bool,
+    by: str = "",
 ) -> OnlineChange:
     conn = s.connection()
     seq = store.bump_seq(conn, tenant_id)
@@ -88,7 +93,9 @@ def _apply(
     else:
         if must_exist and uuid is None:
             raise NotFound()
-        result = _upsert(conn, spec, tenant_id, seq, uuid or new_uuid(), fields or {}, must_exist=must_exist)
+        result = _upsert(
+            conn, spec, tenant_id, seq, uuid or new_uuid(), fields or {}, must_exist=must_exist, by=by
+        )
     _wake_after_commit(s, notifier, tenant_id)
     return result
 
@@ -123,6 +130,7 @@ def _upsert(
     fields: dict[str, Any],
     *,
     must_exist: bool,
+    by: str = "",
 ) -> OnlineChange:
     unknown = set(fields) - set(spec.column_names)
     if unknown:
@@ -145,7 +153,7 @@ def _upsert(
         raise ValidationFailed({column: "sync.invalid_value"}) from None
     _check_references(conn, spec, tenant_id, row)
     store.upsert_rows(conn, spec, tenant_id, seq, [[uuid, *(row[c] for c in spec.column_names)]])
-    store.record_fields(conn, tenant_id, spec.name, uuid, changed, seq)
+    store.record_fields(conn, tenant_id, spec.name, uuid, changed, seq, by)
     return OnlineChange(table=spec.name, uuid=uuid, seq=seq, deleted=False)
 
 

@@ -102,6 +102,9 @@ def _apply_upserts(
 ) -> None:
     existing = store.fetch_rows(conn, spec, tenant_id, [m.uuid for m in mutations])
     online_changes = store.field_changes(conn, tenant_id, spec.name, [m.uuid for m in mutations])
+    authors = (
+        store.field_authors(conn, tenant_id, spec.name, [m.uuid for m in mutations]) if online_changes else {}
+    )
     dead = _dead_references(conn, tenant_id, spec, mutations)
     rows: list[list[Any]] = []
     overwritten: list[tuple[str, str]] = []
@@ -113,7 +116,7 @@ def _apply_upserts(
             continue
         values = dict(m.values)
         if current is not None:
-            values = _merge(spec, m, _wire_row(spec, current), online_changes, outcome)
+            values = _merge(spec, m, _wire_row(spec, current), online_changes, outcome, authors)
             overwritten.extend((m.uuid, f) for f in m.fields)
         for ref in spec.refs:
             if ref.on_delete == "SET NULL" and values[ref.column] in dead[ref.target]:
@@ -130,19 +133,31 @@ def _merge(
     online: dict[str, Any],
     online_changes: dict[tuple[str, str], int],
     outcome: PushOutcome,
+    authors: dict[tuple[str, str], tuple[str, str]],
 ) -> dict[str, Any]:
     """Online values for fields Business Software did not change; its own values for the rest."""
     merged = dict(online)
     for name in m.fields:
         changed_online = online_changes.get((m.uuid, name), -1) > m.base
         if changed_online and online[name] != m.values[name]:
-            outcome.conflicts.append(_conflict(spec, m, name, online[name], "business_wins", m.values[name]))
+            by, at = authors.get((m.uuid, name), ("", ""))
+            outcome.conflicts.append(
+                _conflict(spec, m, name, online[name], "business_wins", m.values[name], by=by, at=at)
+            )
         merged[name] = m.values[name]
     return merged
 
 
 def _conflict(
-    spec: TableSpec, m: Mutation, name: str, online_value: Any, resolution: str, business_value: Any = None
+    spec: TableSpec,
+    m: Mutation,
+    name: str,
+    online_value: Any,
+    resolution: str,
+    business_value: Any = None,
+    *,
+    by: str = "",
+    at: str = "",
 ) -> ConflictInfo:
     return ConflictInfo(
         table=spec.name,
@@ -151,6 +166,8 @@ def _conflict(
         business_value=business_value,
         online_value=online_value,
         resolution=resolution,
+        online_by=by,
+        online_at=at,
     )
 
 

@@ -334,9 +334,10 @@ class SyncServer:
         delete: bool = False,
         must_exist: bool = False,
         session: Session | None = None,
+        by: str = "",
     ) -> OnlineChange:
         """The online UI's way to create, edit or delete a synced row, in a transaction of its own
-        or inside the caller's (``session``); see online_changes."""
+        or inside the caller's (``session``), by ``by`` (a person's name); see online_changes."""
         return apply_online_change(
             self._sessions,
             self.notifier,
@@ -347,6 +348,7 @@ class SyncServer:
             delete=delete,
             must_exist=must_exist,
             session=session,
+            by=by,
         )
 
 

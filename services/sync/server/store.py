@@ -307,18 +307,39 @@ def forget_fields(conn: Connection, tenant_id: int, table: str, pairs: Sequence[
 
 
 def record_fields(
-    conn: Connection, tenant_id: int, table: str, uuid: str, fields: Iterable[str], seq: int
+    conn: Connection, tenant_id: int, table: str, uuid: str, fields: Iterable[str], seq: int, by: str = ""
 ) -> None:
-    """Remember fields changed online at ``seq`` (conflict detection for later pushes)."""
+    """Remember fields changed online at ``seq`` by ``by`` (conflict detection for later pushes)."""
     p = ph(conn)
-    rows = [(tenant_id, table, uuid, field, seq) for field in fields]
+    at = now_text()
+    rows = [(tenant_id, table, uuid, field, seq, by[:200], at) for field in fields]
     if rows:
         conn.exec_driver_sql(
-            "INSERT INTO sync_field_changes (tenant_id, table_name, uuid, field, seq) "
-            f"VALUES ({p}, {p}, {p}, {p}, {p}) "
-            "ON CONFLICT (tenant_id, table_name, uuid, field) DO UPDATE SET seq = excluded.seq",
+            "INSERT INTO sync_field_changes "
+            "(tenant_id, table_name, uuid, field, seq, changed_by, changed_at) "
+            f"VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p}) "
+            "ON CONFLICT (tenant_id, table_name, uuid, field) DO UPDATE SET seq = excluded.seq, "
+            "changed_by = excluded.changed_by, changed_at = excluded.changed_at",
             rows,
         )
+
+
+def field_authors(
+    conn: Connection, tenant_id: int, table: str, uuids: Sequence[str]
+) -> dict[tuple[str, str], tuple[str, str]]:
+    """Who changed these rows' fields online and when: (uuid, field) -> (name, wire datetime)."""
+    p = ph(conn)
+    found: dict[tuple[str, str], tuple[str, str]] = {}
+    for part in chunks(list(uuids)):
+        marks = ", ".join(p for _ in part)
+        for uuid, field, by, at in conn.exec_driver_sql(
+            f"SELECT uuid, field, changed_by, changed_at FROM sync_field_changes WHERE tenant_id = {p} "
+            f"AND table_name = {p} AND uuid IN ({marks})",
+            (tenant_id, table, *part),
+        ):
+            when = at.strftime(DATETIME_FORMAT) if isinstance(at, dt.datetime) else str(at or "")
+            found[(uuid, field)] = (str(by or ""), when)
+    return found
 
 
 def respect_deleted_parents(conn: Connection, spec: TableSpec, tenant_id: int, seq: int) -> int:

@@ -11,6 +11,7 @@ from nicegui import ui
 from services.local.registers import CHILDREN, REGISTERS, RegisterRow
 from ui.components.calls import CallFailed, call, show_field_errors
 from ui.components.display import label_of, show
+from ui.components.edits import TrackedForm
 from ui.components.form import build_inputs, prefill, read_values
 from ui.i18n import _, fmt_money
 from ui.local.registers.common import confirm_delete, options_for, transient_dialog
@@ -84,24 +85,25 @@ class ChildList:
                 self._spec.fields, row.values if row else {}, row.labels if row else {}, options
             )
 
+            tracked = TrackedForm(inputs, self._spec.fields, row.values, row.version) if row else None
+            registers, company_id, name = self._registers, self._company_id, self._name
+
             async def save() -> None:
-                try:
-                    if row is None:
+                if row is not None and tracked is not None:  # only what changed, guarded by the version
+                    saved = await tracked.save(
+                        lambda edit: registers.save_edit(company_id, name, row.id, edit)
+                    )
+                    if saved is None:
+                        return
+                else:
+                    try:
                         await call(
-                            self._registers.create_row, self._company_id, self._name, read_values(inputs),
+                            registers.create_row, company_id, name, read_values(inputs),
                             parent_id=self._parent_id,
                         )  # fmt: skip
-                    else:
-                        await call(
-                            self._registers.update_row,
-                            self._company_id,
-                            self._name,
-                            row.id,
-                            read_values(inputs),
-                        )
-                except CallFailed as failed:
-                    show_field_errors(inputs, failed)
-                    return
+                    except CallFailed as failed:
+                        show_field_errors(inputs, failed)
+                        return
                 dialog.close()
                 ui.notify(_("registers.saved"), type="positive")
                 await self.refresh()

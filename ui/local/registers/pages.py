@@ -13,6 +13,7 @@ from services.local.registers import CHILDREN, REGISTERS, TOP_LEVEL, ListPage, R
 from services.local.views import SessionView
 from ui.components.calls import CallFailed, call, fetch, show_field_errors
 from ui.components.display import table_columns, table_row
+from ui.components.edits import TrackedForm
 from ui.components.form import build_inputs, prefill, read_values
 from ui.components.table import RegisterTable
 from ui.i18n import _
@@ -119,32 +120,41 @@ def _detail_page(shell: Shell, name: str) -> None:
                 if row.read_only:
                     ui.badge(_("registers.read_only_notice"), color="orange").mark("read-only")
             with ui.card().classes("w-full max-w-3xl"):
-                await _record_form(shell, company_id, name, row, heading)
+                await _record_form(shell, session, name, row, heading)
             if name in CHILDREN:
                 await ChildList(shell, company_id, name, row.id, read_only=row.read_only).show()
 
 
-async def _record_form(shell: Shell, company_id: int, name: str, row: RegisterRow, heading: ui.label) -> None:
-    """The record's fields with Save and Delete; the heading follows a saved change of name."""
+async def _record_form(
+    shell: Shell, session: SessionView, name: str, row: RegisterRow, heading: ui.label
+) -> TrackedForm | None:
+    """The record's fields with Save and Delete; a save writes only the fields the person changed
+    (a colleague's newer value is never overwritten silently); the heading follows the name."""
     spec = REGISTERS[name]
+    assert session.company_id is not None
+    company_id, by = session.company_id, user_name(session)
     with ui.grid(columns=2).classes("w-full gap-x-6"):
         inputs = build_inputs(
             spec.fields, row.values, row.labels, options_for(shell, company_id), read_only=row.read_only
         )
     if row.read_only:
-        return
+        return None
+    tracked = TrackedForm(inputs, spec.fields, row.values, row.version)
     shown = {"title": title_of(name, row)}
+    service = registers_of(shell)
 
     async def save() -> None:
-        try:
-            saved = await call(registers_of(shell).update_row, company_id, name, row.id, read_values(inputs))
-        except CallFailed as failed:
-            show_field_errors(inputs, failed)
+        saved = await tracked.save(
+            lambda edit: service.save_edit(company_id, name, row.id, edit, by=by),
+            recreate=lambda values: service.create_row(company_id, name, values, by=by),
+        )
+        if saved is None:
             return
-        show_field_errors(inputs, None)
         heading.text, shown["title"] = heading_text(name, saved), title_of(name, saved)
         ui.notify(_("registers.saved"), type="positive")
-        if saved.read_only:
+        if saved.id != row.id:
+            ui.navigate.to(f"/registers/{name}/{saved.id}")
+        elif saved.read_only:
             ui.navigate.reload()
 
     async def delete() -> None:
@@ -160,6 +170,12 @@ async def _record_form(shell: Shell, company_id: int, name: str, row: RegisterRo
             _("action.delete"), icon="delete", on_click=lambda: confirm_delete(shown["title"], delete)
         ).props("flat color=negative").mark("delete")
         ui.button(_("action.save"), on_click=save).mark("save")
+    return tracked
+
+
+def user_name(session: SessionView) -> str:
+    """How the user is named to colleagues who see their change."""
+    return session.user.full_name or session.user.username
 
 
 async def _find(shell: Shell, company_id: int, name: str, row_id: str) -> RegisterRow | None:
