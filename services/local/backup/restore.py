@@ -11,6 +11,7 @@ the same check is repeated inside the transaction, so a Connect at that moment c
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +20,7 @@ from services.errors import Conflict, ServiceError
 from services.local.backup.files import REGISTERS, REGISTRATION, BackupProgress, BackupView
 
 Progress = Callable[[BackupProgress], None]
+log = logging.getLogger(__name__)
 
 
 class RestoreRefusedConnected(Conflict):
@@ -52,7 +54,8 @@ def restore_company(
         finally:
             conn.execute("DETACH DATABASE bk")
     except sqlite3.Error as exc:
-        raise RestoreFailed(error=str(exc)) from exc
+        log.error("restoring %s into company %s failed", backup.name, company_id, exc_info=exc)
+        raise RestoreFailed() from exc
     finally:
         conn.close()
 
@@ -60,7 +63,7 @@ def restore_company(
 def _replace(conn: sqlite3.Connection, company_id: int, view: BackupView, progress: Progress | None) -> int:
     source = conn.execute("SELECT id FROM bk.companies WHERE uuid = ?", (view.company_uuid,)).fetchone()
     if source is None:
-        raise RestoreFailed(error="companies")
+        raise RestoreFailed()
     total = view.rows or 1
     conn.execute("BEGIN IMMEDIATE")
     try:
