@@ -20,6 +20,7 @@ from services.files import private_directory
 from services.local.api_records import ApiRecordService
 from services.local.api_users import ApiUserService
 from services.local.auth import LocalAuthService
+from services.local.backup import BackupService
 from services.local.changes import ChangeHub
 from services.local.company import CompanyService
 from services.local.connect_wizard import ConnectWizardService
@@ -79,6 +80,7 @@ class LocalServices:
     sync_status: SyncStatusService
     connect_wizard: ConnectWizardService
     focus: FocusAreaService  # the focus area "Online Desktop": status view and Online ID login
+    backup: BackupService  # File › Backup and File › Restore of a company
     # Runs the sync agents of the companies whose sync computer this is (main.py starts it).
     sync_manager: SyncManager
     # Committed changes of company records, for live screens (registers, local API, sync pull).
@@ -211,6 +213,7 @@ def _build_local(
         sync_status=sync_status,
         connect_wizard=wizard,
         focus=FocusAreaService(sessions, login=wizard, http=http, clock=clock),
+        backup=BackupService(sessions, engine, settings.data_dir, clock),
         sync_manager=SyncManager(
             engine=engine,
             computer_name=settings.computer_name,

@@ -13,6 +13,7 @@ from ui.id import focus_page, link_pages, pages
 from ui.local import (
     api_users_page,
     auth_pages,
+    backup_pages,
     company_pages,
     connect_wizard,
     desktop,
@@ -52,6 +53,7 @@ def register_local(local: LocalServices) -> Shell:
         api_users_page,
         integrations_page,
         sync_pages,
+        backup_pages,
     ):
         area.register(shell)
     return shell

@@ -9,6 +9,7 @@ body, whether it declares its length or streams in chunks, and is never read in 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -26,6 +27,10 @@ LIMITS: tuple[tuple[str, int], ...] = (
     ("/_nicegui", 1024 * KB),  # socket.io long-polling (NiceGUI's own limit is 1 MB too)
 )
 DEFAULT_LIMIT = 64 * KB  # pages are GET; anything else is small
+# File uploads of NiceGUI's upload element (File › Restore takes a company backup): passed on as a
+# stream (Starlette spools the form to disk), only with a declared length up to the limit.
+UPLOAD = re.compile(r"^/_nicegui/client/[^/]+/upload/[^/]+$")
+UPLOAD_LIMIT = 1024 * 1024 * KB
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -35,6 +40,8 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 def limit_for(path: str) -> int:
+    if UPLOAD.match(path):
+        return UPLOAD_LIMIT
     return next((limit for prefix, limit in LIMITS if path.startswith(prefix)), DEFAULT_LIMIT)
 
 
@@ -59,10 +66,13 @@ class BodyLimitMiddleware:
         path = scope.get("path", "")
         limit = limit_for(path)
         declared = _header(scope, b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        upload = UPLOAD.match(path) is not None and _has_body(scope)
+        if (declared is None and upload) or (
+            declared is not None and (not declared.isdigit() or int(declared) > limit)
+        ):
             await _refuse(scope, send, limit)
             return
-        if path.startswith(STREAMED) or not _has_body(scope):
+        if path.startswith(STREAMED) or upload or not _has_body(scope):
             await self.app(scope, receive, send)
             return
         chunks: list[bytes] = []
