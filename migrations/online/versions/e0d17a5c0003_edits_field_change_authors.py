@@ -1,7 +1,7 @@
 """edits: who changed a field online, and when
 
 Revision ID: e0d17a5c0003
-Revises: 62ca00b6ea0f
+Revises: admin_audit_01
 Create Date: 2026-12-01 12:45:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import models.types
 
 revision: str = "e0d17a5c0003"
-down_revision: str | Sequence[str] | None = "62ca00b6ea0f"
+down_revision: str | Sequence[str] | None = "admin_audit_01"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
