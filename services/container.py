@@ -35,6 +35,7 @@ from services.local.prerequisites import PrerequisiteService
 from services.local.registers import RegisterService
 from services.local.registers.fulltext import install_search_index
 from services.local.registers.users import UserAdminService
+from services.online.audit_log import AuditLog
 from services.online.housekeeping import OnlineHousekeeping
 from services.online.identity import IdentityService
 from services.online.mail import MailService
@@ -124,6 +125,7 @@ class OnlineServices:
     housekeeping: OnlineHousekeeping
     users: OnlineUsers
     workspace: OnlineWorkspace
+    audit: AuditLog  # the audit log of administrative actions (Super Users read it)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -260,6 +262,7 @@ def _build_online(
             records=WorkspaceRecords(sessions, sync_server.apply_online_change),
             calendar=WorkspaceCalendar(sessions),
         ),
+        audit=AuditLog(sessions),
     )
 
 

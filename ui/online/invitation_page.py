@@ -89,9 +89,13 @@ def _to_login(email: str, here: str) -> None:
 
 
 def _join_button(accepting: InvitationAcceptance, token: str, online_id_id: int) -> None:
+    client_address = ui.context.client.ip or ""
+
     async def join() -> None:
         try:
-            joined = await call(accepting.accept_as_logged_in, token, online_id_id)
+            joined = await call(
+                accepting.accept_as_logged_in, token, online_id_id, client_address=client_address
+            )
         except CallFailed:
             return
         ui.navigate.to(workspace_url(joined.tenant_uuid))
@@ -110,7 +114,7 @@ def _password_form(
     ui.label(_("id.password_rules")).classes("text-xs text-grey-7")
     button = ui.button(_("users.invitation.join_with_password"), on_click=lambda: submit())
     tag(button.classes("w-full"), "set-password")
-    client_address = ui.context.client.ip
+    client_address = ui.context.client.ip or ""
 
     async def submit() -> None:
         show_field_errors({"password": password, "repeat": repeat}, None)
@@ -119,7 +123,9 @@ def _password_form(
             return
         button.disable()
         try:
-            joined = await call(accepting.accept_with_new_password, token, password.value or "")
+            joined = await call(
+                accepting.accept_with_new_password, token, password.value or "", client_address=client_address
+            )
         except CallFailed as failed:
             button.enable()
             show_field_errors({"password": password}, failed)

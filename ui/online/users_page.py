@@ -68,6 +68,7 @@ class UsersPage:
         self.online_id = workspace.online_id.id
         self.tenant_uuid = workspace.header.tenant_uuid
         self.grantable: tuple[str, ...] = ()  # from the newest overview
+        self.address = ui.context.client.ip or ""  # for the audit log
 
     async def build(self) -> None:
         with ui.row().classes("items-center gap-4"):
@@ -180,6 +181,7 @@ class UsersPage:
                     employee_uuid=row.employee_uuid if row is not None and row.is_employee else None,
                     message=message.value or "",
                     language=lang(),
+                    client_address=self.address,
                 )
             except CallFailed as failed:
                 send.enable()
@@ -212,6 +214,7 @@ class UsersPage:
                 self.tenant_uuid,
                 invitation_id=invitation_id,
                 language=lang(),
+                client_address=self.address,
             )
         except CallFailed:
             return False
@@ -222,7 +225,11 @@ class UsersPage:
     async def revoke(self, invitation_id: int) -> None:
         try:
             await call(
-                self.users.invitations.revoke, self.online_id, self.tenant_uuid, invitation_id=invitation_id
+                self.users.invitations.revoke,
+                self.online_id,
+                self.tenant_uuid,
+                invitation_id=invitation_id,
+                client_address=self.address,
             )
         except CallFailed:
             return
@@ -239,6 +246,7 @@ class UsersPage:
                 self.tenant_uuid,
                 member_id=member_id,
                 role=role,
+                client_address=self.address,
             )
         except CallFailed:
             await self.refresh()  # show the role that is still stored
@@ -254,7 +262,11 @@ class UsersPage:
                 dialog.close()
                 try:
                     await call(
-                        self.users.members.deactivate, self.online_id, self.tenant_uuid, member_id=member_id
+                        self.users.members.deactivate,
+                        self.online_id,
+                        self.tenant_uuid,
+                        member_id=member_id,
+                        client_address=self.address,
                     )
                 except CallFailed:
                     dialog.dispose()

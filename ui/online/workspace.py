@@ -11,7 +11,7 @@ from nicegui import ui
 
 from services.container import OnlineServices
 from ui.i18n import _
-from ui.online import calendar_page, registers
+from ui.online import audit_page, calendar_page, registers
 from ui.online.frame import MODULE_TILES, open_workspace, tag, workspace_frame, workspace_url
 
 
@@ -35,6 +35,14 @@ def register(online: OnlineServices) -> None:
                     with tag(card, f"online-tile-{page}"):
                         ui.icon(icon, size="xl").classes("text-indigo-8")
                         ui.label(_(label))
+                if header.role == "super_user":
+                    target = workspace_url(tenant_uuid, "audit")
+                    card = ui.card().classes("w-44 items-center cursor-pointer")
+                    card.on("click", lambda target=target: ui.navigate.to(target))
+                    with tag(card, "online-tile-audit"):
+                        ui.icon("history", size="xl").classes("text-indigo-8")
+                        ui.label(_("audit.title"))
 
     registers.register(online)
     calendar_page.register(online)
+    audit_page.register(online)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.online import Invitation, Membership, OnlineId, Tenant
 from services.clock import SYSTEM_CLOCK, Clock
 from services.errors import Conflict, PermissionDenied, ServiceError, ValidationFailed
+from services.online.audit import record
 from services.online.identity import MAX_PASSWORD_LENGTH, OnlineIdView, id_view
 from services.online.tokens import LinkExpired, LinkTokens, LinkUsed
 from services.online.users.invitations import PURPOSE
@@ -106,7 +107,7 @@ class InvitationAcceptance:
                 has_online_id=existing == "active",
             )
 
-    def accept_as_logged_in(self, token: str, online_id_id: int) -> Joined:
+    def accept_as_logged_in(self, token: str, online_id_id: int, *, client_address: str = "") -> Joined:
         """The logged-in Online ID joins; it must have the invited address."""
         with self._sessions.begin() as s:
             invitation = self._valid_invitation(s, token)
@@ -115,17 +116,17 @@ class InvitationAcceptance:
                 raise LogInFirst()
             if row.email != invitation.email:
                 raise InvitedAnotherAddress(email=invitation.email)
-            return self._join(s, token, invitation, row)
+            return self._join(s, token, invitation, row, client_address)
 
-    def accept_with_new_password(self, token: str, password: str) -> Joined:
+    def accept_with_new_password(self, token: str, password: str, *, client_address: str = "") -> Joined:
         """No Online ID yet: the link proves the address; create an active one and join."""
         try:
-            return self._accept_with_new_password(token, password)
+            return self._accept_with_new_password(token, password, client_address)
         except IntegrityError:
             # The Online ID was created at the same moment by another request: log in instead.
             raise AddressHasOnlineId() from None
 
-    def _accept_with_new_password(self, token: str, password: str) -> Joined:
+    def _accept_with_new_password(self, token: str, password: str, client_address: str) -> Joined:
         with self._sessions.begin() as s:
             invitation = self._valid_invitation(s, token)
             row = s.scalar(select(OnlineId).where(OnlineId.email == invitation.email))
@@ -150,7 +151,7 @@ class InvitationAcceptance:
             s.flush()
             # An open sign-up link of this address is no longer needed.
             self._tokens.retire(s, "verify", str(row.id))
-            return self._join(s, token, invitation, row)
+            return self._join(s, token, invitation, row, client_address)
 
     def _valid_invitation(self, s: Session, token: str) -> Invitation:
         try:
@@ -172,7 +173,9 @@ class InvitationAcceptance:
             raise InvitationExpired()
         return invitation
 
-    def _join(self, s: Session, token: str, invitation: Invitation, row: OnlineId) -> Joined:
+    def _join(
+        self, s: Session, token: str, invitation: Invitation, row: OnlineId, client_address: str
+    ) -> Joined:
         try:
             self._tokens.consume(s, PURPOSE, token)
         except LinkUsed:  # a simultaneous request used the link first
@@ -200,6 +203,16 @@ class InvitationAcceptance:
             member.employee_uuid = invitation.employee_uuid or member.employee_uuid
         invitation.status = "accepted"
         invitation.accepted_at = now
+        record(
+            s,
+            tenant_id=invitation.tenant_id,
+            actor_id=row.id,
+            action="join",
+            target=row.email,
+            before={"status": "invited"},
+            after={"status": "active", "role": invitation.role},
+            address=client_address,
+        )
         tenant = s.get(Tenant, invitation.tenant_id)
         assert tenant is not None
         return Joined(tenant_uuid=tenant.uuid, online_id=id_view(row))

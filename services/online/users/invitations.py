@@ -21,6 +21,7 @@ from models.online import Invitation, Membership, OnlineEmployee, OnlineId, Tena
 from services.clock import SYSTEM_CLOCK, Clock
 from services.errors import Conflict, NotFound, ValidationFailed
 from services.i18n import format_date, normalise_language, translate
+from services.online.audit import record
 from services.online.identity import normalise_email
 from services.online.mail import MailService
 from services.online.tokens import LinkTokens
@@ -124,6 +125,7 @@ class InvitationService:
         employee_uuid: str | None = None,
         message: str = "",
         language: str = "en",
+        client_address: str = "",
     ) -> int:
         """Create an invitation and mail its link; returns the invitation's id."""
         now = self._clock()
@@ -141,10 +143,25 @@ class InvitationService:
             s.add(invitation)
             s.flush()
             self._mailer.send(s, invitation, tenant, normalise_language(language))
+            record(
+                s,
+                tenant_id=ctx.tenant_id,
+                actor_id=ctx.online_id_id,
+                action="invite",
+                target=address,
+                after={"role": role, "expires": invitation.expires_at.isoformat()},
+                address=client_address,
+            )
             return invitation.id
 
     def resend(
-        self, online_id_id: int, tenant_uuid: str, *, invitation_id: int, language: str = "en"
+        self,
+        online_id_id: int,
+        tenant_uuid: str,
+        *,
+        invitation_id: int,
+        language: str = "en",
+        client_address: str = "",
     ) -> None:
         """New expiry and a new link; the older links stop working. At most once a minute."""
         now = self._clock()
@@ -157,13 +174,37 @@ class InvitationService:
             tenant = _tenant(s, ctx)
             if invitation.expires_at <= now and count_seats(s, ctx.tenant_id, now).left <= 0:
                 raise SeatLimitReached(seats=tenant.seats)
+            before = {"expires": invitation.expires_at.isoformat()}
             invitation.expires_at = now + INVITATION_LIFETIME
             self._mailer.send(s, invitation, tenant, normalise_language(language))
+            record(
+                s,
+                tenant_id=ctx.tenant_id,
+                actor_id=ctx.online_id_id,
+                action="resend",
+                target=invitation.email,
+                before=before,
+                after={"expires": invitation.expires_at.isoformat()},
+                address=client_address,
+            )
 
-    def revoke(self, online_id_id: int, tenant_uuid: str, *, invitation_id: int) -> None:
+    def revoke(
+        self, online_id_id: int, tenant_uuid: str, *, invitation_id: int, client_address: str = ""
+    ) -> None:
         with self._sessions.begin() as s:
             ctx = admin_context(s, online_id_id, tenant_uuid, for_write=True)
-            _open_invitation(s, ctx, invitation_id).status = "revoked"
+            invitation = _open_invitation(s, ctx, invitation_id)
+            invitation.status = "revoked"
+            record(
+                s,
+                tenant_id=ctx.tenant_id,
+                actor_id=ctx.online_id_id,
+                action="revoke",
+                target=invitation.email,
+                before={"status": "pending"},
+                after={"status": "revoked"},
+                address=client_address,
+            )
 
 
 def _new_invitation(

@@ -9,8 +9,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.online import Membership
+from models.online import Membership, OnlineId
 from services.errors import Conflict, NotFound
+from services.online.audit import actor_name, record
 from services.online.users.rules import SUPER_USER, admin_context, check_role, require_may_handle
 from services.online.workspace.access import TenantContext
 
@@ -29,7 +30,9 @@ class MemberService:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
 
-    def change_role(self, online_id_id: int, tenant_uuid: str, *, member_id: int, role: str) -> None:
+    def change_role(
+        self, online_id_id: int, tenant_uuid: str, *, member_id: int, role: str, client_address: str = ""
+    ) -> None:
         with self._sessions.begin() as s:
             ctx = admin_context(s, online_id_id, tenant_uuid, for_write=True)
             check_role(role)
@@ -39,9 +42,13 @@ class MemberService:
             require_may_handle(ctx, role, member.role)
             if member.role == SUPER_USER and member.active:
                 _keep_a_super_user(s, ctx.tenant_id)
+            before = member.role
             member.role = role
+            _audit(s, ctx, member, "role_change", {"role": before}, {"role": role}, client_address)
 
-    def deactivate(self, online_id_id: int, tenant_uuid: str, *, member_id: int) -> None:
+    def deactivate(
+        self, online_id_id: int, tenant_uuid: str, *, member_id: int, client_address: str = ""
+    ) -> None:
         with self._sessions.begin() as s:
             ctx = admin_context(s, online_id_id, tenant_uuid, for_write=True)
             member = _member(s, ctx, member_id)
@@ -51,6 +58,28 @@ class MemberService:
             if member.role == SUPER_USER:
                 _keep_a_super_user(s, ctx.tenant_id)
             member.active = False
+            _audit(s, ctx, member, "deactivate", {"active": True}, {"active": False}, client_address)
+
+
+def _audit(
+    s: Session,
+    ctx: TenantContext,
+    member: Membership,
+    action: str,
+    before: dict[str, object],
+    after: dict[str, object],
+    address: str,
+) -> None:
+    record(
+        s,
+        tenant_id=ctx.tenant_id,
+        actor_id=ctx.online_id_id,
+        action=action,
+        target=actor_name(s.get(OnlineId, member.online_id_id)),
+        before=before,
+        after=after,
+        address=address,
+    )
 
 
 def _member(s: Session, ctx: TenantContext, member_id: int) -> Membership:
