@@ -88,6 +88,11 @@ class Invitation(OnlineBase):
     )
     send_count: Mapped[int] = mapped_column(Integer, default=1)
     last_sent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Resends are limited per hour: the hour's start and how many resends it has seen.
+    resend_window_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    resends_in_window: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The inviter is reminded once of an invitation still pending after five days.
+    inviter_reminded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 

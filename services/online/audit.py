@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from models.online import AuditEntry, OnlineId
+from services.online.names import labelled
 
 # Every action the log knows, in the order the filter offers them.
 ACTIONS = (
@@ -29,13 +30,6 @@ ACTIONS = (
     "contract_change",
 )
 MAX_ADDRESS = 64
-
-
-def actor_name(row: OnlineId | None) -> str:
-    """How the person who acted is named in the log (kept as it was at the time)."""
-    if row is None:
-        return ""
-    return f"{row.full_name} ({row.email})" if row.full_name else row.email
 
 
 def record(
@@ -57,7 +51,7 @@ def record(
         AuditEntry(
             tenant_id=tenant_id,
             actor_id=actor_id,
-            actor=actor_name(actor)[:300],
+            actor=labelled(s, tenant_id, actor)[:300],  # as named at the time
             action=action,
             target=target[:300],
             before=_json(before),

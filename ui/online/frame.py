@@ -120,7 +120,7 @@ def workspace_frame(online: OnlineServices, workspace: Workspace, title: str) ->
             )
         ui.space()
         language_switch()
-        _user_menu(online.identity, workspace.online_id, staleness_text(header))
+        _user_menu(online.identity, workspace.online_id, staleness_text(header), header.user_name)
     with ui.column().classes("w-full p-4 gap-4"):
         if header.contract_expired:
             contract_notice(header)
@@ -152,13 +152,13 @@ def _bare_frame(identity: IdentityService, online_id: OnlineIdView) -> Iterator[
         yield
 
 
-def _user_menu(identity: Any, online_id: OnlineIdView, stale: str | None) -> None:
+def _user_menu(identity: Any, online_id: OnlineIdView, stale: str | None, name: str = "") -> None:
     async def logout() -> None:
         await log_out(identity)
 
     with ui.column().classes("gap-0 items-end"):
         with (
-            ui.button(online_id.full_name or online_id.email, icon="account_circle").props(
+            ui.button(name or online_id.full_name or online_id.email, icon="account_circle").props(
                 "flat dense no-caps color=white"
             ),
             ui.menu(),

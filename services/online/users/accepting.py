@@ -17,9 +17,9 @@ from services.clock import SYSTEM_CLOCK, Clock
 from services.errors import Conflict, PermissionDenied, ServiceError, ValidationFailed
 from services.online.audit import record
 from services.online.identity import MAX_PASSWORD_LENGTH, OnlineIdView, id_view
+from services.online.names import labelled
 from services.online.tokens import LinkExpired, LinkTokens, LinkUsed
 from services.online.users.invitations import PURPOSE
-from services.online.users.rules import person
 from services.passwords import hash_password, password_problem
 
 
@@ -102,7 +102,7 @@ class InvitationAcceptance:
                 company=tenant.name,
                 email=invitation.email,
                 role=invitation.role,
-                inviter=person(inviter),
+                inviter=labelled(s, tenant.id, inviter),
                 expires_at=invitation.expires_at,
                 has_online_id=existing == "active",
             )

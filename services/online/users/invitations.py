@@ -4,7 +4,8 @@
 - an invitation holds a seat while it is open and unexpired; none is left: ``SeatLimitReached``;
 - every link is signed, expires with the invitation, works once, and only the newest link of an
   invitation works (the invitation stores its nonce);
-- resending is paced (``ResendTooSoon``) so that the service cannot flood a mailbox.
+- resending is paced (``ResendTooSoon``: once a minute; ``ResendLimitReached``: three an hour) so
+  that the service cannot flood a mailbox.
 
 Each public method is one transaction that resolves the caller's role inside it.
 """
@@ -24,14 +25,17 @@ from services.i18n import format_date, normalise_language, translate
 from services.online.audit import record
 from services.online.identity import normalise_email
 from services.online.mail import MailService
+from services.online.names import labelled
 from services.online.tokens import LinkTokens
 from services.online.users.directory import count_seats
-from services.online.users.rules import admin_context, check_role, person, require_may_handle
+from services.online.users.rules import admin_context, check_role, require_may_handle
 from services.online.workspace.access import TenantContext
 
 PURPOSE = "invitation"  # the link tokens' purpose (salt)
 INVITATION_LIFETIME = dt.timedelta(days=7)
 RESEND_PAUSE = dt.timedelta(seconds=60)
+RESENDS_PER_HOUR = 3  # besides the pause: a few resends an hour, then the hour must end
+RESEND_WINDOW = dt.timedelta(hours=1)
 MAX_MESSAGE_LENGTH = 2000
 INVITATION_PAGE = "/id/invitation"
 
@@ -56,6 +60,12 @@ class SeatLimitReached(Conflict):
 
 class ResendTooSoon(Conflict):
     key = "users.resend_too_soon"
+
+
+class ResendLimitReached(Conflict):
+    """The invitation was resent the most times an hour allows."""
+
+    key = "admin.resend_limit"
 
 
 class InvitationClosed(Conflict):
@@ -84,6 +94,14 @@ class InvitationMailer:
         self._tokens, self._mail, self._clock = tokens, mail, clock
         self._base = link_base_url.rstrip("/")
 
+    @property
+    def mail(self) -> MailService:
+        return self._mail
+
+    @property
+    def base_url(self) -> str:
+        return self._base
+
     def send(
         self, s: Session, invitation: Invitation, tenant: Tenant, lang: str, *, kind: str = "invitation"
     ) -> None:
@@ -99,7 +117,7 @@ class InvitationMailer:
             lang,
             to=invitation.email,
             email=invitation.email,
-            inviter=person(inviter),
+            inviter=labelled(s, tenant.id, inviter),
             company=tenant.name,
             role=translate(f"online.role.{invitation.role}", lang),
             message=invitation.message,
@@ -171,6 +189,7 @@ class InvitationService:
             if now - invitation.last_sent_at < RESEND_PAUSE:
                 wait = int((RESEND_PAUSE - (now - invitation.last_sent_at)).total_seconds()) + 1
                 raise ResendTooSoon(seconds=wait)
+            _count_resend(invitation, now)
             tenant = _tenant(s, ctx)
             if invitation.expires_at <= now and count_seats(s, ctx.tenant_id, now).left <= 0:
                 raise SeatLimitReached(seats=tenant.seats)
@@ -205,6 +224,18 @@ class InvitationService:
                 after={"status": "revoked"},
                 address=client_address,
             )
+
+
+def _count_resend(invitation: Invitation, now: dt.datetime) -> None:
+    """At most RESENDS_PER_HOUR resends in an hour that starts with the first resend of it."""
+    start = invitation.resend_window_at
+    if start is None or now - start >= RESEND_WINDOW:
+        invitation.resend_window_at, invitation.resends_in_window = now, 0
+        start = now
+    if invitation.resends_in_window >= RESENDS_PER_HOUR:
+        minutes = int((start + RESEND_WINDOW - now).total_seconds() // 60) + 1
+        raise ResendLimitReached(limit=RESENDS_PER_HOUR, minutes=minutes)
+    invitation.resends_in_window += 1
 
 
 def _new_invitation(

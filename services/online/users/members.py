@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.online import Membership, OnlineId
 from services.errors import Conflict, NotFound
-from services.online.audit import actor_name, record
+from services.online.audit import record
+from services.online.names import labelled
 from services.online.users.rules import SUPER_USER, admin_context, check_role, require_may_handle
 from services.online.workspace.access import TenantContext
 
@@ -75,7 +76,7 @@ def _audit(
         tenant_id=ctx.tenant_id,
         actor_id=ctx.online_id_id,
         action=action,
-        target=actor_name(s.get(OnlineId, member.online_id_id)),
+        target=labelled(s, ctx.tenant_id, s.get(OnlineId, member.online_id_id)),
         before=before,
         after=after,
         address=address,

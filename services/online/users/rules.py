@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from models.online import ROLES, OnlineId
+from models.online import ROLES
 from services.errors import PermissionDenied, ValidationFailed
 from services.online.workspace.access import Access, TenantContext, resolve_context
 
@@ -54,10 +54,3 @@ def require_may_handle(ctx: TenantContext, *roles: str | None) -> None:
 def check_role(role: str) -> None:
     if role not in ROLES:
         raise ValidationFailed({"role": "users.role_unknown"})
-
-
-def person(row: OnlineId | None) -> str:
-    """How an Online ID is named in mails and on the invitation page."""
-    if row is None:
-        return ""
-    return f"{row.full_name} ({row.email})" if row.full_name else row.email

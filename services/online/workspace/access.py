@@ -24,9 +24,10 @@ from typing import Literal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.online import Connection, Membership, Tenant
+from models.online import Connection, Membership, OnlineId, Tenant
 from services.clock import SYSTEM_CLOCK, Clock
 from services.errors import NotFound, PermissionDenied
+from services.online.names import name_in
 
 Access = Literal["none", "read", "full"]
 MODULES = ("contacts", "activities", "sales", "products", "employees", "users")
@@ -125,6 +126,7 @@ class WorkspaceHeader:
     role: str
     last_sync_at: dt.datetime | None
     stale: bool  # no sync round trip for more than an hour (or never)
+    user_name: str = ""  # the caller by name (services.online.names), "" when only the address is known
     contract_expired: bool = False  # the Online Desktop is read-only (the frame says why)
     contract_valid_until: dt.date | None = None
 
@@ -236,6 +238,7 @@ class WorkspaceAccess:
             role=ctx.role,
             last_sync_at=last,
             stale=stale,
+            user_name=name_in(s, ctx.tenant_id, s.get(OnlineId, ctx.online_id_id)),
             contract_expired=ctx.expired,
             contract_valid_until=ctx.valid_until,
         )
