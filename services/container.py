@@ -179,6 +179,15 @@ def pool_settings(settings: Settings) -> PoolSettings:
     )
 
 
+_NOTIFIERS: dict[str, TenantNotifier] = {}
+
+
+def _notifier_of(database_url: str) -> TenantNotifier:
+    """One notifier per Online Desktop database in this process: every set of services built on it
+    wakes the same waiting pulls and live pages."""
+    return _NOTIFIERS.setdefault(database_url, TenantNotifier())
+
+
 def _build_local(
     settings: Settings,
     sessions: sessionmaker[Session],
@@ -196,7 +205,7 @@ def _build_local(
     wizard = ConnectWizardService(
         sessions, engine, settings, prerequisites, sync_status, http, clock, seal=seal
     )
-    changes = ChangeHub()
+    changes = ChangeHub.of(str(engine.url))
     return LocalServices(
         settings=settings,
         auth=auth,
@@ -238,7 +247,7 @@ def _build_online(
         delivery = SmtpDelivery(sessions, SmtpConfig.from_settings(settings), clock=clock)
         mail.on_queued(delivery.wake)
     tokens = LinkTokens(secret_key, clock=clock)
-    notifier = TenantNotifier()
+    notifier = _notifier_of(settings.online_db_url)
     sync_server = SyncServer(sessions, notifier, licence_vendor_key=settings.licence_vendor_key)
     wakeups = None
     if settings.online_on_postgres:

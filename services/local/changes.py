@@ -4,6 +4,9 @@ The register service, the local API and the sync agent's pull publish here after
 committed: which company, which table, which records (UUIDs) and by whom. Open lists and forms
 subscribe per company and refresh what they show; nobody polls a table.
 
+There is one hub per company database in a process (``ChangeHub.of``): every set of services built
+on that database in this process publishes to and hears from the same hub.
+
 A subscriber registers from its event loop; each notice reaches it on that loop
 (``call_soon_threadsafe``), whatever thread published it. A subscriber whose loop is closed is
 dropped.
@@ -40,9 +43,18 @@ class _Subscription:
 
 
 class ChangeHub:
+    _hubs: dict[str, ChangeHub] = {}
+    _hubs_lock = threading.Lock()
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._subs: dict[int, set[_Subscription]] = defaultdict(set)
+
+    @classmethod
+    def of(cls, database_url: str) -> ChangeHub:
+        """The hub of one company database in this process."""
+        with cls._hubs_lock:
+            return cls._hubs.setdefault(database_url, cls())
 
     def subscribe(self, company_id: int, listener: Listener) -> Callable[[], None]:
         """Call ``listener`` (on the caller's loop) for every change of the company; returns the

@@ -21,7 +21,7 @@ from services.container import OnlineServices
 from services.errors import ServiceError
 from services.online.identity import IdentityService, OnlineIdView
 from services.online.workspace.access import Access, WorkspaceHeader, WorkspacePage
-from ui.components.calls import CallFailed, call, error_text
+from ui.components.calls import CallFailed, call, error_text, fetch
 from ui.components.language import language_switch
 from ui.i18n import _, lang
 from ui.id.session import log_out, require_online_id
@@ -120,7 +120,8 @@ def workspace_frame(online: OnlineServices, workspace: Workspace, title: str) ->
             )
         ui.space()
         language_switch()
-        _user_menu(online.identity, workspace.online_id, staleness_text(header), header.user_name)
+        stale = _user_menu(online.identity, workspace.online_id, staleness_text(header), header.user_name)
+        _keep_current(online, workspace, stale)
     with ui.column().classes("w-full p-4 gap-4"):
         if header.contract_expired:
             contract_notice(header)
@@ -139,6 +140,25 @@ def contract_notice(header: WorkspaceHeader) -> None:
         ui.label(_("contract.expired.what")).classes("text-grey-9")
 
 
+STALE_EVERY = 30.0  # seconds between re-reads of the header's staleness notice (one row)
+
+
+def _keep_current(online: OnlineServices, workspace: Workspace, stale: ui.element) -> None:
+    """The staleness notice updates by itself: it appears after an hour without a sync, counts up,
+    and goes as soon as the Business Software synchronises again."""
+
+    async def refresh() -> None:
+        try:
+            header = await fetch(
+                online.workspace.access.header, workspace.online_id.id, workspace.header.tenant_uuid
+            )
+        except Exception:  # the next tick tries again; the page stays as it is
+            return
+        _show_stale(stale, staleness_text(header))
+
+    ui.timer(STALE_EVERY, refresh)
+
+
 @contextmanager
 def _bare_frame(identity: IdentityService, online_id: OnlineIdView) -> Iterator[None]:
     """The frame of a page that could not be opened: only the way home and the user menu."""
@@ -152,7 +172,7 @@ def _bare_frame(identity: IdentityService, online_id: OnlineIdView) -> Iterator[
         yield
 
 
-def _user_menu(identity: Any, online_id: OnlineIdView, stale: str | None, name: str = "") -> None:
+def _user_menu(identity: Any, online_id: OnlineIdView, stale: str | None, name: str = "") -> ui.element:
     async def logout() -> None:
         await log_out(identity)
 
@@ -165,5 +185,14 @@ def _user_menu(identity: Any, online_id: OnlineIdView, stale: str | None, name: 
         ):
             ui.menu_item(_("id.change_password.title"), on_click=lambda: ui.navigate.to("/id/password"))
             ui.menu_item(_("id.logout"), on_click=logout).mark("online-logout")
-        if stale is not None:
-            tag(ui.label(stale).classes("text-xs text-amber-3 pr-2"), "online-stale")
+        notice = ui.element("div")
+        _show_stale(notice, stale)
+    return notice
+
+
+def _show_stale(notice: ui.element, text: str | None) -> None:
+    """The staleness notice in its place, or nothing there."""
+    notice.clear()
+    if text is not None:
+        with notice:
+            tag(ui.label(text).classes("text-xs text-amber-3 pr-2"), "online-stale")

@@ -12,16 +12,19 @@ from typing import Any
 from nicegui import ui
 
 from services.container import OnlineServices
+from services.errors import NotFound
 from services.online.workspace.lists import LIST_VIEWS
 from services.online.workspace.records import EDITABLE
 from services.records.views import Option, RegisterRow
-from ui.components.calls import CallFailed, call, show_field_errors
+from ui.components.calls import CallFailed, call, fetch, show_field_errors
 from ui.components.edits import TrackedForm
 from ui.components.form import build_inputs, prefill, read_values
+from ui.components.live import Refresher
 from ui.components.table import RegisterTable
 from ui.i18n import _, fmt_date, fmt_datetime, fmt_money, fmt_number
 from ui.local.registers.common import transient_dialog
 from ui.online.frame import TITLES, Workspace, open_workspace, tag, workspace_frame, workspace_url
+from ui.online.live import watch_tenant
 
 LIST_PAGES = ("contacts", "activities", "sales_orders", "products", "employees")
 MONEY_COLUMNS = ("price", "total")
@@ -50,6 +53,7 @@ class RegisterList:
 
     def __init__(self, online: OnlineServices, workspace: Workspace, register: str) -> None:
         self.lists, self.records = online.workspace.lists, online.workspace.records
+        self.online, self.access = online, online.workspace.access
         self.register, self.view = register, LIST_VIEWS[register]
         self.online_id = workspace.online_id.id
         self.tenant_uuid = workspace.header.tenant_uuid
@@ -89,6 +93,37 @@ class RegisterList:
             sort=self.view.sortable[0],
         )
         await self.table.load()
+        await self._follow()
+
+    async def _follow(self) -> None:
+        """The rows on screen and an open record follow changes as they are committed."""
+        try:
+            ctx = await call(self.access.context, self.online_id, self.tenant_uuid)
+        except CallFailed:
+            return
+        rows, form = Refresher(self.table.load), Refresher(self._reread_open)
+
+        def changed() -> None:
+            rows.poke()
+            form.poke()
+
+        watch_tenant(self.online, ctx.tenant_id, changed)
+
+    async def _reread_open(self) -> None:
+        if self.open_form is None:
+            return
+        uuid, tracked = self.open_form
+        try:
+            now, by = await fetch(
+                self.records.latest_change,
+                self.online_id,
+                self.tenant_uuid,
+                register=self.register,
+                uuid=uuid,
+            )
+        except NotFound:
+            return  # a save says that it was deleted, and offers to create it again
+        tracked.changed_elsewhere(by, now.values, now.version)
 
     async def fetch(self, search: str, sort: str, descending: bool, page: int, page_size: int) -> Any:
         found = await call(

@@ -105,6 +105,22 @@ class WorkspaceRecords:
             ctx = resolve_context(s, online_id_id, tenant_uuid, module, "read")
             return _loaded(s, ctx, register, fields, uuid)
 
+    def latest_change(
+        self, online_id_id: int, tenant_uuid: str, *, register: str, uuid: str
+    ) -> tuple[RegisterRow, str]:
+        """The record as ``edit_record`` gives it, and who made its latest change: the person of the
+        latest online edit at the record's sequence, else the Business Software."""
+        fields, module = _editable(register)
+        with self._sessions() as s:
+            ctx = resolve_context(s, online_id_id, tenant_uuid, module, "read")
+            row = _loaded(s, ctx, register, fields, uuid)
+            changes = store.field_changes(s.connection(), ctx.tenant_id, register, [uuid])
+            authors = store.field_authors(s.connection(), ctx.tenant_id, register, [uuid])
+            latest = [
+                authors[key][0] for key, seq in changes.items() if seq == row.version and key in authors
+            ]
+            return row, next((by for by in latest if by), BUSINESS_SOFTWARE)
+
     def save_edit(
         self, online_id_id: int, tenant_uuid: str, *, register: str, uuid: str, edit: Edit
     ) -> RegisterRow:

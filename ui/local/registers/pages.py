@@ -9,15 +9,18 @@ from __future__ import annotations
 from nicegui import ui
 
 from services.errors import NotFound
+from services.local.changes import RecordsChanged
 from services.local.registers import CHILDREN, REGISTERS, TOP_LEVEL, ListPage, RegisterRow
 from services.local.views import SessionView
 from ui.components.calls import CallFailed, call, fetch, show_field_errors
 from ui.components.display import table_columns, table_row
 from ui.components.edits import TrackedForm
 from ui.components.form import build_inputs, prefill, read_values
+from ui.components.live import Refresher
 from ui.components.table import RegisterTable
 from ui.i18n import _
 from ui.layout import frame
+from ui.local.live import changed_by, watch_company
 from ui.local.registers.children import ChildList
 from ui.local.registers.common import (
     confirm_delete,
@@ -69,6 +72,10 @@ def _list_page(shell: Shell, name: str) -> None:
             )
             new.on_click(lambda: _new_dialog(shell, session, name, table))
             await table.load()
+            # Rows on screen follow every committed change (page, sort and search stay).
+            shown = {name, *(lookup.register for lookup in spec.lookups)}
+            refresh = Refresher(table.load)
+            watch_company(shell, company_id, lambda notice: refresh.poke() if notice.table in shown else None)
 
 
 async def _new_dialog(shell: Shell, session: SessionView, name: str, table: RegisterTable) -> None:
@@ -120,9 +127,15 @@ def _detail_page(shell: Shell, name: str) -> None:
                 if row.read_only:
                     ui.badge(_("registers.read_only_notice"), color="orange").mark("read-only")
             with ui.card().classes("w-full max-w-3xl"):
-                await _record_form(shell, session, name, row, heading)
-            if name in CHILDREN:
-                await ChildList(shell, company_id, name, row.id, read_only=row.read_only).show()
+                tracked = await _record_form(shell, session, name, row, heading)
+            children = (
+                ChildList(shell, company_id, name, row.id, read_only=row.read_only)
+                if name in CHILDREN
+                else None
+            )
+            _follow(shell, company_id, name, row, tracked, children)
+            if children is not None:
+                await children.show()
 
 
 async def _record_form(
@@ -171,6 +184,40 @@ async def _record_form(
         ).props("flat color=negative").mark("delete")
         ui.button(_("action.save"), on_click=save).mark("save")
     return tracked
+
+
+def _follow(
+    shell: Shell,
+    company_id: int,
+    name: str,
+    row: RegisterRow,
+    tracked: TrackedForm | None,
+    children: ChildList | None,
+) -> None:
+    """An open record hears of changes by others: the form says who changed what (without
+    blocking), the parts list reloads."""
+    by = {"who": ""}
+
+    async def reread() -> None:
+        if tracked is None:
+            return
+        try:
+            now = await fetch(registers_of(shell).get_row, company_id, name, row.id)
+        except NotFound:
+            return  # a save says that it was deleted, and offers to create it again
+        tracked.changed_elsewhere(by["who"], now.values, now.version)
+
+    form = Refresher(reread)
+    parts = Refresher(children.refresh) if children is not None else None
+
+    def heard(notice: RecordsChanged) -> None:
+        if notice.table == name and row.uuid in notice.uuids:
+            by["who"] = changed_by(notice)
+            form.poke()
+        elif parts is not None and notice.table == CHILDREN.get(name):
+            parts.poke()
+
+    watch_company(shell, company_id, heard)
 
 
 def user_name(session: SessionView) -> str:
