@@ -2,21 +2,20 @@
 
 Only one page of rows ever reaches the browser. Changing the page, the page size or the sort
 column emits Quasar's ``request`` event; the table then asks the service for exactly that page
-and tells Quasar the total (``rowsNumber``).
+and tells Quasar the total (``rowsNumber``), so count and page buttons show from the first page on.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from nicegui import ui
 
 from services.local.registers import ListPage, RegisterRow
-from ui.components.attributes import with_props
 from ui.components.calls import CallFailed
+from ui.components.paging import translate_pager
 from ui.i18n import _
 
 Fetch = Callable[[str, str, bool, int, int], Awaitable[ListPage]]
@@ -55,16 +54,12 @@ class RegisterTable:
         self.table.mark("register-table").classes("w-full").props(
             'flat bordered :rows-per-page-options="[10, 25, 50, 100]"'
         )
-        with_props(
-            self.table,
-            **{
-                "rows-per-page-label": _("registers.rows_per_page"),
-                "no-data-label": _("registers.no_rows"),
-                # A bound (JavaScript) attribute: the translated word goes in as a JSON string literal.
-                ":pagination-label": "(a, b, n) => `${a}–${b} ${" + json.dumps(_("registers.of")) + "} ${n}`",
-            },
-        )
+        translate_pager(self.table)
         self.table.on("request", lambda e: self.load(e.args["pagination"]))
+        # Quasar reports its pagination once when the table mounts, which may be after the first
+        # page arrived: that stale report ("0 rows") must not replace the total the server told.
+        self._shown: dict[str, Any] | None = None
+        self.table.on_pagination_change(self._keep_shown_pagination)
         self.table.on("rowClick", lambda e: on_open(int(e.args[1]["id"])))
         self.table.classes("cursor-pointer")
 
@@ -86,7 +81,13 @@ class RegisterTable:
         except CallFailed:
             return
         self.table.rows = [self._to_cells(row) for row in page.rows]
-        self.table.pagination = {**wanted, "page": page.page, "rowsNumber": page.total}
+        self._shown = {**wanted, "page": page.page, "rowsNumber": page.total}
+        self.table.pagination = dict(self._shown)
+
+    def _keep_shown_pagination(self) -> None:
+        """The server pages this list: the page, sort and total it showed last stay what Quasar shows."""
+        if self._shown is not None and self.table.pagination != self._shown:
+            self.table.pagination = dict(self._shown)
 
     async def _search_changed(self) -> None:
         """Search while typing, once the user pauses."""

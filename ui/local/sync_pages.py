@@ -7,6 +7,7 @@ from nicegui import ui
 from services.local.views import SessionView
 from services.sync.client.status import ConflictView, RunView, SyncOverview, SyncStatusService
 from ui.components.calls import CallFailed, call, fetch
+from ui.components.paging import translate_pager
 from ui.i18n import _, fmt_datetime, fmt_number
 from ui.layout import frame
 from ui.local.sync_window import initial_sync_window
@@ -111,7 +112,7 @@ def _runs(runs: list[RunView]) -> None:
         }
         for r in runs
     ]
-    ui.table(columns=columns, rows=rows, pagination=20).classes("w-full").mark("sync-runs")
+    translate_pager(ui.table(columns=columns, rows=rows, pagination=20)).classes("w-full").mark("sync-runs")
 
 
 def _conflicts(conflicts: list[ConflictView]) -> None:
@@ -134,7 +135,8 @@ def _conflicts(conflicts: list[ConflictView]) -> None:
         }
         for i, c in enumerate(conflicts)
     ]
-    ui.table(columns=columns, rows=rows, pagination=20).classes("w-full").mark("sync-conflicts")
+    table = translate_pager(ui.table(columns=columns, rows=rows, pagination=20))
+    table.classes("w-full").mark("sync-conflicts")
 
 
 async def download_trace(status: SyncStatusService, company_id: int) -> None:
