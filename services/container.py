@@ -47,6 +47,7 @@ from services.online.workspace.access import WorkspaceAccess
 from services.online.workspace.calendar import WorkspaceCalendar
 from services.online.workspace.lists import WorkspaceLists
 from services.online.workspace.records import WorkspaceRecords
+from services.online.workspace.sales import WorkspaceSales
 from services.sealing import TokenSeal
 from services.sync.client.http import HttpLink
 from services.sync.client.manager import SyncManager
@@ -100,6 +101,7 @@ class OnlineWorkspace:
     lists: WorkspaceLists
     records: WorkspaceRecords
     calendar: WorkspaceCalendar
+    sales: WorkspaceSales  # quotes, orders and invoices with their lines
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -228,6 +230,7 @@ def _build_online(
             lists=WorkspaceLists(sessions),
             records=WorkspaceRecords(sessions, sync_server.apply_online_change),
             calendar=WorkspaceCalendar(sessions),
+            sales=WorkspaceSales(sessions, sync_server.apply_online_transaction),
         ),
     )
 

@@ -120,7 +120,11 @@ SALES_ORDER_LINE_FIELDS = _sized(
     Field(name="unit_price", kind=MONEY),
     Field(name="discount_percent", kind=DECIMAL, maximum=Decimal("100")),
     Field(
-        name="vat_rate", kind=DECIMAL, maximum=Decimal("100"), default=Decimal("19.00"), label_key="sales.field.vat_rate"
+        name="vat_rate",
+        kind=DECIMAL,
+        maximum=Decimal("100"),
+        default=Decimal("19.00"),
+        label_key="sales.field.vat_rate",
     ),
 )
 

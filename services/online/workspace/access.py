@@ -41,7 +41,7 @@ ROLE_ACCESS: dict[str, dict[str, Access]] = {
 }
 LEVELS = {"none": 0, "read": 1, "full": 2}
 # The registers edited online, with the module whose Full access allows it.
-EDITABLE_MODULES = {"contacts": "contacts", "activities": "activities"}
+EDITABLE_MODULES = {"contacts": "contacts", "activities": "activities", "sales_orders": "sales"}
 STALE_AFTER = dt.timedelta(hours=1)  # S16: a longer interruption is shown under the login name
 
 
