@@ -46,6 +46,7 @@ from services.online.users.reminders import InvitationReminders
 from services.online.workspace.access import WorkspaceAccess
 from services.online.workspace.calendar import WorkspaceCalendar
 from services.online.workspace.lists import WorkspaceLists
+from services.online.workspace.persons import WorkspacePersons
 from services.online.workspace.records import WorkspaceRecords
 from services.online.workspace.sales import WorkspaceSales
 from services.sealing import TokenSeal
@@ -102,6 +103,7 @@ class OnlineWorkspace:
     records: WorkspaceRecords
     calendar: WorkspaceCalendar
     sales: WorkspaceSales  # quotes, orders and invoices with their lines
+    persons: WorkspacePersons  # contact persons, inside their contact
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -231,6 +233,7 @@ def _build_online(
             records=WorkspaceRecords(sessions, sync_server.apply_online_change),
             calendar=WorkspaceCalendar(sessions),
             sales=WorkspaceSales(sessions, sync_server.apply_online_transaction),
+            persons=WorkspacePersons(sessions, sync_server.apply_online_transaction),
         ),
     )
 

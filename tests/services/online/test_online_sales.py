@@ -25,7 +25,9 @@ class World:
         account = company(online, self.owner, "Müller GmbH")
         self.tenant_id, self.tenant = account.tenant_id, account.tenant_uuid
         server = online.online.sync_server
-        self.customer = server.apply_online_change(self.tenant_id, "contacts", None, {"name": "Kunde AG"}).uuid
+        self.customer = server.apply_online_change(
+            self.tenant_id, "contacts", None, {"name": "Kunde AG"}
+        ).uuid
         self.other = server.apply_online_change(self.tenant_id, "contacts", None, {"name": "Andere KG"}).uuid
         self.person = server.apply_online_change(
             self.tenant_id, "contact_persons", None, {"contact_uuid": self.customer, "last_name": "Meier"}
@@ -131,7 +133,8 @@ def test_the_customer_must_exist_and_the_contact_person_be_the_customers(world: 
 
 def test_an_edit_writes_only_what_changed_and_keeps_the_totals_in_step(world: World) -> None:
     uuid = world.create(
-        {"product_uuid": world.products[0], "quantity": "2"}, {"product_uuid": world.products[1], "quantity": "1"}
+        {"product_uuid": world.products[0], "quantity": "2"},
+        {"product_uuid": world.products[1], "quantity": "1"},
     )
     doc = world.sales.document(world.owner, world.tenant, uuid=uuid)
     first, second = doc.lines
@@ -166,14 +169,18 @@ def test_a_colleagues_newer_value_is_never_overwritten_silently(world: World) ->
         changes={"our_reference": "Kollege"},
         original={"our_reference": ""},
         seq=seen.seq,
-        lines=(LineEdit(uuid=line.uuid, changes={"quantity": "5"}, original={"quantity": "2"}, seq=line.seq),),
+        lines=(
+            LineEdit(uuid=line.uuid, changes={"quantity": "5"}, original={"quantity": "2"}, seq=line.seq),
+        ),
     )
     world.sales.save(world.owner, world.tenant, uuid=uuid, edit=colleague)
     mine = SalesEdit(
         changes={"our_reference": "Ich", "notes": "Bitte liefern"},
         original={"our_reference": "", "notes": ""},
         seq=seen.seq,
-        lines=(LineEdit(uuid=line.uuid, changes={"quantity": "3"}, original={"quantity": "2"}, seq=line.seq),),
+        lines=(
+            LineEdit(uuid=line.uuid, changes={"quantity": "3"}, original={"quantity": "2"}, seq=line.seq),
+        ),
     )
     with pytest.raises(EditConflict) as conflict:
         world.sales.save(world.owner, world.tenant, uuid=uuid, edit=mine)
@@ -233,7 +240,10 @@ def test_the_list_filters_by_status_searches_sorts_and_pages(world: World) -> No
     assert [r.values["contact_name"] for r in found.rows] == ["Andere KG"]
     by_number = world.sales.rows(world.owner, world.tenant, search=str(found.rows[0].values["number"]))
     assert found.rows[0].uuid in {r.uuid for r in by_number.rows}
-    assert world.sales.rows(world.owner, world.tenant, page=2, page_size=5).rows[-1].values["order_date"].month == 1
+    assert (
+        world.sales.rows(world.owner, world.tenant, page=2, page_size=5).rows[-1].values["order_date"].month
+        == 1
+    )
 
 
 def test_roles_and_company_accounts_bound_the_sales_service(world: World) -> None:
@@ -252,8 +262,8 @@ def test_roles_and_company_accounts_bound_the_sales_service(world: World) -> Non
         world.sales.document(stranger, other_account.tenant_uuid, uuid=uuid)
     with pytest.raises(NotFound):
         world.sales.document(reader, other_account.tenant_uuid, uuid=uuid)
-    assert [o.label for o in world.sales.options(reader, world.tenant, register="products", search="ware 3")] == [
-        "P3 Ware 3"
-    ]
+    assert [
+        o.label for o in world.sales.options(reader, world.tenant, register="products", search="ware 3")
+    ] == ["P3 Ware 3"]
     persons = world.sales.options(reader, world.tenant, register="contact_persons", contact_uuid=world.other)
     assert persons == []
