@@ -20,9 +20,10 @@ from ui.components.form import build_inputs, prefill, read_values
 from ui.components.table import RegisterTable
 from ui.i18n import _, fmt_date, fmt_datetime, fmt_money, fmt_number
 from ui.local.registers.common import transient_dialog
+from ui.online.contact_persons import PersonsSection
 from ui.online.frame import TITLES, Workspace, open_workspace, tag, workspace_frame, workspace_url
 
-LIST_PAGES = ("contacts", "activities", "sales_orders", "products", "employees")
+LIST_PAGES = ("contacts", "activities", "products", "employees")  # sales: ui/online/sales_list.py
 MONEY_COLUMNS = ("price", "total")
 
 
@@ -49,6 +50,7 @@ class RegisterList:
 
     def __init__(self, online: OnlineServices, workspace: Workspace, register: str) -> None:
         self.lists, self.records = online.workspace.lists, online.workspace.records
+        self.persons = online.workspace.persons
         self.register, self.view = register, LIST_VIEWS[register]
         self.online_id = workspace.online_id.id
         self.tenant_uuid = workspace.header.tenant_uuid
@@ -127,6 +129,10 @@ class RegisterList:
             ui.label(_(title)).classes("text-xl")
             inputs = build_inputs(fields, values, labels, self.options, read_only=not self.can_edit)
             if uuid is not None and self.register == "contacts":
+                persons = PersonsSection(
+                    self.persons, self.online_id, self.tenant_uuid, uuid, can_edit=self.can_edit
+                )
+                await persons.build()
                 await self._related(uuid)
 
             async def save() -> None:
@@ -167,6 +173,8 @@ class RegisterList:
         except CallFailed:
             return
         for key, rows in related.items():
+            if key == "contact_persons":
+                continue  # shown and edited above (PersonsSection)
             title = {"contact_persons": "online.related.persons"}.get(key, f"registers.{key}.title")
             ui.label(f"{_(title)} ({len(rows)})").classes("text-base font-medium mt-2")
             if not rows:

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.online import OnlineContact, OnlineContactPerson, OnlineSalesOrder
+from models.online import OnlineContact, OnlineContactPerson, OnlineProduct, OnlineSalesOrder
 from models.types import new_uuid
 from services.errors import NotFound, ValidationFailed
 from services.online.workspace.access import TenantContext, resolve_context
@@ -37,6 +37,7 @@ from services.online.workspace.sales_views import (
     ORDER,
     QUOTE,
     EditConflict,
+    ProductFacts,
     ReadOnlyDocument,
     SalesDocument,
     SalesEdit,
@@ -193,6 +194,18 @@ class WorkspaceSales:
             change = RowChange(table="sales_orders", uuid=uuid, fields={"status": ORDER}, must_exist=True)
             self._apply(ctx.tenant_id, [change], session=s)
             return uuid
+
+    def product(self, online_id_id: int, tenant_uuid: str, *, uuid: str) -> ProductFacts:
+        """Name and price of a live product (what a new line is filled with)."""
+        with self._sessions() as s:
+            ctx = resolve_context(s, online_id_id, tenant_uuid, MODULE, "read")
+            p = OnlineProduct
+            row = s.scalar(
+                select(p).where(p.tenant_id == ctx.tenant_id, p.uuid == uuid, p.deleted.is_(False))
+            )
+            if row is None:
+                raise NotFound()
+            return ProductFacts(uuid=row.uuid, name=row.name, price=row.price)
 
     def options(
         self,

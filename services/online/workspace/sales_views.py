@@ -91,6 +91,15 @@ class SalesDocument:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class ProductFacts:
+    """What a new line takes from its product unless typed."""
+
+    uuid: str
+    name: str
+    price: Decimal
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class LineEdit:
     """One line of an edit: a new line (``uuid`` None, every field in ``changes``), a changed
     line (only the changed fields, with the values the person saw in ``original``), or a line to
