@@ -66,9 +66,7 @@ class PersonsSection:
     async def edit(self, person: PersonView | None) -> None:
         values = dict(person.values) if person else {}
         with transient_dialog() as dialog, ui.card().classes("w-[32rem] max-w-full"):
-            ui.label(_("sales.persons.new" if person is None else "sales.persons.edit")).classes(
-                "text-lg"
-            )
+            ui.label(_("sales.persons.new" if person is None else "sales.persons.edit")).classes("text-lg")
             inputs = build_inputs(CONTACT_PERSON_FIELDS, values, {}, _no_options, read_only=not self.can_edit)
             for name, widget in inputs.items():
                 tag(widget, f"person-{name}")

@@ -25,7 +25,9 @@ def upgrade() -> None:
         "online_sales_orders",
         sa.Column("our_reference", sa.String(length=50), nullable=False, server_default=""),
     )
-    op.add_column("online_sales_orders", sa.Column("contact_person_uuid", sa.String(length=36), nullable=True))
+    op.add_column(
+        "online_sales_orders", sa.Column("contact_person_uuid", sa.String(length=36), nullable=True)
+    )
     op.add_column(
         "online_sales_order_lines",
         sa.Column("vat_rate", sa.Numeric(precision=5, scale=2), nullable=False, server_default="19.00"),
