@@ -63,6 +63,8 @@ class SalesOrderFields:
     number: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(10), default="quote")
     order_date: Mapped[dt.date] = mapped_column(Date)
+    delivery_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    our_reference: Mapped[str] = mapped_column(String(50), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     total: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0"))
 
@@ -73,6 +75,7 @@ class SalesOrderLineFields:
     quantity: Mapped[Decimal] = mapped_column(Numeric(12, 3), default=Decimal("1"))
     unit_price: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0"))
     discount_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
+    vat_rate: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("19.00"))
 
 
 class ActivityFields:

@@ -49,7 +49,9 @@ from services.online.users.reminders import InvitationReminders
 from services.online.workspace.access import WorkspaceAccess
 from services.online.workspace.calendar import WorkspaceCalendar
 from services.online.workspace.lists import WorkspaceLists
+from services.online.workspace.persons import WorkspacePersons
 from services.online.workspace.records import WorkspaceRecords
+from services.online.workspace.sales import WorkspaceSales
 from services.sealing import TokenSeal
 from services.sync.client.http import HttpLink
 from services.sync.client.manager import SyncManager
@@ -108,6 +110,8 @@ class OnlineWorkspace:
     lists: WorkspaceLists
     records: WorkspaceRecords
     calendar: WorkspaceCalendar
+    sales: WorkspaceSales  # quotes, orders and invoices with their lines
+    persons: WorkspacePersons  # contact persons, inside their contact
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -270,6 +274,8 @@ def _build_online(
             lists=WorkspaceLists(sessions),
             records=WorkspaceRecords(sessions, sync_server.apply_online_change),
             calendar=WorkspaceCalendar(sessions),
+            sales=WorkspaceSales(sessions, sync_server.apply_online_transaction),
+            persons=WorkspacePersons(sessions, sync_server.apply_online_transaction),
         ),
         audit=AuditLog(sessions),
     )

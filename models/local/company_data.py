@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.fields import (
@@ -49,6 +49,8 @@ class SalesOrder(CompanyRow, SalesOrderFields, LocalBase):
     employee_uuid: Mapped[str | None] = mapped_column(
         ForeignKey("employees.uuid", ondelete="SET NULL"), nullable=True, index=True
     )
+    # No foreign key (see migration 5a1e5d0c0a01): the register rules clear it with the person.
+    contact_person_uuid: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
 
 
 class SalesOrderLine(CompanyRow, SalesOrderLineFields, LocalBase):

@@ -47,6 +47,7 @@ class OnlineSalesOrder(SyncedRow, SalesOrderFields, OnlineBase):
     __table_args__ = (_seq_index(__tablename__),)
     contact_uuid: Mapped[str] = mapped_column(String(36), index=True)
     employee_uuid: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    contact_person_uuid: Mapped[str | None] = mapped_column(String(36), nullable=True)
 
 
 class OnlineSalesOrderLine(SyncedRow, SalesOrderLineFields, OnlineBase):

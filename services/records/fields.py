@@ -34,6 +34,7 @@ class Field:
     ref: str | None = None
     maximum: Decimal | None = None
     label_key: str | None = None
+    default: object = None  # what a blank input means, instead of the kind's empty value
 
     @property
     def label(self) -> str:
@@ -80,6 +81,8 @@ def clean_value(field: Field, value: Any) -> Any:
 
 
 def _empty(field: Field) -> Any:
+    if field.default is not None:
+        return field.default
     if field.kind in (TEXT, TEXTAREA, EMAIL):
         return ""
     if field.kind in NUMERIC_KINDS:

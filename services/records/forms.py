@@ -102,7 +102,12 @@ SALES_ORDER_FIELDS = _sized(
     Field(name="number"),
     Field(name="contact_uuid", kind=REF, ref="contacts", required=True, label_key="registers.field.contact"),
     Field(name="status", kind=CHOICE, choices=ORDER_STATUSES),
+    Field(
+        name="contact_person_uuid", kind=REF, ref="contact_persons", label_key="sales.field.contact_person"
+    ),
     Field(name="order_date", kind=DATE, required=True),
+    Field(name="delivery_date", kind=DATE, label_key="sales.field.delivery_date"),
+    Field(name="our_reference", label_key="sales.field.our_reference"),
     Field(name="employee_uuid", kind=REF, ref="employees", label_key="registers.field.employee"),
     Field(name="notes", kind=TEXTAREA),
 )
@@ -114,6 +119,13 @@ SALES_ORDER_LINE_FIELDS = _sized(
     Field(name="quantity", kind=DECIMAL, required=True),
     Field(name="unit_price", kind=MONEY),
     Field(name="discount_percent", kind=DECIMAL, maximum=Decimal("100")),
+    Field(
+        name="vat_rate",
+        kind=DECIMAL,
+        maximum=Decimal("100"),
+        default=Decimal("19.00"),
+        label_key="sales.field.vat_rate",
+    ),
 )
 
 ACTIVITY_FIELDS = _sized(

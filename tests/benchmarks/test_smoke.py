@@ -7,7 +7,7 @@ from pathlib import Path
 from services.config import Settings
 from services.db import open_databases
 from services.local.demo_data import DemoDataService
-from tests.benchmarks import contacts_search, demo_data, initial_sync, latency, online_contacts
+from tests.benchmarks import contacts_search, demo_data, initial_sync, latency, online_contacts, online_sales
 from tests.benchmarks.consistency import broken_references, orders_with_wrong_total
 
 
@@ -62,3 +62,12 @@ def test_the_online_contacts_benchmark_lists_the_synchronised_contacts() -> None
     assert result["contacts"] == 200 and cases["first_page_by_name"]["matches"] == 200
     assert cases["no_match"]["matches"] == 0 and cases["postal_code"]["matches"] >= 1
     assert cases["deep_page_by_name"]["shown"] == 25  # asked beyond the end: the last page
+
+
+def test_the_online_sales_benchmark_lists_filters_and_searches_the_documents() -> None:
+    result = online_sales.main(["--size", "S", "--repeat", "3"])
+    cases = result["cases"]
+    assert result["sales_orders"] == 1_000 and cases["first_page_newest"]["matches"] == 1_000
+    assert 0 < cases["orders_only"]["matches"] < 1_000 and cases["no_match"]["matches"] == 0
+    assert cases["customer_fragment"]["matches"] >= 1 and cases["deep_page_newest"]["shown"] == 25
+    assert result["worst_p95_ms"] == max(case["p95_ms"] for case in cases.values())

@@ -23,10 +23,11 @@ from ui.components.live import Refresher
 from ui.components.table import RegisterTable
 from ui.i18n import _, fmt_date, fmt_datetime, fmt_money, fmt_number
 from ui.local.registers.common import transient_dialog
+from ui.online.contact_persons import PersonsSection
 from ui.online.frame import TITLES, Workspace, open_workspace, tag, workspace_frame, workspace_url
 from ui.online.live import watch_tenant
 
-LIST_PAGES = ("contacts", "activities", "sales_orders", "products", "employees")
+LIST_PAGES = ("contacts", "activities", "products", "employees")  # sales: ui/online/sales_list.py
 MONEY_COLUMNS = ("price", "total")
 
 
@@ -54,6 +55,7 @@ class RegisterList:
     def __init__(self, online: OnlineServices, workspace: Workspace, register: str) -> None:
         self.lists, self.records = online.workspace.lists, online.workspace.records
         self.online, self.access = online, online.workspace.access
+        self.persons = online.workspace.persons
         self.register, self.view = register, LIST_VIEWS[register]
         self.online_id = workspace.online_id.id
         self.tenant_uuid = workspace.header.tenant_uuid
@@ -173,6 +175,10 @@ class RegisterList:
             tracked = TrackedForm(inputs, fields, values, loaded.version) if loaded is not None else None
             self.open_form = (uuid, tracked) if tracked is not None and uuid is not None else None
             if uuid is not None and self.register == "contacts":
+                persons = PersonsSection(
+                    self.persons, self.online_id, self.tenant_uuid, uuid, can_edit=self.can_edit
+                )
+                await persons.build()
                 await self._related(uuid)
             records, online_id, tenant, register = (
                 self.records,
@@ -232,6 +238,8 @@ class RegisterList:
         except CallFailed:
             return
         for key, rows in related.items():
+            if key == "contact_persons":
+                continue  # shown and edited above (PersonsSection)
             title = {"contact_persons": "online.related.persons"}.get(key, f"registers.{key}.title")
             ui.label(f"{_(title)} ({len(rows)})").classes("text-base font-medium mt-2")
             if not rows:

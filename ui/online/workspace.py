@@ -11,7 +11,7 @@ from nicegui import ui
 
 from services.container import OnlineServices
 from ui.i18n import _
-from ui.online import audit_page, calendar_page, registers
+from ui.online import audit_page, calendar_page, registers, sales_list, sales_page
 from ui.online.frame import MODULE_TILES, open_workspace, tag, workspace_frame, workspace_url
 
 
@@ -46,3 +46,5 @@ def register(online: OnlineServices) -> None:
     registers.register(online)
     calendar_page.register(online)
     audit_page.register(online)
+    sales_list.register(online)
+    sales_page.register(online)

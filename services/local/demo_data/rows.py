@@ -18,6 +18,8 @@ from models.types import new_uuids
 from services.local.demo_data.pools import Pools
 from services.records.amounts import line_amount, order_total
 
+STANDARD_VAT, REDUCED_VAT = Decimal("19.00"), Decimal("7.00")
+
 Row = dict[str, Any]
 T = TypeVar("T")
 CHUNK = 5_000
@@ -181,6 +183,9 @@ class RowFactory:
             order_date=today - dt.timedelta(days=self._int(0, 3 * 365)),
             contact_uuid=self._pick(self.contacts)[0],
             employee_uuid=self._pick(self.employees),
+            contact_person_uuid=None,
+            delivery_date=None,
+            our_reference="",
             notes="",
             total=Decimal(0),
         )
@@ -197,6 +202,7 @@ class RowFactory:
             quantity=quantity,
             unit_price=price,
             discount_percent=discount,
+            vat_rate=REDUCED_VAT if fractional else STANDARD_VAT,  # goods sold by weight: food
             _amount=line_amount(quantity, price, discount),
         )
 

@@ -1,7 +1,8 @@
 """Rules of particular registers, applied inside the service's transaction.
 
 Sales orders: an invoiced order and its lines are read-only; the order total is recomputed from
-its lines in the same transaction as every line change; lines take description and price from
+its lines in the same transaction as every line change (money rules in ``services.records.amounts``);
+the contact person is one of the customer's; lines take description and price from
 the chosen product unless given. Deleting refuses records others still depend on, and removes a
 record's own parts (contact persons, order lines) row by row through the ORM, so that change
 tracking sees every delete.
@@ -10,7 +11,7 @@ tracking sees every delete.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -20,10 +21,10 @@ from models.local import Activity, ContactPerson, Product, SalesOrder, SalesOrde
 from services.errors import ValidationFailed
 from services.local.registers.errors import ReadOnlyRecord, RecordInUse
 from services.local.registers.specs import RegisterSpec
+from services.records.amounts import LineFigures, Totals, line_amount, order_totals
 from services.records.defaults import next_full_hour
 from services.records.numbers import next_free_number
 
-CENT = Decimal("0.01")
 INVOICE = "invoice"
 UNIQUE_NUMBERS = ("contacts", "products", "sales_orders")
 AUTO_NUMBERS = ("contacts", "sales_orders")
@@ -54,6 +55,8 @@ def before_save(s: Session, spec: RegisterSpec, company_id: int, obj: Any, value
         _number(s, spec, company_id, obj, values)
     if spec.name == "sales_order_lines":
         _line_defaults(s, obj, values)
+    if spec.name == "sales_orders":
+        _check_contact_person(s, obj, values)
     if spec.name == "activities":
         start, end = values.get("start_at", obj.start_at), values.get("end_at", obj.end_at)
         if start is not None and end is not None and end < start:
@@ -87,6 +90,9 @@ def before_delete(s: Session, spec: RegisterSpec, obj: Any) -> None:
         s.execute(update(User).where(User.employee_uuid == obj.uuid).values(employee_uuid=None))
     elif spec.name == "sales_orders":
         _delete_each(s, SalesOrderLine, SalesOrderLine.order_uuid == obj.uuid)
+    elif spec.name == "contact_persons":  # what ON DELETE SET NULL would do, row by row
+        for order in s.scalars(select(SalesOrder).where(SalesOrder.contact_person_uuid == obj.uuid)):
+            order.contact_person_uuid = None
 
 
 def after_delete(s: Session, spec: RegisterSpec, obj: Any) -> None:
@@ -102,19 +108,28 @@ def computed_values(spec: RegisterSpec, obj: Any) -> dict[str, Any]:
 
 
 def line_total(quantity: Decimal, unit_price: Decimal, discount_percent: Decimal) -> Decimal:
-    """A line's amount: quantity × price less the discount, rounded to cents."""
-    gross = Decimal(quantity) * Decimal(unit_price)
-    return (gross * (Decimal(100) - Decimal(discount_percent)) / Decimal(100)).quantize(CENT, ROUND_HALF_UP)
+    """A line's amount: quantity × price less the discount, rounded to cents (``amounts``)."""
+    return line_amount(quantity, unit_price, discount_percent)
+
+
+def order_figures(s: Session, order_uuid: str) -> Totals:
+    """Net total, VAT per rate and gross total of an order's lines."""
+    lines = s.execute(
+        select(
+            SalesOrderLine.quantity,
+            SalesOrderLine.unit_price,
+            SalesOrderLine.discount_percent,
+            SalesOrderLine.vat_rate,
+        ).where(SalesOrderLine.order_uuid == order_uuid)
+    )
+    return order_totals(
+        LineFigures(quantity=q, unit_price=p, discount_percent=d, vat_rate=v) for q, p, d, v in lines
+    )
 
 
 def recompute_total(s: Session, order_uuid: str) -> None:
     s.flush()
-    lines = s.execute(
-        select(SalesOrderLine.quantity, SalesOrderLine.unit_price, SalesOrderLine.discount_percent).where(
-            SalesOrderLine.order_uuid == order_uuid
-        )
-    )
-    total = sum((line_total(q, p, d) for q, p, d in lines), Decimal("0.00"))
+    total = order_figures(s, order_uuid).net
     order = s.scalar(select(SalesOrder).where(SalesOrder.uuid == order_uuid))
     if order is not None and order.total != total:
         order.total = total
@@ -167,6 +182,17 @@ def _line_defaults(s: Session, obj: Any, values: dict[str, Any]) -> None:
             select(func.max(SalesOrderLine.position)).where(SalesOrderLine.order_uuid == obj.order_uuid)
         )
         obj.position = (last or 0) + 1
+
+
+def _check_contact_person(s: Session, obj: Any, values: dict[str, Any]) -> None:
+    """An order's contact person is one of its customer's persons."""
+    person_uuid = values.get("contact_person_uuid", obj.contact_person_uuid)
+    if not person_uuid:
+        return
+    contact_uuid = values.get("contact_uuid", obj.contact_uuid)
+    owner = s.scalar(select(ContactPerson.contact_uuid).where(ContactPerson.uuid == person_uuid))
+    if owner != contact_uuid:
+        raise ValidationFailed({"contact_person_uuid": "sales.validation.person_of_other_contact"})
 
 
 def _refuse_if_used(s: Session, condition: Any, by: str) -> None:

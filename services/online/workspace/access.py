@@ -49,7 +49,7 @@ LEVELS = {"none": 0, "read": 1, "full": 2}
 # The modules a service contract grants or leaves out (employees and users come with every contract).
 CONTRACT_MODULES = ("contacts", "activities", "sales", "products")
 # The registers edited online, with the module whose Full access allows it.
-EDITABLE_MODULES = {"contacts": "contacts", "activities": "activities"}
+EDITABLE_MODULES = {"contacts": "contacts", "activities": "activities", "sales_orders": "sales"}
 STALE_AFTER = dt.timedelta(hours=1)  # S16: a longer interruption is shown under the login name
 
 

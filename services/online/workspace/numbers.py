@@ -1,6 +1,6 @@
-"""Contact numbers in the Online Desktop follow the register rule of Business Software.
+"""Contact and sales order numbers in the Online Desktop follow the register rule of Business Software.
 
-A contact saved online with a blank number gets the next free one (``next_free_number``:
+A contact (or sales order) saved online with a blank number gets the next free one (``next_free_number``:
 "K10127" -> "K10128"); a number another live contact of the company account has is refused with
 the message the register form shows. It runs in the transaction that writes the change, after the
 company account's row is locked (``access.resolve_context(for_write=True)``), so two people saving
@@ -14,28 +14,37 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.online import OnlineContact
+from models.online import OnlineContact, OnlineSalesOrder
 from services.errors import ValidationFailed
 from services.records.numbers import next_free_number
 
 
 def number_contact(s: Session, tenant_id: int, uuid: str | None, fields: dict[str, Any]) -> None:
     """Fill a blank ``number`` with the next free one; refuse one another live contact has."""
+    number_record(s, OnlineContact, tenant_id, uuid, fields)
+
+
+def number_sales_order(s: Session, tenant_id: int, uuid: str | None, fields: dict[str, Any]) -> None:
+    """The same rule for quotes, orders and invoices (one number range, as in Business Software)."""
+    number_record(s, OnlineSalesOrder, tenant_id, uuid, fields)
+
+
+def number_record(s: Session, model: Any, tenant_id: int, uuid: str | None, fields: dict[str, Any]) -> None:
     if "number" not in fields:
         return
-    live = (OnlineContact.tenant_id == tenant_id, OnlineContact.deleted.is_(False))
+    live = (model.tenant_id == tenant_id, model.deleted.is_(False))
 
     def taken(value: str) -> bool:
-        others = select(OnlineContact.uuid).where(*live, OnlineContact.number == value)
+        others = select(model.uuid).where(*live, model.number == value)
         if uuid is not None:
-            others = others.where(OnlineContact.uuid != uuid)
+            others = others.where(model.uuid != uuid)
         return s.execute(others.limit(1)).first() is not None
 
     if not (fields["number"] or "").strip():
         last = s.scalar(
-            select(OnlineContact.number)
-            .where(*live, OnlineContact.number != "")
-            .order_by(func.length(OnlineContact.number).desc(), OnlineContact.number.desc())
+            select(model.number)
+            .where(*live, model.number != "")
+            .order_by(func.length(model.number).desc(), model.number.desc())
             .limit(1)
         )
         fields["number"] = next_free_number(last, taken)

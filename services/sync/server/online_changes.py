@@ -6,6 +6,10 @@ so the Business Software side pulls it in commit order. The changed fields are r
 References must point to live rows of the same tenant; a delete cascades like the local foreign
 keys.
 
+Several rows that belong together (a sales order and its lines) are one change too
+(``apply_online_transaction``): they share one sequence number, so no pull page splits them and
+the Business Software applies them in one local transaction.
+
 A change runs in its own transaction, or inside one the caller opened (``session``): an Online
 Desktop save resolves who is asking and what their role allows in the same transaction that
 writes. The caller may read (and lock the tenant row) before, but must not write before the
@@ -15,6 +19,7 @@ not see the change yet, and one that is rolled back wakes nobody.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +43,17 @@ class OnlineChange:
     uuid: str
     seq: int
     deleted: bool
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RowChange:
+    """One row of a change of several rows: create or update (``fields``), or delete."""
+
+    table: str
+    uuid: str | None
+    fields: dict[str, Any] | None = None
+    delete: bool = False
+    must_exist: bool = False
 
 
 def _defaults(spec: TableSpec) -> dict[str, Any]:
@@ -72,6 +88,48 @@ def apply_online_change(
         return _apply(s, notifier, spec, tenant_id, uuid, fields, delete=delete, must_exist=must_exist, by=by)
 
 
+def apply_online_transaction(
+    sessions: sessionmaker[Session],
+    notifier: TenantNotifier,
+    tenant_id: int,
+    changes: Sequence[RowChange],
+    *,
+    session: Session | None = None,
+    by: str = "",
+) -> list[OnlineChange]:
+    """Several rows written as one transaction under one sequence number, in the given order
+    (parents before the children that refer to them); any refused row refuses them all."""
+    specs = [TABLES.get(c.table) for c in changes]
+    if any(spec is None for spec in specs):
+        raise NotFound("sync.unknown_table")
+    if session is not None:
+        return _apply_all(session, notifier, tenant_id, changes, by=by)
+    with sessions.begin() as s:
+        return _apply_all(s, notifier, tenant_id, changes, by=by)
+
+
+def _apply_all(
+    s: Session, notifier: TenantNotifier, tenant_id: int, changes: Sequence[RowChange], *, by: str = ""
+) -> list[OnlineChange]:
+    seq = store.bump_seq(s.connection(), tenant_id)
+    done = [
+        _write(
+            s,
+            TABLES[c.table],
+            tenant_id,
+            seq,
+            c.uuid,
+            c.fields,
+            delete=c.delete,
+            must_exist=c.must_exist,
+            by=by,
+        )
+        for c in changes
+    ]
+    _wake_after_commit(s, notifier, tenant_id)
+    return done
+
+
 def _apply(
     s: Session,
     notifier: TenantNotifier,
@@ -84,8 +142,25 @@ def _apply(
     must_exist: bool,
     by: str = "",
 ) -> OnlineChange:
+    seq = store.bump_seq(s.connection(), tenant_id)
+    result = _write(s, spec, tenant_id, seq, uuid, fields, delete=delete, must_exist=must_exist, by=by)
+    _wake_after_commit(s, notifier, tenant_id)
+    return result
+
+
+def _write(
+    s: Session,
+    spec: TableSpec,
+    tenant_id: int,
+    seq: int,
+    uuid: str | None,
+    fields: dict[str, Any] | None,
+    *,
+    delete: bool,
+    must_exist: bool,
+    by: str = "",
+) -> OnlineChange:
     conn = s.connection()
-    seq = store.bump_seq(conn, tenant_id)
     if delete:
         if uuid is None or not store.tombstone(conn, spec, tenant_id, seq, [uuid]):
             raise NotFound()
@@ -96,7 +171,6 @@ def _apply(
         result = _upsert(
             conn, spec, tenant_id, seq, uuid or new_uuid(), fields or {}, must_exist=must_exist, by=by
         )
-    _wake_after_commit(s, notifier, tenant_id)
     return result
 
 

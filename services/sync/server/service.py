@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection
@@ -41,7 +42,12 @@ from services.sync.server import store as store
 from services.sync.server.connections import ConnectionContext, ConnectionService
 from services.sync.server.contract import ContractReader
 from services.sync.server.notify import TenantNotifier
-from services.sync.server.online_changes import OnlineChange, apply_online_change
+from services.sync.server.online_changes import (
+    OnlineChange,
+    RowChange,
+    apply_online_change,
+    apply_online_transaction,
+)
 from services.sync.server.pull import read_page, summarize
 from services.sync.server.push import apply_mutations
 
@@ -350,6 +356,12 @@ class SyncServer:
             session=session,
             by=by,
         )
+
+    def apply_online_transaction(
+        self, tenant_id: int, changes: Sequence[RowChange], *, session: Session | None = None
+    ) -> list[OnlineChange]:
+        """Several rows (an order with its lines) as one change under one sequence number."""
+        return apply_online_transaction(self._sessions, self.notifier, tenant_id, changes, session=session)
 
 
 def _log_conflicts(conn: Connection, ctx: ConnectionContext, seq: int, conflicts: list[Any]) -> None:

@@ -272,7 +272,7 @@ def test_a_page_opens_with_one_call_that_carries_header_companies_and_the_roles_
     assert (page.header.company, page.header.role) == ("Müller GmbH", "super_user")
     assert [c.tenant_uuid for c in page.companies] == [mine.tenant_uuid, other.tenant_uuid]
     assert (page.access["users"], page.access["products"]) == ("full", "read")
-    assert page.editable == {"contacts", "activities"}
+    assert page.editable == {"contacts", "activities", "sales_orders"}
     read = workspace(online).access.open_page(reader, mine.tenant_uuid, module="contacts")
     assert (read.access["contacts"], read.access["users"], read.editable) == ("read", "none", frozenset())
     with pytest.raises(NoAccess):
