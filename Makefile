@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format migration
+.PHONY: run test lint format migration cluster cluster-stop cluster-status
 
 $(STAMP): pyproject.toml
 	@if command -v uv >/dev/null 2>&1; then \
@@ -34,3 +34,14 @@ lint: $(STAMP)
 # make migration DB=local MSG="add x"  (autogenerates a revision from the models)
 migration: $(STAMP)
 	$(PY) -m services.db revision $(DB) "$(MSG)"
+
+# Two `--role online` instances on the local PostgreSQL, Redis and HAProxy on 127.0.0.1:8100
+# (deploy/cluster.py; state, logs and the shared secret in ./cluster/).
+cluster: $(STAMP)
+	$(PY) deploy/cluster.py start
+
+cluster-status: $(STAMP)
+	$(PY) deploy/cluster.py status
+
+cluster-stop: $(STAMP)
+	$(PY) deploy/cluster.py stop
