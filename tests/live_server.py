@@ -141,11 +141,13 @@ class ServerFactory:
         port: int | None = None,
         ready_path: str | None = None,
         timeout: float = 60.0,
+        wait: bool = True,
     ) -> LiveServer:
         """Start ``main.py --port P --data-dir D *args`` and wait until ``ready_path`` answers.
 
         ``ready_path`` defaults to the Online Desktop health check, or ``/login`` for
-        ``--role local`` (which serves no online API).
+        ``--role local`` (which serves no online API). With ``wait=False`` it returns at once
+        (several servers starting at the same moment); call ``wait_until_ready`` then.
         """
         index = len(self.servers)
         if data_dir is None:
@@ -170,7 +172,8 @@ class ServerFactory:
         self.servers.append(server)
         if ready_path is None:
             ready_path = "/login" if _role(args) == "local" else HEALTH_PATH
-        _wait_until_ready(server, ready_path, timeout)
+        if wait:
+            wait_until_ready(server, ready_path, timeout)
         return server
 
     def _prepare(self, data_dir: Path) -> None:
@@ -194,7 +197,7 @@ def _role(args: tuple[str, ...]) -> str:
     return "all"
 
 
-def _wait_until_ready(server: LiveServer, path: str, timeout: float) -> None:
+def wait_until_ready(server: LiveServer, path: str = HEALTH_PATH, timeout: float = 60.0) -> None:
     """Poll until the server answers 200 on ``path``; fail with its log when it dies or hangs."""
     deadline = time.monotonic() + timeout
     with httpx.Client(timeout=2.0) as client:
