@@ -53,6 +53,7 @@ from services.online.workspace.persons import WorkspacePersons
 from services.online.workspace.records import WorkspaceRecords
 from services.online.workspace.sales import WorkspaceSales
 from services.sealing import TokenSeal
+from services.sync.client.activity import SyncActivity
 from services.sync.client.http import HttpLink
 from services.sync.client.manager import SyncManager
 from services.sync.client.status import SyncStatusService
@@ -81,6 +82,7 @@ class LocalServices:
     integrations: IntegrationService
     api_records: ApiRecordService
     sync_status: SyncStatusService
+    sync_activity: SyncActivity  # rows synchronised per day (the Sync tab's chart)
     connect_wizard: ConnectWizardService
     focus: FocusAreaService  # the focus area "Online Desktop": status view and Online ID login
     backup: BackupService  # File › Backup and File › Restore of a company
@@ -226,6 +228,7 @@ def _build_local(
         integrations=IntegrationService(sessions, sync_lock),
         api_records=ApiRecordService(sessions, changes),
         sync_status=sync_status,
+        sync_activity=SyncActivity(sessions, clock),
         connect_wizard=wizard,
         focus=FocusAreaService(sessions, login=wizard, http=http, clock=clock),
         backup=BackupService(sessions, engine, settings.data_dir, clock),

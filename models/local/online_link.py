@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.local.base import LocalBase
@@ -18,7 +18,6 @@ class OnlineDesktopSettings(LocalBase):
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True)
     # Name of the network computer that runs the sync; None means the system database host.
     sync_computer: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    sync_interval_seconds: Mapped[int] = mapped_column(Integer, default=60)
 
 
 class SyncConnection(LocalBase):

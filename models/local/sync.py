@@ -136,3 +136,14 @@ class SyncSchedule(LocalBase):
     run_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(20), default="scheduled")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SyncDay(LocalBase):
+    """Rows synchronised per company and day (UTC), counted in the transaction that moved them;
+    the Sync tab's chart reads it (a continuous run may last for weeks, so runs cannot tell days)."""
+
+    __tablename__ = "sync_days"
+    company_id: Mapped[int] = _company_fk(primary_key=True)
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD
+    rows_up: Mapped[int] = mapped_column(BigInteger, default=0)
+    rows_down: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -1,7 +1,9 @@
-"""Company settings › Settings per module › Online Desktop: sync computer, interval, connection status.
+"""Company settings › Settings per module › Online Desktop: sync computer, connection status.
 
 The sync computer is stored by name; None means "the computer hosting the system database", so
-the default follows the installation when the host changes (PRODUCT.md S7).
+the default follows the installation when the host changes (PRODUCT.md S7). There is no sync
+interval: the sync runs continuously (a local change is sent within a second, the Online
+Desktop's changes arrive through a long poll as they happen), so an interval could only delay it.
 """
 
 from __future__ import annotations
@@ -16,17 +18,12 @@ from models.local import Company, NetworkComputer, OnlineDesktopSettings, SyncCo
 from services.errors import NotFound, ValidationFailed
 from services.local.network import ComputerView, computer_view
 
-SYNC_INTERVALS = (30, 60, 300, 900, 3600)  # seconds offered in the Sync tab
-MIN_INTERVAL, MAX_INTERVAL = 10, 86_400
-DEFAULT_INTERVAL = 60
-
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class SyncSettingsView:
     company_id: int
     sync_computer: str | None  # the effective choice; None only when no computer is registered
     uses_default: bool  # True while the system database host is used implicitly
-    interval_seconds: int
     computers: tuple[ComputerView, ...]
 
 
@@ -78,13 +75,9 @@ class OnlineDesktopSettingsService:
         with self._sessions() as s:
             return self._view(s, company_id)
 
-    def save_sync_settings(
-        self, company_id: int, *, sync_computer: str | None, interval_seconds: int
-    ) -> SyncSettingsView:
-        """Choose the sync computer (a registered network computer) and the interval."""
+    def save_sync_settings(self, company_id: int, *, sync_computer: str | None) -> SyncSettingsView:
+        """Choose the sync computer (a registered network computer)."""
         errors: dict[str, str] = {}
-        if not MIN_INTERVAL <= interval_seconds <= MAX_INTERVAL:
-            errors["interval_seconds"] = "validation.choice"
         with self._sessions.begin() as s:
             if s.get(Company, company_id) is None:
                 raise NotFound("company.not_found")
@@ -98,7 +91,6 @@ class OnlineDesktopSettingsService:
                 row = OnlineDesktopSettings(company_id=company_id)
                 s.add(row)
             row.sync_computer = sync_computer
-            row.sync_interval_seconds = interval_seconds
             s.flush()
             return self._view(s, company_id)
 
@@ -117,6 +109,5 @@ class OnlineDesktopSettingsService:
             company_id=company_id,
             sync_computer=effective_sync_computer(s, company_id),
             uses_default=row is None or not row.sync_computer,
-            interval_seconds=row.sync_interval_seconds if row else DEFAULT_INTERVAL,
             computers=tuple(computer_view(c) for c in computers),
         )

@@ -36,8 +36,9 @@ async def test_back_up_download_and_restore_after_confirming(
     user.find(marker="backup-create").click()
     await user.should_see("Backup created")
     await user.should_see("3 records")
+    await user.should_see(marker="backup-download")  # the list is drawn after the notice
     user.find(marker="backup-download").click()
-    response = await user.download.next()
+    response = await user.download.next(timeout=10)
     with tempfile.TemporaryDirectory() as tmp:
         saved = Path(tmp) / "backup.sqlite3"
         saved.write_bytes(response.content)
@@ -48,6 +49,7 @@ async def test_back_up_download_and_restore_after_confirming(
         s.add(Contact(company_id=company, name="Nach der Sicherung"))
     await user.open("/restore")
     await user.should_see("Restoring replaces this company database's data")
+    await user.should_see(marker="backup-restore")  # the list follows the page
     user.find(marker="backup-restore").click()
     await user.should_see("Restore the backup?")
     user.find(marker="restore-cancel").click()
@@ -87,8 +89,9 @@ async def test_a_downloaded_backup_can_be_uploaded_again_and_anything_else_is_re
     await user.open("/backup")
     user.find(marker="backup-create").click()
     await user.should_see("Backup created")
+    await user.should_see(marker="backup-download")  # the list is drawn after the notice
     user.find(marker="backup-download").click()
-    content = (await user.download.next()).content
+    content = (await user.download.next(timeout=10)).content
     for kept in (app_env / "backups").glob("company-*.sqlite3"):
         kept.unlink()  # only the downloaded copy is left
     with local_db.begin() as s:

@@ -89,7 +89,7 @@ async def test_the_settings_page_says_how_to_activate_before_the_restart(user: U
     await user.should_see(marker="od-inactive")
 
 
-async def test_the_sync_tab_saves_the_interval(user: User) -> None:
+async def test_the_sync_tab_saves_the_sync_computer_and_offers_no_interval(user: User) -> None:
     await create_and_open_company(user)
     await open_add_on_products(user)
     await add_online_desktop_to(user, "Müller GmbH")
@@ -98,10 +98,7 @@ async def test_the_sync_tab_saves_the_interval(user: User) -> None:
     await arrive_at(user, "/")
     await user.open("/settings/online-desktop?tab=sync")
     await user.should_see("TEST-PC (System database, this computer)")
-    (await seen(user, "sync-interval")).click()
-    await user.should_see("5 min")
-    user.find("5 min").click()
+    await user.should_see("That is why there is no interval to set.")
+    await user.should_not_see(marker="sync-interval")
     (await seen(user, "sync-save")).click()
     await user.should_see("The synchronisation settings were saved.")
-    await user.open("/settings/online-desktop?tab=sync")
-    await user.should_see("5 min")

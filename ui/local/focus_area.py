@@ -10,12 +10,9 @@ so the Online Desktop opens logged in and no password passes through a URL.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from services import i18n
 from services.errors import ServiceError
 from services.local.focus_area import FocusAreaService, FocusLoginView, FocusStatusView
 from services.local.views import SessionView
@@ -23,6 +20,7 @@ from ui.components.calls import CallFailed, ask, call, error_text, fetch, show_f
 from ui.i18n import _, fmt_number, lang
 from ui.layout import frame
 from ui.local.online_desktop_page import STATUS_COLOUR, WIZARD_URL, inactive_notice
+from ui.local.sync_words import last_sync_text
 from ui.session import current_session, require_session
 from ui.shell import Shell
 
@@ -108,17 +106,6 @@ class StatusPanel:
         self.conflicts.text = fmt_number(status.conflicts)
         self.not_connected.set_visibility(not status.is_connected)
         self.badge.update()
-
-
-def last_sync_text(status: FocusStatusView, now: dt.datetime | None = None) -> str:
-    if not status.is_connected:
-        return "–"
-    if status.last_sync_at is None:
-        return _("focus.status.never")
-    delta = max((now or dt.datetime.now(dt.UTC)) - status.last_sync_at, dt.timedelta(0))
-    if delta < dt.timedelta(minutes=1):
-        return _("focus.status.just_now")
-    return i18n.format_relative(delta, lang())
 
 
 class LoginPanel:

@@ -1,22 +1,24 @@
 """Functions › Settings › Company › Settings per module › Online Desktop (PRODUCT.md §5).
 
 Shown only once the Online Desktop add-on is bound to the open company and Business Software has
-restarted. Connection tab: status, prerequisites, "connected by", actions; Sync tab: sync computer
-and interval. The actions are the shell's ``connection_actions``: the wizard and sync areas give them their
-handlers (``Shell.handle``); an action without handler is shown disabled with its reason.
+restarted. Connection tab: status, prerequisites, "connected by", actions; Sync tab: sync computer,
+state, chart and history (``ui.local.sync_tab``). The actions are the shell's
+``connection_actions``: the wizard and sync areas give them their handlers (``Shell.handle``); an
+action without handler is shown disabled with its reason.
 """
 
 from __future__ import annotations
 
 from nicegui import ui
 
-from services.local.online_desktop_settings import SYNC_INTERVALS, ConnectionStatusView
+from services.local.online_desktop_settings import ConnectionStatusView
 from services.local.prerequisites import PrerequisiteReport
 from services.local.views import SessionView
-from ui.components.calls import CallFailed, call, show_field_errors
+from ui.components.calls import call
 from ui.i18n import _, fmt_datetime
 from ui.layout import frame
 from ui.local.prerequisite_list import PrerequisiteList
+from ui.local.sync_tab import sync_tab
 from ui.session import require_session
 from ui.shell import MenuItem, Shell, Tile
 
@@ -70,7 +72,7 @@ def register(shell: Shell) -> None:
                 with ui.tab_panel("connection"):
                     await _connection_tab(shell, session, session.company_id)
                 with ui.tab_panel("sync"):
-                    await _sync_tab(shell, session.company_id)
+                    await sync_tab(shell, session.company_id)
 
 
 def inactive_notice(shell: Shell, session: SessionView) -> bool:
@@ -135,46 +137,3 @@ def _draw_actions(
                 button.disable()
                 with button:
                     ui.tooltip(_(reason))
-
-
-async def _sync_tab(shell: Shell, company_id: int) -> None:
-    settings_service = shell.services.online_settings
-    current = await call(settings_service.sync_settings, company_id)
-    here = shell.services.settings.computer_name
-    options = {}
-    for machine in current.computers:
-        notes = []
-        if machine.hosts_system_database:
-            notes.append(_("licensing.computers.system_db"))
-        if machine.name.casefold() == here.casefold():
-            notes.append(_("licensing.computers.this"))
-        options[machine.name] = machine.name + (f" ({', '.join(notes)})" if notes else "")
-    intervals = {
-        s: _("licensing.od.interval_option", minutes=s // 60) if s >= 60 else f"{s} s" for s in SYNC_INTERVALS
-    }
-    if current.interval_seconds not in intervals:
-        intervals[current.interval_seconds] = f"{current.interval_seconds} s"
-    with ui.card().classes("w-[36rem]"):
-        ui.label(_("licensing.od.sync_title")).classes("text-lg")
-        ui.label(_("licensing.od.sync_hint")).classes("text-sm text-grey-7")
-        computer = ui.select(options, value=current.sync_computer, label=_("licensing.od.sync_computer"))
-        computer.classes("w-full").mark("sync-computer")
-        interval = ui.select(intervals, value=current.interval_seconds, label=_("licensing.od.interval"))
-        interval.classes("w-full").mark("sync-interval")
-        inputs = {"sync_computer": computer, "interval_seconds": interval}
-
-        async def save() -> None:
-            try:
-                await call(
-                    settings_service.save_sync_settings,
-                    company_id,
-                    sync_computer=computer.value,
-                    interval_seconds=int(interval.value),
-                )
-            except CallFailed as failed:
-                show_field_errors(inputs, failed)
-                return
-            show_field_errors(inputs, None)
-            ui.notify(_("licensing.od.sync_saved"), type="positive")
-
-        ui.button(_("action.save"), on_click=save).mark("sync-save")

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from services.sync.client.days import count_day
 from services.sync.client.db import read_tx, write_tx
 from services.sync.protocol.tables import (
     DATETIME_FORMAT,
@@ -172,6 +173,7 @@ class LocalSnapshot:
                 "updated_at = ? WHERE company_id = ? AND table_name = ?",
                 (last_id, rows, rows, nbytes, int(done), now_text(), self.company_id, table),
             )
+            count_day(conn, self.company_id, rows_up=rows)
             if run_id is not None:
                 conn.execute(
                     "UPDATE sync_runs SET rows_up = rows_up + ?, bytes_up = bytes_up + ? WHERE id = ?",

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from services.sync.client.days import count_day
 from services.sync.client.db import chunks, placeholders, read_tx, write_tx
 from services.sync.client.snapshot import now_text
 from services.sync.client.tracking import applying_server_changes
@@ -180,6 +181,7 @@ class LocalStore:
                 [(cid, r.table, r.uuid, r.reason, now_text()) for r in response.rejections],
             )
             conn.execute("UPDATE sync_states SET last_push_at = ? WHERE company_id = ?", (now_text(), cid))
+            count_day(conn, cid, rows_up=count)
             if run_id is not None:
                 conn.execute(
                     "UPDATE sync_runs SET rows_up = rows_up + ?, bytes_up = bytes_up + ?, finished_at = "
@@ -223,6 +225,7 @@ class LocalStore:
             ).rowcount
             if moved != 1:
                 raise StaleCursor(f"cursor is no longer {after}")
+            count_day(conn, self.company_id, rows_down=applied)
             if run_id is not None and applied:
                 conn.execute(
                     "UPDATE sync_runs SET rows_down = rows_down + ?, bytes_down = bytes_down + ?, "

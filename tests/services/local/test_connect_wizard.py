@@ -261,11 +261,11 @@ async def test_disconnect_is_only_for_the_connecting_online_id_on_the_sync_compu
         await wizard(local).disconnect(company_id, other)
     assert not_theirs.value.key == "wizard.disconnect.not_connected_by"
     local.local.network.register_computer("SERVER-2")
-    local.local.online_settings.save_sync_settings(company_id, sync_computer="SERVER-2", interval_seconds=60)
+    local.local.online_settings.save_sync_settings(company_id, sync_computer="SERVER-2")
     with pytest.raises(PermissionDenied) as elsewhere:
         await wizard(local).disconnect(company_id, login)
     assert elsewhere.value.key == "wizard.disconnect.not_sync_computer"
-    local.local.online_settings.save_sync_settings(company_id, sync_computer="TEST-PC", interval_seconds=60)
+    local.local.online_settings.save_sync_settings(company_id, sync_computer="TEST-PC")
 
     deleted = await wizard(local).disconnect(company_id, login)
     assert deleted >= 1

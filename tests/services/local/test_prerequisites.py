@@ -165,17 +165,13 @@ async def test_7_only_the_chosen_sync_computer_may_connect(
 ) -> None:
     company, session = world
     services.local.network.register_computer("SERVER-2")
-    services.local.online_settings.save_sync_settings(
-        company.id, sync_computer="SERVER-2", interval_seconds=60
-    )
+    services.local.online_settings.save_sync_settings(company.id, sync_computer="SERVER-2")
     failed = (await check(services, health_url + "/ok", company, session)).condition(7)
     assert (failed.reason_key, failed.reason_params) == (
         "prereq.c7.other",
         {"chosen": "SERVER-2", "here": "TEST-PC"},
     )
-    services.local.online_settings.save_sync_settings(
-        company.id, sync_computer="TEST-PC", interval_seconds=60
-    )
+    services.local.online_settings.save_sync_settings(company.id, sync_computer="TEST-PC")
     assert (await check(services, health_url + "/ok", company, session)).condition(7).status == "ok"
 
 
