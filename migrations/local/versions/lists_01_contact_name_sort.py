@@ -1,7 +1,7 @@
 """contacts sorted by name in the language's order
 
 Revision ID: lists_01
-Revises: e0d17a5c0002
+Revises: 5a1e5d0c0a01
 
 SQLite: the sort key column ``contacts.name_sort`` (``models.collation.sort_key``), filled for the
 existing rows, with the index the contacts list pages along; it replaces the index on the name.
@@ -17,7 +17,7 @@ from alembic import op
 from models.collation import COLLATION_LOCALES, sort_key
 
 revision: str = "lists_01"
-down_revision: str | Sequence[str] | None = "e0d17a5c0002"
+down_revision: str | Sequence[str] | None = "5a1e5d0c0a01"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """online contacts sorted by name in the language's order
 
 Revision ID: lists_02
-Revises: e0d17a5c0003
+Revises: 5a1e5d0c0b01
 
 SQLite: the sort key column ``online_contacts.name_sort`` (``models.collation.sort_key``), filled for the
 existing rows, with the index the Online Desktop contacts list pages along; it replaces the index on the name.
@@ -17,7 +17,7 @@ from alembic import op
 from models.collation import COLLATION_LOCALES, sort_key
 
 revision: str = "lists_02"
-down_revision: str | Sequence[str] | None = "e0d17a5c0003"
+down_revision: str | Sequence[str] | None = "5a1e5d0c0b01"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

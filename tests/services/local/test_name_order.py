@@ -95,7 +95,7 @@ def test_the_migration_gives_existing_contacts_their_sort_key(tmp_path: Path) ->
         with engine.begin() as conn:
             cfg = alembic_config("local", str(engine.url))
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "e0d17a5c0002")  # the schema before sort keys
+            command.upgrade(cfg, "5a1e5d0c0a01")  # the schema before sort keys
             conn.exec_driver_sql(
                 "INSERT INTO companies (uuid, name, is_sample, street, postal_code, city, country, phone, "
                 "email, registration_number, created_at) "
