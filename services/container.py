@@ -32,6 +32,7 @@ from services.local.locks import InitialSyncLock
 from services.local.network import NetworkService
 from services.local.online_desktop_settings import OnlineDesktopSettingsService
 from services.local.prerequisites import PrerequisiteService
+from services.local.presence import PresenceService
 from services.local.registers import RegisterService
 from services.local.registers.fulltext import install_search_index
 from services.local.registers.users import UserAdminService
@@ -90,6 +91,7 @@ class LocalServices:
     sync_manager: SyncManager
     # Committed changes of company records, for live screens (registers, local API, sync pull).
     changes: ChangeHub
+    presence: PresenceService  # who is logged in right now (View › Users logged in)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -241,6 +243,7 @@ def _build_local(
             seal=seal,
             changes=changes,
         ),
+        presence=PresenceService(sessions),
         changes=changes,
     )
 

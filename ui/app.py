@@ -22,6 +22,7 @@ from ui.local import (
     licence_page,
     network_page,
     online_desktop_page,
+    presence_page,
     registers,
     sync_pages,
 )
@@ -54,6 +55,7 @@ def register_local(local: LocalServices) -> Shell:
         integrations_page,
         sync_pages,
         backup_pages,
+        presence_page,
     ):
         area.register(shell)
     return shell

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from models.collation import keep_sort_keys, sort_key_column
 from models.fields import (
     ActivityFields,
     ContactFields,
@@ -19,13 +20,15 @@ from models.local.base import CompanyRow, LocalBase
 
 class Contact(CompanyRow, ContactFields, LocalBase):
     __tablename__ = "contacts"
-    # One index per sortable list column, so any page of a sorted list is read in index order.
+    # One index per sortable list column, so any page of a sorted list is read in index order
+    # (the name by its sort key, see models.collation).
     __table_args__ = (
-        Index("ix_contacts_company_name", "company_id", "name"),
+        Index("ix_contacts_company_name_sort", "company_id", "name_sort"),
         Index("ix_contacts_company_number", "company_id", "number"),
         Index("ix_contacts_company_city", "company_id", "city"),
         Index("ix_contacts_company_email", "company_id", "email"),
     )
+    name_sort: Mapped[str] = sort_key_column("name")
 
 
 class ContactPerson(CompanyRow, ContactPersonFields, LocalBase):
@@ -71,6 +74,8 @@ class Activity(CompanyRow, ActivityFields, LocalBase):
         ForeignKey("employees.uuid", ondelete="SET NULL"), nullable=True, index=True
     )
 
+
+keep_sort_keys(Contact)
 
 # Synced registers in dependency order (parents before children): the initial sync's table order.
 SYNCED_MODELS = (Employee, Contact, ContactPerson, Product, SalesOrder, SalesOrderLine, Activity)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from models.collation import keep_sort_keys, sort_key_column
 from models.fields import (
     ActivityFields,
     ContactFields,
@@ -23,7 +24,13 @@ def _seq_index(table: str) -> Index:
 
 class OnlineContact(SyncedRow, ContactFields, OnlineBase):
     __tablename__ = "online_contacts"
-    __table_args__ = (_seq_index(__tablename__), Index("ix_online_contacts_tenant_name", "tenant_id", "name"))
+    # Sorted by name through the sort key on SQLite; PostgreSQL sorts and indexes the name with
+    # ICU collations instead (migration lists_02).
+    __table_args__ = (
+        _seq_index(__tablename__),
+        Index("ix_online_contacts_tenant_name_sort", "tenant_id", "name_sort", "uuid"),
+    )
+    name_sort: Mapped[str] = sort_key_column("name")
 
 
 class OnlineContactPerson(SyncedRow, ContactPersonFields, OnlineBase):
@@ -66,6 +73,8 @@ class OnlineActivity(SyncedRow, ActivityFields, OnlineBase):
     contact_uuid: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
     employee_uuid: Mapped[str | None] = mapped_column(String(36), nullable=True)
 
+
+keep_sort_keys(OnlineContact)
 
 # Same order as models.local.SYNCED_MODELS; the local table name is the key of the sync protocol.
 SYNCED_ONLINE_MODELS = {

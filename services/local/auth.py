@@ -1,7 +1,7 @@
 """Business Software users: first administrator, login, tracked sessions, logout.
 
 Sessions are rows in the system database so that "who else is logged in" (prerequisite 9)
-is a query, not a guess.
+is a query, not a guess; a session lives while a browser shows it (``presence``).
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.local import User, UserSession
 from models.types import utcnow
 from services.errors import NotAuthenticated, ValidationFailed
+from services.local.presence import SESSION_LIVE_LIMIT, live
 from services.local.throttle import local_throttler, user_keys
 from services.local.views import SessionView, UserView
 from services.passwords import hash_password, new_token, password_problem, token_hash, verify_password
 from services.throttle import Throttler
 
 log = logging.getLogger(__name__)
-SESSION_IDLE_LIMIT = dt.timedelta(hours=12)
 
 
 def user_view(user: User) -> UserView:
@@ -85,7 +85,8 @@ class LocalAuthService:
         return view
 
     def current(self, token: str | None) -> SessionView | None:
-        """The session behind a token, or None when it ended or idled out; marks it as seen."""
+        """The session behind a token, or None when it ended or no page has shown it for a few
+        minutes (``services.local.presence``); marks it as seen."""
         if not token:
             return None
         with self._sessions.begin() as s:
@@ -93,7 +94,7 @@ class LocalAuthService:
             if row is None or row.ended_at is not None:
                 return None
             now = utcnow()
-            if now - row.last_seen_at > SESSION_IDLE_LIMIT:
+            if now - row.last_seen_at > SESSION_LIVE_LIMIT:
                 row.ended_at = now
                 return None
             user = s.get(User, row.user_id)
@@ -137,18 +138,15 @@ class LocalAuthService:
             s.execute(update(User).where(User.id == user_id).values(language=language))
 
     def other_sessions(self, company_id: int, except_token: str | None) -> list[UserView]:
-        """Users other than the caller's session who are logged in to a company database."""
-        cutoff = utcnow() - SESSION_IDLE_LIMIT
+        """Other users with a live session in a company database: the user of ``except_token``
+        does not count with any of their sessions (another tab, a browser closed a moment ago)."""
         with self._sessions() as s:
             stmt = (
                 select(User)
                 .join(UserSession, UserSession.user_id == User.id)
-                .where(
-                    UserSession.company_id == company_id,
-                    UserSession.ended_at.is_(None),
-                    UserSession.last_seen_at > cutoff,
-                )
+                .where(UserSession.company_id == company_id, live())
             )
             if except_token:
-                stmt = stmt.where(UserSession.token_hash != token_hash(except_token))
+                me = select(UserSession.user_id).where(UserSession.token_hash == token_hash(except_token))
+                stmt = stmt.where(User.id.not_in(me))
             return [user_view(u) for u in s.scalars(stmt.distinct())]

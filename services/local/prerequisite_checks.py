@@ -35,6 +35,7 @@ from services.licence_keys import (
 from services.local.api_users import open_session_filter
 from services.local.auth import LocalAuthService
 from services.local.online_desktop_settings import connection_status, effective_sync_computer
+from services.local.presence import LOGGED_IN_URL
 
 Status = Literal["ok", "failed", "warning"]
 EXPIRY_WARNING_DAYS = 30
@@ -241,7 +242,7 @@ class LocalChecks:
         others = self._auth.other_sessions(company_id, session_token)
         if others:
             names = ", ".join(sorted({u.full_name or u.username for u in others}))
-            return _failed(9, "prereq.c9.others", None, names=names)
+            return _failed(9, "prereq.c9.others", LOGGED_IN_URL, names=names)
         return _ok(9)
 
     def _c11(self, s: Session, company_id: int) -> Condition:

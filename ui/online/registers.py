@@ -21,7 +21,7 @@ from ui.components.edits import TrackedForm
 from ui.components.form import build_inputs, prefill, read_values
 from ui.components.live import Refresher
 from ui.components.table import RegisterTable
-from ui.i18n import _, fmt_date, fmt_datetime, fmt_money, fmt_number
+from ui.i18n import _, fmt_date, fmt_datetime, fmt_money, fmt_number, lang
 from ui.local.registers.common import transient_dialog
 from ui.online.contact_persons import PersonsSection
 from ui.online.frame import TITLES, Workspace, open_workspace, tag, workspace_frame, workspace_url
@@ -138,6 +138,7 @@ class RegisterList:
             descending=descending,
             page=page,
             page_size=page_size,
+            language=lang(),
         )
         self.uuids = {row.id: row.uuid for row in found.rows}
         self.count.text = _("online.count", count=fmt_number(found.total))

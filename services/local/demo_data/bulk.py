@@ -18,6 +18,8 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Table, insert
 
+from models.collation import sort_key, sort_key_columns
+
 Processor = Callable[[Any], Any]
 T = TypeVar("T")
 FILL_CACHE_KIB = 128 * 1024
@@ -80,6 +82,7 @@ class BulkInsert:
         self._positional = bool(compiled.positional)
         self._names = list(compiled.positiontup or names) if self._positional else names
         self._get = itemgetter(*self._names)
+        self._sort_keys = tuple(sort_key_columns(table).items())  # derived from the row's own values
         self._processors: list[tuple[int, Processor]] = []
         for index, name in enumerate(self._names):
             processor = table.columns[name].type.dialect_impl(dialect).bind_processor(dialect)
@@ -94,6 +97,8 @@ class BulkInsert:
         get, processors = self._get, self._processors
         params: list[Any] = []
         for row in rows:
+            for key, source in self._sort_keys:
+                row[key] = sort_key(row[source])
             values = list(get(row))
             for index, processor in processors:
                 values[index] = processor(values[index])

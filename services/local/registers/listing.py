@@ -1,7 +1,8 @@
 """Server-side lists: search, sort and one page of rows, without ever loading a whole table.
 
 A page costs two indexed queries: ``COUNT`` over the company's matching rows and ``LIMIT/OFFSET``
-ordered by a whitelisted column (ties broken by id, so paging is stable). Search is
+ordered by a whitelisted column (ties broken by id, so paging is stable); names sort in the
+reader's language (``services.records.sorting``). Search is
 case-insensitive: every word typed must occur in at least one of the register's search columns.
 """
 
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session, aliased
 from services.errors import ValidationFailed
 from services.local.registers import fulltext
 from services.local.registers.specs import REGISTERS, RegisterSpec
+from services.records.sorting import order_column as order_by_language
 from services.records.views import ListPage, RegisterRow
 
 MAX_PAGE_SIZE = 200
@@ -32,6 +34,7 @@ def fetch_page(
     page: int = 1,
     page_size: int = 25,
     where: tuple[ColumnElement[bool], ...] = (),
+    language: str = "en",
 ) -> ListPage:
     """One page of a register's rows of one company, with the total number of matches."""
     sort = sort or spec.default_sort
@@ -53,7 +56,11 @@ def fetch_page(
     # A page beyond the end (rows were deleted meanwhile) shows the last page instead of nothing.
     page = min(page, max(1, -(-total // page_size)))
 
-    order_column = lookup_columns[sort][0] if sort in lookup_columns else getattr(model, sort)
+    if sort in lookup_columns:  # a column of the referenced record (the contact's name)
+        target, column = lookup_columns[sort][1], next(lk.column for lk in spec.lookups if lk.name == sort)
+        order_column = order_by_language(target, column, language=language, dialect=dialect)
+    else:
+        order_column = order_by_language(model, sort, language=language, dialect=dialect)
     order = [order_column.desc(), model.id.desc()] if descending else [order_column.asc(), model.id.asc()]
     rows_stmt = _joined(
         select(model, *(col.label(name) for name, (col, _t, _o) in lookup_columns.items())),

@@ -17,6 +17,7 @@ from models.online import OnlineActivity, OnlineContact, OnlineEmployee, OnlineP
 from models.online.base import OnlineBase
 from services.errors import NotFound
 from services.online.workspace.access import resolve_context
+from services.records.sorting import order_column
 from services.records.views import ListPage, Option, RegisterRow
 
 PAGE_SIZE = 25
@@ -104,9 +105,10 @@ class WorkspaceLists:
         descending: bool = False,
         page: int = 1,
         page_size: int = PAGE_SIZE,
+        language: str = "en",
     ) -> ListPage:
         """One page of a synced register, searched and sorted in the database (row ids are
-        positions on the page; the record is its ``uuid``)."""
+        positions on the page; the record is its ``uuid``); names sort in ``language``'s order."""
         view = LIST_VIEWS.get(register)
         if view is None:
             raise NotFound()
@@ -121,6 +123,7 @@ class WorkspaceLists:
                 descending=descending,
                 page=page,
                 page_size=max(1, min(page_size, MAX_PAGE_SIZE)),
+                language=language,
             )
 
     def options(
@@ -143,9 +146,11 @@ def _page(
     descending: bool,
     page: int,
     page_size: int,
+    language: str,
 ) -> ListPage:
     model: Any = view.model
-    column = getattr(model, sort if sort in view.sortable else view.sortable[0])
+    sort = sort if sort in view.sortable else view.sortable[0]
+    column = order_column(model, sort, language=language, dialect=s.get_bind().dialect.name)
     query = select(model).where(model.tenant_id == tenant_id, model.deleted.is_(False))
     text = search.strip()[:100]
     if text:

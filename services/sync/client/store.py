@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from models.collation import sort_key
 from services.sync.client.days import count_day
 from services.sync.client.db import chunks, placeholders, read_tx, write_tx
 from services.sync.client.snapshot import now_text
@@ -281,9 +282,10 @@ class LocalStore:
     ) -> int:
         rows = [list(r) for r in zip(*change.data, strict=True)]
         self._fix_references(conn, spec, rows, pending)
-        cols = spec.column_names
+        keys = tuple(key for key, _source in spec.sort_keys)  # derived here, never synced
+        cols = (*spec.column_names, *keys)
         quoted = ", ".join(f'"{c}"' for c in cols)
-        plain = [r for r in rows if r and (spec.name, r[0]) not in pending]
+        plain = spec.with_sort_keys([r for r in rows if r and (spec.name, r[0]) not in pending], offset=1)
         sets = ", ".join(f'"{c}" = excluded."{c}"' for c in cols)
         conn.executemany(
             f'INSERT INTO "{spec.name}" (uuid, company_id, updated_at, {quoted}) '
@@ -297,7 +299,8 @@ class LocalStore:
             mine = pending.get((spec.name, row[0])) if row else None
             if mine is None or mine.deleted:
                 continue
-            theirs = [(c, v) for c, v in zip(cols, row[1:], strict=True) if c not in mine.fields]
+            theirs = [(c, v) for c, v in zip(spec.column_names, row[1:], strict=True) if c not in mine.fields]
+            theirs += [(key, sort_key(v)) for key, source in spec.sort_keys for c, v in theirs if c == source]
             if theirs:
                 assignments = ", ".join(f'"{c}" = ?' for c, _ in theirs)
                 conn.execute(

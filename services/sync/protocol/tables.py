@@ -24,6 +24,7 @@ from typing import Any, Literal
 from sqlalchemy import Boolean, Date, Integer, Numeric, String, Text
 from sqlalchemy.orm import DeclarativeBase
 
+from models.collation import sort_key, sort_key_columns
 from models.local import SYNCED_MODELS
 from models.online import SYNCED_ONLINE_MODELS
 from models.types import UTCDateTime
@@ -60,10 +61,17 @@ class TableSpec:
     online_table: str
     columns: tuple[ColumnSpec, ...]
     refs: tuple[RefSpec, ...]
+    # Derived sort key columns of the table on both sides: (key column, synced source column).
+    sort_keys: tuple[tuple[str, str], ...] = ()
 
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
+
+    def with_sort_keys(self, rows: Sequence[Sequence[Any]], offset: int = 0) -> list[list[Any]]:
+        """``rows`` (synced columns in order, starting at ``offset``) with each sort key appended."""
+        positions = [offset + self.column_names.index(source) for _key, source in self.sort_keys]
+        return [[*row, *(sort_key(row[p]) for p in positions)] for row in rows]
 
     def column(self, name: str) -> ColumnSpec:
         return next(c for c in self.columns if c.name == name)
@@ -125,8 +133,15 @@ def _build_specs() -> dict[str, TableSpec]:
     for model in SYNCED_MODELS:
         name = model.__tablename__
         online = SYNCED_ONLINE_MODELS[name]
-        local_cols = [c for c in model.__table__.columns if c.name not in LOCAL_ONLY_COLUMNS]
-        online_cols = {c.name for c in online.__table__.columns} - ONLINE_ONLY_COLUMNS
+        # Sort keys (models.collation) are derived on each side, never sent.
+        local_cols = [
+            c
+            for c in model.__table__.columns
+            if c.name not in LOCAL_ONLY_COLUMNS and "sort_key_of" not in c.info
+        ]
+        online_cols = {
+            c.name for c in online.__table__.columns if "sort_key_of" not in c.info
+        } - ONLINE_ONLY_COLUMNS
         if {c.name for c in local_cols} != online_cols:
             raise RuntimeError(f"synced columns of {name} differ between local and online models")
         specs[name] = TableSpec(
@@ -134,6 +149,7 @@ def _build_specs() -> dict[str, TableSpec]:
             online_table=online.__tablename__,
             columns=tuple(_column_spec(c) for c in local_cols),
             refs=_refs(model, names),
+            sort_keys=tuple(sort_key_columns(model.__table__).items()),
         )
     return specs
 

@@ -89,8 +89,13 @@ def upsert_rows(
     """
     if not rows:
         return
-    cols = ["uuid", *spec.column_names]
-    sets = ", ".join(f'"{c}" = excluded."{c}"' for c in [*spec.column_names, "seq", "deleted", "updated_at"])
+    keys = [key for key, _source in spec.sort_keys]  # derived here from the synced values
+    if keys:
+        rows = spec.with_sort_keys(rows, offset=1)
+    cols = ["uuid", *spec.column_names, *keys]
+    sets = ", ".join(
+        f'"{c}" = excluded."{c}"' for c in [*spec.column_names, *keys, "seq", "deleted", "updated_at"]
+    )
     head = f'INSERT INTO "{spec.online_table}" (tenant_id, seq, deleted, updated_at, {_quoted(cols)})'
     conflict = f" ON CONFLICT (tenant_id, uuid) DO UPDATE SET {sets}"
     if deleted_after is not None:

@@ -18,7 +18,7 @@ from ui.components.edits import TrackedForm
 from ui.components.form import build_inputs, prefill, read_values
 from ui.components.live import Refresher
 from ui.components.table import RegisterTable
-from ui.i18n import _
+from ui.i18n import _, lang
 from ui.layout import frame
 from ui.local.live import changed_by, watch_company
 from ui.local.registers.children import ChildList
@@ -55,7 +55,7 @@ def _list_page(shell: Shell, name: str) -> None:
         async def fetch(search: str, sort: str, descending: bool, page: int, size: int) -> ListPage:
             return await call(
                 registers_of(shell).list_rows, company_id, name, search=search, sort=sort,
-                descending=descending, page=page, page_size=size,
+                descending=descending, page=page, page_size=size, language=lang(),
             )  # fmt: skip
 
         with frame(shell, session, _(f"registers.{name}.title")):
