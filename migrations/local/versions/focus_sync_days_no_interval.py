@@ -1,7 +1,7 @@
 """rows synchronised per day; the sync interval setting goes (the sync runs continuously)
 
 Revision ID: focus_sync_days
-Revises: e0d17a5c0002
+Revises: lists_01
 Create Date: 2026-12-01 12:55:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "focus_sync_days"
-down_revision: str | Sequence[str] | None = "e0d17a5c0002"
+down_revision: str | Sequence[str] | None = "lists_01"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
