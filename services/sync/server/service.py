@@ -383,4 +383,3 @@ class SyncServer:
     ) -> list[OnlineChange]:
         """Several rows (an order with its lines) as one change under one sequence number."""
         return apply_online_transaction(self._sessions, self.notifier, tenant_id, changes, session=session)
-
