@@ -7,7 +7,15 @@ from pathlib import Path
 from services.config import Settings
 from services.db import open_databases
 from services.local.demo_data import DemoDataService
-from tests.benchmarks import contacts_search, demo_data, initial_sync, latency, online_contacts, online_sales
+from tests.benchmarks import (
+    contacts_search,
+    demo_data,
+    initial_sync,
+    latency,
+    load,
+    online_contacts,
+    online_sales,
+)
 from tests.benchmarks.consistency import broken_references, orders_with_wrong_total
 
 
@@ -42,14 +50,15 @@ def test_the_contacts_search_benchmark_times_every_case_and_finds_what_it_search
 
 
 def test_the_initial_sync_benchmark_moves_every_row_through_http_and_verifies_it() -> None:
-    result = initial_sync.main(["--size", "S", "--page-rows", "300"])  # fails unless verify matches
+    # fails unless verify matches
+    result = initial_sync.main(["--size", "S", "--page-rows", "300", "--repeat", "1"])
     assert 900 <= result["rows"] <= 1_100
     assert result["bytes_sent"] > 0 and result["seconds"] > 0 and result["raw_copy_seconds"] >= 0
     assert result["peak_rss_mb"] >= result["client_peak_rss_mb"] > 0
 
 
 def test_the_latency_benchmark_sees_every_edit_arrive_on_the_other_side() -> None:
-    result = latency.main(["--edits", "3"])  # exits unless every edit arrives within 30 s
+    result = latency.main(["--edits", "3", "--repeat", "1"])  # exits unless every edit arrives within 30 s
     for direction in ("local_to_online", "online_to_local"):
         figures = result[direction]
         assert figures["n"] == 3
@@ -71,3 +80,10 @@ def test_the_online_sales_benchmark_lists_filters_and_searches_the_documents() -
     assert 0 < cases["orders_only"]["matches"] < 1_000 and cases["no_match"]["matches"] == 0
     assert cases["customer_fragment"]["matches"] >= 1 and cases["deep_page_newest"]["shown"] == 25
     assert result["worst_p95_ms"] == max(case["p95_ms"] for case in cases.values())
+
+
+def test_the_load_benchmark_syncs_every_company_and_measures_the_probe() -> None:
+    result = load.main(["--companies", "2", "--edits", "2", "--size", "S"])  # exits unless all verify
+    assert result["companies"] == 2 and result["verify_failures"] == 0
+    assert result["local_to_online"]["n"] == 2 and result["online_to_local"]["n"] == 2
+    assert result["server_rss_mb_after"] > 0

@@ -11,13 +11,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import threading
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.commits import commit_signal, wait_any
 from services.sync.protocol.messages import (
     PROTOCOL_VERSION,
     ContractRequest,
@@ -49,7 +52,8 @@ from services.sync.server.online_changes import (
     apply_online_transaction,
 )
 from services.sync.server.pull import read_page, summarize
-from services.sync.server.push import apply_mutations
+from services.sync.server.push import apply_mutations, log_conflicts
+from services.sync.server.search_index import merge_later
 
 
 def snapshot_id_taken() -> ProtocolError:
@@ -85,6 +89,18 @@ class SyncServer:
         self.connections = ConnectionService(sessions)
         self.contracts = ContractReader(licence_vendor_key)
         self.notifier = notifier or TenantNotifier()
+        # SQLite: commits by other processes wake waiting pulls through data_version at once.
+        bind = sessions.kw.get("bind")
+        sqlite = isinstance(bind, Engine) and bind.url.get_backend_name() == "sqlite"
+        self._commits = commit_signal(bind) if isinstance(bind, Engine) and sqlite else None
+        self._writers: dict[int, threading.Lock] = defaultdict(threading.Lock)
+        self._writers_guard = threading.Lock()
+
+    def _writer(self, tenant_id: int) -> threading.Lock:
+        """The tenant's page writers queue here, one after the other (a client keeps two pages in
+        flight): a Python lock wakes the next one at once, SQLite's busy handler polls."""
+        with self._writers_guard:
+            return self._writers[tenant_id]
 
     def update_contract(self, ctx: ConnectionContext, req: ContractRequest) -> ContractResponse:
         """A licence change in Business Software: the account takes the contract it grants."""
@@ -149,14 +165,13 @@ class SyncServer:
         spec = table_spec(req.table)
         check_columns(spec, req.columns)
         rows = check_data(spec, req.data)
-        with self._sessions.begin() as s:
+        with self._writer(ctx.tenant_id), self._sessions.begin() as s:
             conn = s.connection()
             seq = store.bump_seq(conn, ctx.tenant_id)
             _tables, base, pages, _status, _finish, known = self._open_snapshot(
                 conn, ctx, req.snapshot_id, req.table
             )
-            page = list(zip(*req.data, strict=True))
-            store.upsert_rows(conn, spec, ctx.tenant_id, seq, page, deleted_after=known)
+            store.write_columns(conn, spec, ctx.tenant_id, seq, req.data, deleted_after=known)
             if not (known == base - 1 and seq - 1 - base == pages):
                 store.respect_deleted_parents(conn, spec, ctx.tenant_id, seq)
             p = store.ph(conn)
@@ -212,6 +227,9 @@ class SyncServer:
                 (store.now_text(), cursor, req.snapshot_id),
             )
         self.notifier.notify(ctx.tenant_id)
+        bind = self._sessions.kw.get("bind")
+        if isinstance(bind, Engine) and bind.url.get_backend_name() == "postgresql":
+            merge_later(bind)  # the search index's entries the snapshot's pages left pending
         return SnapshotFinishResponse(seq=seq, cursor=cursor, clean=clean, tombstoned=tombstoned)
 
     def _drop_unsent(self, conn: Connection, tenant_id: int, seq: int, tables: list[str], known: int) -> int:
@@ -257,7 +275,7 @@ class SyncServer:
                 f"DELETE FROM sync_field_changes WHERE tenant_id = {p} AND seq <= {p}",
                 (ctx.tenant_id, min(m.base for m in req.mutations)),
             )
-            _log_conflicts(conn, ctx, seq, outcome.conflicts)
+            log_conflicts(conn, ctx, seq, outcome.conflicts)
         self.notifier.notify(ctx.tenant_id)
         return PushResponse(
             last_mutation_id=max(ids[-1], last),
@@ -298,18 +316,21 @@ class SyncServer:
         await asyncio.to_thread(self.connections.record_round_trip, ctx)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + req.wait
-        while True:
-            waiter = self.notifier.register(ctx.tenant_id)
-            try:
-                current = await asyncio.to_thread(self._seq, ctx.tenant_id)
-                remaining = deadline - loop.time()
-                if current > req.cursor or remaining <= 0:
-                    return await asyncio.to_thread(self.pull_now, ctx, req)
-                # Woken by a write (this instance's, or another's via LISTEN); the re-check of
-                # the database is the safety net (notify.py: every 0.2 s without LISTEN, else 5 s).
-                await waiter.wait(min(remaining, self.notifier.recheck_seconds))
-            finally:
-                self.notifier.discard(ctx.tenant_id, waiter)
+        with self._commits.listen() if self._commits else contextlib.nullcontext() as committed:
+            while True:
+                waiter = self.notifier.register(ctx.tenant_id)
+                if committed is not None:
+                    committed.clear()
+                try:
+                    current = await asyncio.to_thread(self._seq, ctx.tenant_id)
+                    remaining = deadline - loop.time()
+                    if current > req.cursor or remaining <= 0:
+                        return await asyncio.to_thread(self.pull_now, ctx, req)
+                    # Woken by a write (this instance's, another's via LISTEN, or on SQLite another
+                    # process's commit via data_version); the re-check is the safety net.
+                    await wait_any((waiter.event, committed), min(remaining, self.notifier.recheck_seconds))
+                finally:
+                    self.notifier.discard(ctx.tenant_id, waiter)
 
     def _seq(self, tenant_id: int) -> int:
         with self._sessions() as s:
@@ -362,32 +383,3 @@ class SyncServer:
     ) -> list[OnlineChange]:
         """Several rows (an order with its lines) as one change under one sequence number."""
         return apply_online_transaction(self._sessions, self.notifier, tenant_id, changes, session=session)
-
-
-def _log_conflicts(conn: Connection, ctx: ConnectionContext, seq: int, conflicts: list[Any]) -> None:
-    if not conflicts:
-        return
-    p = store.ph(conn)
-    conn.exec_driver_sql(
-        "INSERT INTO online_sync_conflicts (tenant_id, connection_id, table_name, uuid, field, "
-        f"business_value, online_value, resolution, seq, created_at) VALUES ({', '.join([p] * 10)})",
-        [
-            (
-                ctx.tenant_id,
-                ctx.connection_id,
-                c.table,
-                c.uuid,
-                c.field,
-                _text(c.business_value),
-                _text(c.online_value),
-                c.resolution,
-                seq,
-                store.now_text(),
-            )
-            for c in conflicts
-        ],
-    )
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value)

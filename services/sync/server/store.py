@@ -1,24 +1,21 @@
 """SQL of the online side's synced tables, for SQLite and PostgreSQL alike.
 
 Private helpers of the sync server: they take an open SQLAlchemy ``Connection`` inside the
-caller's transaction and never commit. Bulk writes bypass the ORM (one executemany per page on
-SQLite, COPY into a staging table plus one ``INSERT … ON CONFLICT`` on PostgreSQL), because the
-initial sync moves hundreds of thousands of rows. Snapshot pages are nearly always new rows, so
-they first try a plain INSERT (SQLite) or a COPY straight into the table (PostgreSQL) inside a
-savepoint and fall back to the upsert only when a row already exists.
+caller's transaction and never commit. The bulk writes (snapshot pages, pushed rows) live in
+``bulk`` and are re-exported here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import psycopg
 from sqlalchemy import Connection
 
 from services.sync.protocol.tables import DATETIME_FORMAT, TABLES, TableSpec
+from services.sync.server.bulk import upsert_rows as upsert_rows
+from services.sync.server.bulk import write_columns as write_columns
 from services.sync.server.notify import wake_channel
 
 CHUNK = 500  # parameters per IN list
@@ -71,117 +68,6 @@ def tenant_seq(conn: Connection, tenant_id: int) -> int:
 
 def _quoted(names: Iterable[str]) -> str:
     return ", ".join(f'"{n}"' for n in names)
-
-
-def upsert_rows(
-    conn: Connection,
-    spec: TableSpec,
-    tenant_id: int,
-    seq: int,
-    rows: Sequence[Sequence[Any]],
-    *,
-    deleted_after: int | None = None,
-) -> None:
-    """Insert or overwrite full rows (uuid first, then the synced columns) at sequence ``seq``.
-
-    With ``deleted_after``, a row deleted online after that sequence stays deleted (a snapshot
-    page sent again must not bring back what was deleted meanwhile: delete wins).
-    """
-    if not rows:
-        return
-    keys = [key for key, _source in spec.sort_keys]  # derived here from the synced values
-    if keys:
-        rows = spec.with_sort_keys(rows, offset=1)
-    cols = ["uuid", *spec.column_names, *keys]
-    sets = ", ".join(
-        f'"{c}" = excluded."{c}"' for c in [*spec.column_names, *keys, "seq", "deleted", "updated_at"]
-    )
-    head = f'INSERT INTO "{spec.online_table}" (tenant_id, seq, deleted, updated_at, {_quoted(cols)})'
-    conflict = f" ON CONFLICT (tenant_id, uuid) DO UPDATE SET {sets}"
-    if deleted_after is not None:
-        table = f'"{spec.online_table}"'
-        conflict += f" WHERE NOT ({table}.deleted = {_true(conn)} AND {table}.seq > {int(deleted_after)})"
-    if is_postgres(conn):
-        if deleted_after is not None and _copy_new_rows(conn, spec, tenant_id, seq, cols, rows):
-            return
-        _copy_upsert(
-            conn,
-            spec,
-            cols,
-            f"{head} SELECT {tenant_id}, {seq}, false, '{now_text()}', "
-            f"{_quoted(cols)} FROM {_stage(spec)}{conflict}",
-            rows,
-        )
-        return
-    marks = ", ".join("?" for _ in cols)
-    values = f" VALUES ({tenant_id}, {seq}, 0, '{now_text()}', {marks})"
-    dbapi: Any = conn.connection.dbapi_connection  # sqlite3: executemany straight on the driver
-    cursor = dbapi.cursor()
-    try:
-        if deleted_after is not None:  # snapshot pages are new rows, unless sent again: try plain INSERT
-            cursor.execute("SAVEPOINT sync_page")
-            try:
-                cursor.executemany(head + values, rows)
-                cursor.execute("RELEASE SAVEPOINT sync_page")
-                return
-            except sqlite3.IntegrityError:
-                cursor.execute("ROLLBACK TO SAVEPOINT sync_page")
-                cursor.execute("RELEASE SAVEPOINT sync_page")
-        cursor.executemany(head + values + conflict, rows)
-    finally:
-        cursor.close()
-
-
-def _stage(spec: TableSpec) -> str:
-    return f"sync_stage_{spec.name}"
-
-
-def _copy_new_rows(
-    conn: Connection,
-    spec: TableSpec,
-    tenant_id: int,
-    seq: int,
-    cols: list[str],
-    rows: Sequence[Sequence[Any]],
-) -> bool:
-    """PostgreSQL: COPY a page of new rows straight into the table (the usual snapshot page).
-
-    False, with nothing written, when a row already exists (a page sent again, a re-sync): the
-    caller then upserts through the staging table.
-    """
-    dbapi: Any = conn.connection.dbapi_connection  # a psycopg connection
-    now = now_text()
-    with dbapi.cursor() as cur:
-        cur.execute("SAVEPOINT sync_page")
-        try:
-            target = f'"{spec.online_table}" (tenant_id, seq, deleted, updated_at, {_quoted(cols)})'
-            with cur.copy(f"COPY {target} FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row((tenant_id, seq, False, now, *row))
-        except psycopg.errors.UniqueViolation:
-            cur.execute("ROLLBACK TO SAVEPOINT sync_page")
-            cur.execute("RELEASE SAVEPOINT sync_page")
-            return False
-        cur.execute("RELEASE SAVEPOINT sync_page")
-    return True
-
-
-def _copy_upsert(
-    conn: Connection, spec: TableSpec, cols: list[str], insert_sql: str, rows: Sequence[Sequence[Any]]
-) -> None:
-    """PostgreSQL: COPY the rows into a per-connection staging table, then one upsert from it."""
-    dbapi: Any = conn.connection.dbapi_connection  # a psycopg connection
-    stage = _stage(spec)
-    with dbapi.cursor() as cur:
-        cur.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS AS "
-            f'SELECT {_quoted(cols)} FROM "{spec.online_table}" WITH NO DATA'
-        )
-        cur.execute(f"TRUNCATE {stage}")
-        with cur.copy(f"COPY {stage} ({_quoted(cols)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        cur.execute(insert_sql)
 
 
 def fetch_rows(

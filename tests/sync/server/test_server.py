@@ -7,9 +7,10 @@ import time
 import uuid
 
 import pytest
+from sqlalchemy import text
 
 from models.types import new_uuid
-from services.db import Databases
+from services.db import Databases, open_databases
 from services.errors import NotFound, ValidationFailed
 from services.sync.protocol.messages import (
     Mutation,
@@ -21,6 +22,7 @@ from services.sync.protocol.messages import (
     VerifyRequest,
 )
 from services.sync.protocol.tables import TABLES, TableDigest
+from services.sync.server.search_index import GIN_INDEXES, merge_pending
 from services.sync.server.service import SyncServer
 from tests.sync.helpers import columnar, connect, contact, fields, many_contacts, person
 
@@ -80,7 +82,7 @@ def test_a_snapshot_page_uploaded_twice_leaves_one_copy_and_verify_matches_the_c
     server: SyncServer,
 ) -> None:
     ctx, _token = connect(server)
-    rows = many_contacts(50)
+    rows = many_contacts(1200)  # several multi-row statements on SQLite
     begin = server.begin_snapshot(ctx, begin_request(ctx, ["contacts"]))
     columns, data = columnar("contacts", rows)
     page = SnapshotPageRequest(
@@ -94,7 +96,7 @@ def test_a_snapshot_page_uploaded_twice_leaves_one_copy_and_verify_matches_the_c
     expected = TableDigest(TABLES["contacts"])
     order = sorted(range(len(data[0])), key=lambda i: data[0][i])
     expected.add([[column[i] for i in order] for column in data])
-    assert (summary.count, summary.checksum) == (50, expected.checksum)
+    assert (summary.count, summary.checksum) == (1200, expected.checksum)
 
 
 def test_after_a_clean_snapshot_the_client_does_not_pull_its_own_rows_back(server: SyncServer) -> None:
@@ -348,3 +350,71 @@ def test_a_change_that_must_exist_refuses_a_row_the_tenant_does_not_have(server:
     live, _deleted, _c, _p = pull_all(server, b, 0)
     assert live == {}
     assert server.verify(a, VerifyRequest(**fields(a))).tables["contacts"].count == 1
+
+
+def test_snapshot_pages_keep_awkward_text_numbers_booleans_and_nulls_exactly(server: SyncServer) -> None:
+    """Pages are written in bulk (COPY text on PostgreSQL): tabs, newlines, backslashes, a literal
+    ``\\N``, empty text, NULLs, booleans and numerics come back as they were sent."""
+    ctx, _token = connect(server)
+    awkward = ["a\tb", "zwei\nZeilen\r\n", "C:\\Pfad\\N", "\\N", "", "Grüße ✓"]
+    contacts = {new_uuid(): contact(notes=text, city=text[:20]) for text in awkward}
+    products = {
+        new_uuid(): {"number": f"P{i}", "name": "Ware\t1", "description": "\\", "unit": "Stk",
+                     "price": price, "active": active}
+        for i, (price, active) in enumerate([(0, True), (12.5, False), (0.01, True), (99999.99, False)])
+    }  # fmt: skip
+    activities = {
+        new_uuid(): {"contact_uuid": None, "employee_uuid": None, "subject": "Anruf\\", "kind": "call",
+                     "start_at": "2024-05-01 08:00:00.000000", "end_at": end, "done": done, "notes": "\t"}
+        for end, done in [(None, True), ("2024-05-01 09:30:00.250000", False)]
+    }  # fmt: skip
+    sent = {"contacts": contacts, "products": products, "activities": activities}
+    upload(server, ctx, sent, tables=list(sent))
+    live, _deleted, _cursor, _pages = pull_all(server, ctx, 0)
+    for table, rows in sent.items():
+        for key, row in rows.items():
+            got = {c: v for c, v in live[f"{table}.{key}"].items() if c != "uuid"}
+            assert got == row, table
+
+
+async def test_on_sqlite_a_waiting_pull_wakes_when_another_process_commits(
+    server: SyncServer, online_dbs: Databases, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another program writing the same SQLite file (here: its own engine and server object, so no
+    in-process wake-up) is noticed through data_version, long before any re-check would run."""
+    assert online_dbs.online_engine is not None
+    if online_dbs.online_engine.url.get_backend_name() != "sqlite":
+        pytest.skip("PostgreSQL wakes other instances by LISTEN/NOTIFY or the re-check")
+    monkeypatch.setattr("services.sync.server.notify.IN_PROCESS_RECHECK", 60.0)
+    other = open_databases(local_url=None, online_url=str(online_dbs.online_engine.url))
+    try:
+        assert other.online is not None
+        elsewhere = SyncServer(other.online)
+        ctx, _token = connect(server)
+        waiting = asyncio.create_task(server.pull(ctx, PullRequest(**fields(ctx), cursor=0, wait=30.0)))
+        await asyncio.sleep(0.3)
+        assert not waiting.done()
+        await asyncio.to_thread(elsewhere.apply_online_change, ctx.tenant_id, "contacts", None, contact())
+        page = await asyncio.wait_for(waiting, 5)
+        assert page.changes
+    finally:
+        other.dispose()
+
+
+def test_the_search_index_entries_a_snapshot_left_pending_are_merged_afterwards(
+    server: SyncServer, online_dbs: Databases
+) -> None:
+    engine = online_dbs.online_engine
+    assert engine is not None
+    if engine.url.get_backend_name() != "postgresql":
+        pytest.skip("only PostgreSQL has the trigram index")
+    ctx, _token = connect(server)
+    upload(server, ctx, {"contacts": many_contacts(300)}, tables=["contacts"])
+    merge_pending(engine)  # what finishing the snapshot started in the background
+    with engine.connect() as conn:
+        indexes = conn.execute(text(GIN_INDEXES)).scalars().all()
+        found = conn.execute(
+            text("SELECT count(*) FROM online_contacts WHERE tenant_id = :t AND lower(name) LIKE '%kunde%'"),
+            {"t": ctx.tenant_id},
+        ).scalar_one()
+    assert indexes and found == 300
