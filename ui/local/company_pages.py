@@ -7,6 +7,7 @@ import contextlib
 from nicegui import app, ui
 
 from services.local.views import CompanyView
+from services.redirects import safe_next
 from ui.components.calls import CallFailed, call, show_field_errors
 from ui.i18n import _, fmt_number, lang
 from ui.layout import frame
@@ -28,15 +29,17 @@ REGISTRATION_INPUTS = (
 def register(shell: Shell) -> None:
     auth, companies = shell.services.auth, shell.services.companies
 
-    async def open_company(company_id: int) -> None:
-        await call(auth.open_company, app.storage.user[TOKEN_KEY], company_id)
-        ui.navigate.to("/")
-
     @ui.page("/companies")
-    async def companies_page() -> None:
+    async def companies_page(next: str = "") -> None:
         session = await require_session(shell)
         if session is None:
             return
+        target = safe_next(next, "/")
+
+        async def open_company(company_id: int) -> None:
+            await call(auth.open_company, app.storage.user[TOKEN_KEY], company_id)
+            ui.navigate.to(target)
+
         rows = await call(companies.list_companies)
         with frame(shell, session, _("company.list_title")):
             ui.label(_("company.list_title")).classes("text-2xl")

@@ -14,7 +14,7 @@ from nicegui import app, ui
 from services.container import OnlineServices
 from services.errors import ServiceError
 from services.online.identity import IdentityService
-from services.online.users.accepting import InvitationAcceptance, InvitationInfo
+from services.online.users.accepting import InvitationAcceptance, InvitationInfo, InvitationUsed
 from ui.components.calls import CallFailed, call, error_text, fetch, show_field_errors
 from ui.i18n import _, fmt_date
 from ui.id.frame import form_card, online_frame
@@ -43,6 +43,15 @@ def _problem(problem: ServiceError) -> None:
         with ui.row().classes("items-start gap-2 no-wrap"):
             ui.icon("link_off", size="md").classes("text-negative")
             tag(ui.label(error_text(problem)), "invitation-problem")
+        if isinstance(problem, InvitationUsed):  # most often: the person joined with it already
+            ui.label(_("invitation.used_hint")).classes("text-sm text-grey-8")
+            with ui.row().classes("gap-2"):
+                log_in = ui.button(
+                    _("id.login.submit"), on_click=lambda: ui.navigate.to("/id/login?next=/online")
+                )
+                tag(log_in, "invitation-used-log-in")
+                open_online = ui.button(_("focus.open"), on_click=lambda: ui.navigate.to("/online"))
+                tag(open_online.props("outline"), "invitation-used-open")
 
 
 async def _invitation(
