@@ -11,9 +11,9 @@ acknowledged page; the server treats a page sent twice as one.
 from __future__ import annotations
 
 import asyncio
-import gzip
 import logging
 import uuid
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
@@ -30,6 +30,7 @@ from services.sync.protocol.messages import (
 )
 from services.sync.protocol.tables import TABLE_ORDER, TABLES
 
+IN_FLIGHT = 2  # snapshot pages on the wire at a time
 Call = Callable[[Callable[[], Awaitable[Sent]]], Awaitable[Sent]]  # retrying wrapper of the agent
 
 
@@ -116,11 +117,20 @@ class SnapshotUpload:
             )
         )
         body = envelope[:-1] + b',"data":' + data + b"}"
-        return Prepared(table=table, last_id=last_id, rows=rows, body=gzip.compress(body, compresslevel=1))
+        return Prepared(table=table, last_id=last_id, rows=rows, body=self._client.pack(body))
+
+    async def _send(self, prepared: Prepared) -> None:
+        if prepared.rows:
+            post = partial(self._client.post, "/snapshot/page", prepared.body, SnapshotPageResponse)
+            await self._call(post)
+            self.bytes_sent += len(prepared.body)
 
     async def _upload_table(self, snapshot_id: str, checkpoint: Checkpoint, run_id: int | None) -> None:
+        """Pages of one table, ``IN_FLIGHT`` of them on the wire at a time (the server reads one
+        while it writes the other) and the next one read meanwhile; checkpoints in page order."""
         table, page, after = checkpoint.table, checkpoint.pages, checkpoint.last_id
         upcoming = asyncio.ensure_future(asyncio.to_thread(self._prepare, snapshot_id, table, page, after))
+        sending: deque[tuple[Prepared, asyncio.Future[None]]] = deque()
         try:
             while True:
                 prepared = await upcoming
@@ -129,23 +139,25 @@ class SnapshotUpload:
                     upcoming = asyncio.ensure_future(
                         asyncio.to_thread(self._prepare, snapshot_id, table, page + 1, prepared.last_id)
                     )
-                if prepared.rows:
-                    await self._call(
-                        partial(self._client.post, "/snapshot/page", prepared.body, SnapshotPageResponse)
-                    )
-                    self.bytes_sent += len(prepared.body)
-                await asyncio.to_thread(
-                    self._snap.save_checkpoint,
-                    table,
-                    last_id=prepared.last_id,
-                    rows=prepared.rows,
-                    nbytes=len(prepared.body) if prepared.rows else 0,
-                    done=last_page,
-                    run_id=run_id,
-                )
+                sending.append((prepared, asyncio.ensure_future(self._send(prepared))))
                 page += 1
+                while sending and (last_page or len(sending) >= IN_FLIGHT):
+                    done, task = sending.popleft()
+                    await task  # acknowledged: only now may its checkpoint be written
+                    await asyncio.to_thread(
+                        self._snap.save_checkpoint,
+                        table,
+                        last_id=done.last_id,
+                        rows=done.rows,
+                        nbytes=len(done.body) if done.rows else 0,
+                        done=last_page and not sending,
+                        run_id=run_id,
+                    )
                 if last_page:
                     return
         finally:
+            for _done, task in sending:
+                task.cancel()
             if not upcoming.done():
                 upcoming.cancel()
+            await asyncio.gather(upcoming, *(task for _done, task in sending), return_exceptions=True)

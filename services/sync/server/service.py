@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import threading
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -85,6 +87,14 @@ class SyncServer:
         self.connections = ConnectionService(sessions)
         self.contracts = ContractReader(licence_vendor_key)
         self.notifier = notifier or TenantNotifier()
+        self._writers: dict[int, threading.Lock] = defaultdict(threading.Lock)
+        self._writers_guard = threading.Lock()
+
+    def _writer(self, tenant_id: int) -> threading.Lock:
+        """The tenant's page writers queue here, one after the other (a client keeps two pages in
+        flight): a Python lock wakes the next one at once, SQLite's busy handler polls."""
+        with self._writers_guard:
+            return self._writers[tenant_id]
 
     def update_contract(self, ctx: ConnectionContext, req: ContractRequest) -> ContractResponse:
         """A licence change in Business Software: the account takes the contract it grants."""
@@ -149,14 +159,13 @@ class SyncServer:
         spec = table_spec(req.table)
         check_columns(spec, req.columns)
         rows = check_data(spec, req.data)
-        with self._sessions.begin() as s:
+        with self._writer(ctx.tenant_id), self._sessions.begin() as s:
             conn = s.connection()
             seq = store.bump_seq(conn, ctx.tenant_id)
             _tables, base, pages, _status, _finish, known = self._open_snapshot(
                 conn, ctx, req.snapshot_id, req.table
             )
-            page = list(zip(*req.data, strict=True))
-            store.upsert_rows(conn, spec, ctx.tenant_id, seq, page, deleted_after=known)
+            store.write_columns(conn, spec, ctx.tenant_id, seq, req.data, deleted_after=known)
             if not (known == base - 1 and seq - 1 - base == pages):
                 store.respect_deleted_parents(conn, spec, ctx.tenant_id, seq)
             p = store.ph(conn)

@@ -2,7 +2,8 @@
 
 Private helpers of the sync server: they take an open SQLAlchemy ``Connection`` inside the
 caller's transaction and never commit. Bulk writes bypass the ORM (one executemany per page on
-SQLite, COPY into a staging table plus one ``INSERT … ON CONFLICT`` on PostgreSQL), because the
+SQLite, COPY of prepared text into a staging table plus one ``INSERT … ON CONFLICT`` on
+PostgreSQL), because the
 initial sync moves hundreds of thousands of rows. Snapshot pages are nearly always new rows, so
 they first try a plain INSERT (SQLite) or a COPY straight into the table (PostgreSQL) inside a
 savepoint and fall back to the upsert only when a row already exists.
@@ -20,6 +21,7 @@ from sqlalchemy import Connection
 
 from services.sync.protocol.tables import DATETIME_FORMAT, TABLES, TableSpec
 from services.sync.server.notify import wake_channel
+from services.sync.server.copy_text import copy_lines, copy_payload, copy_value
 
 CHUNK = 500  # parameters per IN list
 
@@ -87,7 +89,21 @@ def upsert_rows(
     With ``deleted_after``, a row deleted online after that sequence stays deleted (a snapshot
     page sent again must not bring back what was deleted meanwhile: delete wins).
     """
-    if not rows:
+    if rows:
+        write_columns(conn, spec, tenant_id, seq, list(zip(*rows, strict=True)), deleted_after=deleted_after)
+
+
+def write_columns(
+    conn: Connection,
+    spec: TableSpec,
+    tenant_id: int,
+    seq: int,
+    data: Sequence[Sequence[Any]],
+    *,
+    deleted_after: int | None = None,
+) -> None:
+    """``upsert_rows`` for columnar wire data (uuids first), as snapshot pages carry it."""
+    if not data or not data[0]:
         return
     keys = [key for key, _source in spec.sort_keys]  # derived here from the synced values
     if keys:
@@ -102,17 +118,22 @@ def upsert_rows(
         table = f'"{spec.online_table}"'
         conflict += f" WHERE NOT ({table}.deleted = {_true(conn)} AND {table}.seq > {int(deleted_after)})"
     if is_postgres(conn):
-        if deleted_after is not None and _copy_new_rows(conn, spec, tenant_id, seq, cols, rows):
+        lines = copy_lines(spec, data)
+        now = now_text()
+        if deleted_after is not None and _copy_new_rows(
+            conn, spec, cols, lines, (tenant_id, seq, False, now)
+        ):
             return
         _copy_upsert(
             conn,
             spec,
             cols,
-            f"{head} SELECT {tenant_id}, {seq}, false, '{now_text()}', "
-            f"{_quoted(cols)} FROM {_stage(spec)}{conflict}",
-            rows,
+            f"{head} SELECT {tenant_id}, {seq}, false, '{now}', {_quoted(cols)} "
+            f"FROM {_stage(spec)}{conflict}",
+            copy_payload(lines),
         )
         return
+    rows = list(zip(*data, strict=True))
     marks = ", ".join("?" for _ in cols)
     values = f" VALUES ({tenant_id}, {seq}, 0, '{now_text()}', {marks})"
     dbapi: Any = conn.connection.dbapi_connection  # sqlite3: executemany straight on the driver
@@ -137,27 +158,22 @@ def _stage(spec: TableSpec) -> str:
 
 
 def _copy_new_rows(
-    conn: Connection,
-    spec: TableSpec,
-    tenant_id: int,
-    seq: int,
-    cols: list[str],
-    rows: Sequence[Sequence[Any]],
+    conn: Connection, spec: TableSpec, cols: list[str], lines: Sequence[str], leading: tuple[Any, ...]
 ) -> bool:
-    """PostgreSQL: COPY a page of new rows straight into the table (the usual snapshot page).
+    """PostgreSQL: COPY a page of new rows straight into the table (the usual snapshot page);
+    ``leading`` are the tenant, sequence, deleted flag and time every row gets.
 
     False, with nothing written, when a row already exists (a page sent again, a re-sync): the
     caller then upserts through the staging table.
     """
     dbapi: Any = conn.connection.dbapi_connection  # a psycopg connection
-    now = now_text()
+    prefix = "".join(copy_value(v) + "\t" for v in leading)
     with dbapi.cursor() as cur:
         cur.execute("SAVEPOINT sync_page")
         try:
             target = f'"{spec.online_table}" (tenant_id, seq, deleted, updated_at, {_quoted(cols)})'
             with cur.copy(f"COPY {target} FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row((tenant_id, seq, False, now, *row))
+                copy.write(copy_payload(lines, prefix))
         except psycopg.errors.UniqueViolation:
             cur.execute("ROLLBACK TO SAVEPOINT sync_page")
             cur.execute("RELEASE SAVEPOINT sync_page")
@@ -166,9 +182,7 @@ def _copy_new_rows(
     return True
 
 
-def _copy_upsert(
-    conn: Connection, spec: TableSpec, cols: list[str], insert_sql: str, rows: Sequence[Sequence[Any]]
-) -> None:
+def _copy_upsert(conn: Connection, spec: TableSpec, cols: list[str], insert_sql: str, payload: bytes) -> None:
     """PostgreSQL: COPY the rows into a per-connection staging table, then one upsert from it."""
     dbapi: Any = conn.connection.dbapi_connection  # a psycopg connection
     stage = _stage(spec)
@@ -179,8 +193,7 @@ def _copy_upsert(
         )
         cur.execute(f"TRUNCATE {stage}")
         with cur.copy(f"COPY {stage} ({_quoted(cols)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+            copy.write(payload)
         cur.execute(insert_sql)
 
 

@@ -66,3 +66,27 @@ def test_a_refusal_keeps_status_and_error_code_for_the_retry_logic() -> None:
         "schema_mismatch",
         "409 schema_mismatch: update both sides",
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "compressed"),
+    [("http://127.0.0.1:8080", False), ("http://localhost", False), ("http://[::1]:80", False),
+     ("http://online.example.com", True), ("http://10.0.0.7:8080", True)],
+)  # fmt: skip
+async def test_large_bodies_are_gzipped_only_when_the_server_is_not_on_this_machine(
+    url: str, compressed: bool
+) -> None:
+    seen: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"last_mutation_id": 1, "applied": 1, "skipped": 0, "seq": 1})
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handle)) as http:
+        client = SyncClient(http, url, "token", "tenant-uuid")
+        body = client.pack(b'{"rows": "' + b"x" * 5000 + b'"}')
+        await client.post("/push", body, PushResponse)
+    (request,) = seen
+    assert (request.headers.get("content-encoding") == "gzip") is compressed
+    assert (len(request.content) < 5000) is compressed
+    assert request.headers["accept-encoding"] == ("gzip" if compressed else "identity")

@@ -348,3 +348,28 @@ def test_a_change_that_must_exist_refuses_a_row_the_tenant_does_not_have(server:
     live, _deleted, _c, _p = pull_all(server, b, 0)
     assert live == {}
     assert server.verify(a, VerifyRequest(**fields(a))).tables["contacts"].count == 1
+
+
+def test_snapshot_pages_keep_awkward_text_numbers_booleans_and_nulls_exactly(server: SyncServer) -> None:
+    """Pages are written in bulk (COPY text on PostgreSQL): tabs, newlines, backslashes, a literal
+    ``\\N``, empty text, NULLs, booleans and numerics come back as they were sent."""
+    ctx, _token = connect(server)
+    awkward = ["a\tb", "zwei\nZeilen\r\n", "C:\\Pfad\\N", "\\N", "", "Grüße ✓"]
+    contacts = {new_uuid(): contact(notes=text, city=text[:20]) for text in awkward}
+    products = {
+        new_uuid(): {"number": f"P{i}", "name": "Ware\t1", "description": "\\", "unit": "Stk",
+                     "price": price, "active": active}
+        for i, (price, active) in enumerate([(0, True), (12.5, False), (0.01, True), (99999.99, False)])
+    }  # fmt: skip
+    activities = {
+        new_uuid(): {"contact_uuid": None, "employee_uuid": None, "subject": "Anruf\\", "kind": "call",
+                     "start_at": "2024-05-01 08:00:00.000000", "end_at": end, "done": done, "notes": "\t"}
+        for end, done in [(None, True), ("2024-05-01 09:30:00.250000", False)]
+    }  # fmt: skip
+    sent = {"contacts": contacts, "products": products, "activities": activities}
+    upload(server, ctx, sent, tables=list(sent))
+    live, _deleted, _cursor, _pages = pull_all(server, ctx, 0)
+    for table, rows in sent.items():
+        for key, row in rows.items():
+            got = {c: v for c, v in live[f"{table}.{key}"].items() if c != "uuid"}
+            assert got == row, table
