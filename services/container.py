@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.clock import SYSTEM_CLOCK, Clock
+from services.commits import signal_commits
 from services.config import Settings, secret_key_for
 from services.db import Databases, PoolSettings, open_databases
 from services.files import private_directory
@@ -205,6 +206,7 @@ def _build_local(
     seal: TokenSeal,
 ) -> LocalServices:
     install_change_tracking(engine)
+    signal_commits(sessions, engine)  # a local commit wakes the sync agent at once
     install_search_index(engine)
     auth = LocalAuthService(sessions)
     sync_lock = InitialSyncLock(sessions)

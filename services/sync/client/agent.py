@@ -3,8 +3,8 @@
 It runs as asyncio tasks in the process of the chosen sync computer (see manager.py); every
 database step runs in a worker thread and every HTTP call goes through the one shared
 ``httpx.AsyncClient``, so the UI never waits for it. Three loops run side by side:
-- push: notices new outbox entries (polling the outbox head), waits a moment to gather a burst,
-  sends the oldest entries, drops them when acknowledged;
+- push: woken by every commit to the company database (services.commits), sends the oldest
+  outbox entries at once, drops them when acknowledged;
 - pull: long-polls for changes after the stored cursor and applies each page with its cursor;
 - verify: right after the initial sync (once the first pulls caught up), then now and then,
   compares counts and checksums with the server and re-syncs a table that differs;
@@ -16,6 +16,7 @@ Network trouble and 5xx are retried with backoff; 401 stops the agent and marks 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from services.commits import commit_signal
 from services.local.changes import SYNC, ChangeHub
 from services.local.locks import InitialSyncLock
 from services.sync.client import runs
@@ -42,8 +44,8 @@ class AgentOptions:
     page_rows: int = 10_000
     push_batch: int = 1000
     pull_limit: int = 5000
-    debounce: float = 0.05  # seconds to gather a burst of local changes before pushing
-    outbox_poll: float = 0.1
+    debounce: float = 0.0  # seconds to wait for more local changes before pushing (none: push at once)
+    outbox_poll: float = 1.0  # safety net: look at the outbox this often even without a commit signal
     long_poll: float = 20.0
     verify_every: float = 600.0
 
@@ -71,6 +73,7 @@ class SyncAgent:
         self.options = options or AgentOptions()
         self.store = LocalStore(engine, company_id)
         self.snapshot = LocalSnapshot(engine, company_id)
+        self.commits = commit_signal(engine)
         self.bytes_sent = 0
         self.contract = ContractReporter(engine=engine, client=client, call=self.call, trace=trace)
 
@@ -163,14 +166,22 @@ class SyncAgent:
             await asyncio.shield(asyncio.to_thread(runs.finish_run, self.engine, run_id, status, error))
 
     async def _push_loop(self, run_id: int) -> None:
-        while True:
-            if not await asyncio.to_thread(self.store.outbox_head):
-                await asyncio.sleep(self.options.outbox_poll)
-                continue
-            await asyncio.sleep(self.options.debounce)
-            batch = await asyncio.to_thread(self.store.next_batch, self.options.push_batch)
-            if batch:
-                await self.push(batch, run_id)
+        """Push whenever the outbox holds entries; woken by every commit to the database (this
+        process's sessions at once, other processes through ``data_version``), and every
+        ``outbox_poll`` seconds as a safety net. Changes made while a push travels go together in
+        the next one."""
+        with self.commits.listen() as committed:
+            while True:
+                committed.clear()  # before looking: a commit from now on sets it again
+                if not await asyncio.to_thread(self.store.outbox_head):
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(committed.wait(), self.options.outbox_poll)
+                    continue
+                if self.options.debounce:
+                    await asyncio.sleep(self.options.debounce)
+                batch = await asyncio.to_thread(self.store.next_batch, self.options.push_batch)
+                if batch:
+                    await self.push(batch, run_id)
 
     async def push(self, batch: list[Mutation], run_id: int | None = None) -> None:
         """Push one batch; a batch the server refuses as invalid is split until the bad change is
@@ -255,11 +266,13 @@ class SyncAgent:
     async def verify(self) -> dict[str, bool] | None:
         """Compare every table with the server; None when changes in flight make it meaningless."""
         before = await asyncio.to_thread(self.snapshot.outbox_seq)
-        sent = await self.call(
-            lambda: self.client.post("/verify", encode(self.client.payload()), VerifyResponse)
+        # Both sides summarise at the same time: each summary is one consistent read, and the
+        # checks below accept the pair only when both describe the same sequence.
+        sent, local = await asyncio.gather(
+            self.call(lambda: self.client.post("/verify", encode(self.client.payload()), VerifyResponse)),
+            asyncio.to_thread(self.snapshot.summary),
         )
         server: VerifyResponse = sent.answer
-        local = await asyncio.to_thread(self.snapshot.summary)
         if local.pending or local.cursor != server.seq or local.outbox_seq != before:
             return None
         return {

@@ -16,10 +16,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.commits import commit_signal
 from services.sync.protocol.messages import (
     PROTOCOL_VERSION,
     ContractRequest,
@@ -87,6 +88,10 @@ class SyncServer:
         self.connections = ConnectionService(sessions)
         self.contracts = ContractReader(licence_vendor_key)
         self.notifier = notifier or TenantNotifier()
+        # SQLite: commits by other processes wake waiting pulls through data_version at once.
+        bind = sessions.kw.get("bind")
+        sqlite = isinstance(bind, Engine) and bind.url.get_backend_name() == "sqlite"
+        self._commits = commit_signal(bind) if isinstance(bind, Engine) and sqlite else None
         self._writers: dict[int, threading.Lock] = defaultdict(threading.Lock)
         self._writers_guard = threading.Lock()
 
@@ -307,18 +312,21 @@ class SyncServer:
         await asyncio.to_thread(self.connections.record_round_trip, ctx)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + req.wait
-        while True:
-            waiter = self.notifier.register(ctx.tenant_id)
-            try:
-                current = await asyncio.to_thread(self._seq, ctx.tenant_id)
-                remaining = deadline - loop.time()
-                if current > req.cursor or remaining <= 0:
-                    return await asyncio.to_thread(self.pull_now, ctx, req)
-                # Woken by a write (this instance's, or another's via LISTEN); the re-check of
-                # the database is the safety net (notify.py: every 0.2 s without LISTEN, else 5 s).
-                await waiter.wait(min(remaining, self.notifier.recheck_seconds))
-            finally:
-                self.notifier.discard(ctx.tenant_id, waiter)
+        with self._commits.listen() if self._commits else contextlib.nullcontext() as committed:
+            while True:
+                waiter = self.notifier.register(ctx.tenant_id)
+                if committed is not None:
+                    committed.clear()
+                try:
+                    current = await asyncio.to_thread(self._seq, ctx.tenant_id)
+                    remaining = deadline - loop.time()
+                    if current > req.cursor or remaining <= 0:
+                        return await asyncio.to_thread(self.pull_now, ctx, req)
+                    # Woken by a write (this instance's, another's via LISTEN, or on SQLite another
+                    # process's commit via data_version); the re-check is the safety net.
+                    await _first(waiter.event, committed, min(remaining, self.notifier.recheck_seconds))
+                finally:
+                    self.notifier.discard(ctx.tenant_id, waiter)
 
     def _seq(self, tenant_id: int) -> int:
         with self._sessions() as s:
@@ -371,6 +379,16 @@ class SyncServer:
     ) -> list[OnlineChange]:
         """Several rows (an order with its lines) as one change under one sequence number."""
         return apply_online_transaction(self._sessions, self.notifier, tenant_id, changes, session=session)
+
+
+async def _first(woken: asyncio.Event, committed: asyncio.Event | None, seconds: float) -> None:
+    """Wait until either event is set, at most ``seconds``."""
+    waits = [asyncio.ensure_future(e.wait()) for e in (woken, committed) if e is not None]
+    try:
+        await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for wait in waits:
+            wait.cancel()
 
 
 def _log_conflicts(conn: Connection, ctx: ConnectionContext, seq: int, conflicts: list[Any]) -> None:

@@ -20,8 +20,8 @@ import psycopg
 from sqlalchemy import Connection
 
 from services.sync.protocol.tables import DATETIME_FORMAT, TABLES, TableSpec
-from services.sync.server.notify import wake_channel
 from services.sync.server.copy_text import copy_lines, copy_payload, copy_value
+from services.sync.server.notify import wake_channel
 
 CHUNK = 500  # parameters per IN list
 

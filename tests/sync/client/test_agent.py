@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
+import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -242,3 +244,39 @@ async def test_an_online_change_after_a_push_whose_answer_was_lost_is_not_overru
     row = _local_contact(sessions, target.uuid)
     assert row is not None and row.phone == "+49 2 online danach"
     assert local_summary(engine, company) == online_summary(online, created.tenant_id)
+
+
+@pytest.mark.parametrize("writer", ["session", "other_connection"])
+async def test_a_local_commit_wakes_the_agent_at_once_without_polling_the_outbox(
+    local: tuple[sessionmaker[Session], Engine],
+    online: SyncServer,
+    make_agent: Callable[..., SyncAgent],
+    writer: str,
+) -> None:
+    """A commit through the program's sessions signals in-process; one from another connection (as
+    from another process) is seen through SQLite's data_version. The outbox is not polled here."""
+    sessions, engine = local
+    company = create_company(sessions)
+    created = connect_company(sessions, online, company)
+    agent = make_agent(company, created.token, created.tenant_uuid)
+    agent.options = AgentOptions(page_rows=40, outbox_poll=600.0, long_poll=2.0, verify_every=3600)
+    await agent.initial_sync()
+    stop = asyncio.Event()
+    running = asyncio.create_task(agent.continuous(stop))
+    try:
+        await asyncio.sleep(0.3)  # the loops are waiting
+        if writer == "session":
+            with sessions.begin() as s:
+                s.add(Contact(company_id=company, name="Sofort"))
+        else:
+            with sqlite3.connect(str(engine.url.database)) as raw:
+                raw.execute(
+                    "INSERT INTO contacts (company_id, uuid, number, name, kind, street, postal_code, city, "
+                    "country, phone, email, website, notes, updated_at) VALUES (?, ?, 'X1', 'Sofort', "
+                    "'company', '', '', '', '', '', '', '', '', '2024-01-01 00:00:00.000000')",
+                    (company, str(uuid.uuid4())),
+                )
+        await wait_for(lambda: online_summary(online, created.tenant_id)["contacts"][0] == 1, seconds=5.0)
+    finally:
+        stop.set()
+        await running

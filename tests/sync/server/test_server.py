@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from models.types import new_uuid
-from services.db import Databases
+from services.db import Databases, open_databases
 from services.errors import NotFound, ValidationFailed
 from services.sync.protocol.messages import (
     Mutation,
@@ -373,3 +373,27 @@ def test_snapshot_pages_keep_awkward_text_numbers_booleans_and_nulls_exactly(ser
         for key, row in rows.items():
             got = {c: v for c, v in live[f"{table}.{key}"].items() if c != "uuid"}
             assert got == row, table
+
+
+async def test_on_sqlite_a_waiting_pull_wakes_when_another_process_commits(
+    server: SyncServer, online_dbs: Databases, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another program writing the same SQLite file (here: its own engine and server object, so no
+    in-process wake-up) is noticed through data_version, long before any re-check would run."""
+    assert online_dbs.online_engine is not None
+    if online_dbs.online_engine.url.get_backend_name() != "sqlite":
+        pytest.skip("PostgreSQL wakes other instances by LISTEN/NOTIFY or the re-check")
+    monkeypatch.setattr("services.sync.server.notify.IN_PROCESS_RECHECK", 60.0)
+    other = open_databases(local_url=None, online_url=str(online_dbs.online_engine.url))
+    try:
+        assert other.online is not None
+        elsewhere = SyncServer(other.online)
+        ctx, _token = connect(server)
+        waiting = asyncio.create_task(server.pull(ctx, PullRequest(**fields(ctx), cursor=0, wait=30.0)))
+        await asyncio.sleep(0.3)
+        assert not waiting.done()
+        await asyncio.to_thread(elsewhere.apply_online_change, ctx.tenant_id, "contacts", None, contact())
+        page = await asyncio.wait_for(waiting, 5)
+        assert page.changes
+    finally:
+        other.dispose()

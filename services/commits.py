@@ -1,0 +1,114 @@
+"""Noticing commits to a SQLite database the moment they happen, in this process or another one.
+
+``commit_signal(engine)`` is the one signal of a database file in this process. Two sources end in
+``CommitSignal.notify``:
+
+- this process: ``signal_commits(sessions, engine)`` makes every session of the database signal
+  after its commit, so the writing service (register forms, the local API, the online UI) wakes
+  whoever waits at once;
+- other processes (another program on the same file, a script, the demo-data command): while
+  anybody listens, a watcher thread reads ``PRAGMA data_version`` every few milliseconds on a
+  connection of its own. SQLite changes that value whenever any other connection committed to the
+  file, so one cheap read replaces polling tables.
+
+Listeners get an ``asyncio.Event`` that is set from any thread (``call_soon_threadsafe``); they
+clear it, look for work, and wait on it again. Signals may be spurious (a commit that changed
+nothing they care about); they are never late by more than the watcher's interval.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+WATCH_SECONDS = 0.005  # how often the watcher reads data_version
+
+
+class CommitSignal:
+    def __init__(self, path: str | None, interval: float = WATCH_SECONDS) -> None:
+        self.path, self.interval = path, interval
+        self._lock = threading.Lock()
+        self._listeners: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
+        self._stop: threading.Event | None = None
+
+    def notify(self) -> None:
+        """A commit happened (callable from any thread)."""
+        with self._lock:
+            listeners = list(self._listeners)
+        for loop, flag in listeners:
+            with contextlib.suppress(RuntimeError):  # that loop is closed
+                loop.call_soon_threadsafe(flag.set)
+
+    @contextlib.contextmanager
+    def listen(self) -> Iterator[asyncio.Event]:
+        """An event set on every commit while the block runs (inside a running event loop)."""
+        listener = (asyncio.get_running_loop(), asyncio.Event())
+        with self._lock:
+            self._listeners.add(listener)
+            if self.path is not None and self._stop is None:
+                self._stop = threading.Event()
+                threading.Thread(
+                    target=self._watch, args=(self._stop,), name="commit-watch", daemon=True
+                ).start()
+        try:
+            yield listener[1]
+        finally:
+            with self._lock:
+                self._listeners.discard(listener)
+                if not self._listeners and self._stop is not None:
+                    self._stop.set()
+                    self._stop = None
+
+    def _watch(self, stop: threading.Event) -> None:
+        """Until ``stop``: signal whenever another connection committed to the file."""
+        conn: sqlite3.Connection | None = None
+        seen = None
+        while not stop.wait(self.interval):
+            try:
+                if conn is None:
+                    conn = sqlite3.connect(self.path or "", timeout=1.0, check_same_thread=False)
+                (version,) = conn.execute("PRAGMA data_version").fetchone()
+            except sqlite3.Error as exc:
+                log.warning("cannot watch %s for commits (%s); retrying in a second", self.path, exc)
+                if conn is not None:
+                    conn.close()
+                conn, seen = None, None
+                stop.wait(1.0)
+                continue
+            if seen is not None and version != seen:
+                self.notify()
+            seen = version
+        if conn is not None:
+            conn.close()
+
+
+_signals: dict[Any, CommitSignal] = {}
+_signals_guard = threading.Lock()
+
+
+def commit_signal(engine: Engine) -> CommitSignal:
+    """The commit signal of the engine's database (one per file and process). Other databases and
+    in-memory SQLite get a signal that only this process's sessions set."""
+    database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    file = database if database and database != ":memory:" and not database.startswith("file:") else None
+    key: Any = file or id(engine)
+    with _signals_guard:
+        if key not in _signals:
+            _signals[key] = CommitSignal(file)
+        return _signals[key]
+
+
+def signal_commits(sessions: sessionmaker[Session], engine: Engine) -> CommitSignal:
+    """Make every session of ``sessions`` signal the database's commits."""
+    signal = commit_signal(engine)
+    event.listen(sessions, "after_commit", lambda _session: signal.notify())
+    return signal
