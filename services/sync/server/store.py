@@ -1,12 +1,12 @@
 """SQL of the online side's synced tables, for SQLite and PostgreSQL alike.
 
 Private helpers of the sync server: they take an open SQLAlchemy ``Connection`` inside the
-caller's transaction and never commit. Bulk writes bypass the ORM (one executemany per page on
-SQLite, COPY of prepared text into a staging table plus one ``INSERT … ON CONFLICT`` on
-PostgreSQL), because the
-initial sync moves hundreds of thousands of rows. Snapshot pages are nearly always new rows, so
-they first try a plain INSERT (SQLite) or a COPY straight into the table (PostgreSQL) inside a
-savepoint and fall back to the upsert only when a row already exists.
+caller's transaction and never commit. Bulk writes bypass the ORM (multi-row ``VALUES``
+statements on SQLite, COPY of prepared text into a staging table plus one ``INSERT … ON
+CONFLICT`` on PostgreSQL), because the initial sync moves hundreds of thousands of rows. Snapshot
+pages are nearly always new rows, so they first try a plain INSERT (SQLite) or a COPY straight
+into the table (PostgreSQL) inside a savepoint and fall back to the upsert only when a row
+already exists.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Sequence
+from itertools import chain
 from typing import Any
 
 import psycopg
@@ -24,6 +25,7 @@ from services.sync.server.copy_text import copy_lines, copy_payload, copy_value
 from services.sync.server.notify import wake_channel
 
 CHUNK = 500  # parameters per IN list
+VALUES_ROWS = 500  # rows per multi-row INSERT on SQLite
 
 
 def is_postgres(conn: Connection) -> bool:
@@ -134,23 +136,40 @@ def write_columns(
         )
         return
     rows = list(zip(*data, strict=True))
-    marks = ", ".join("?" for _ in cols)
-    values = f" VALUES ({tenant_id}, {seq}, 0, '{now_text()}', {marks})"
-    dbapi: Any = conn.connection.dbapi_connection  # sqlite3: executemany straight on the driver
+    leading = (tenant_id, seq, now_text())
+    dbapi: Any = conn.connection.dbapi_connection  # sqlite3: straight on the driver
     cursor = dbapi.cursor()
     try:
         if deleted_after is not None:  # snapshot pages are new rows, unless sent again: try plain INSERT
             cursor.execute("SAVEPOINT sync_page")
             try:
-                cursor.executemany(head + values, rows)
+                _insert_values(cursor, head, "", leading, rows)
                 cursor.execute("RELEASE SAVEPOINT sync_page")
                 return
             except sqlite3.IntegrityError:
                 cursor.execute("ROLLBACK TO SAVEPOINT sync_page")
                 cursor.execute("RELEASE SAVEPOINT sync_page")
-        cursor.executemany(head + values + conflict, rows)
+        _insert_values(cursor, head, conflict, leading, rows)
     finally:
         cursor.close()
+
+
+def _insert_values(
+    cursor: sqlite3.Cursor, head: str, tail: str, leading: tuple[Any, ...], rows: Sequence[Sequence[Any]]
+) -> None:
+    """SQLite: insert rows with multi-row ``VALUES`` statements of up to ``VALUES_ROWS`` rows each
+    (about twice as fast as ``executemany``, which runs the statement once per row). ``leading``
+    (tenant, sequence, time) are bound once per statement as ``?1``-``?3``, so the statement text
+    repeats and its compiled form is reused from the driver's cache."""
+    width = len(rows[0])
+    limit = cursor.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    per = max(1, min(VALUES_ROWS, (limit - len(leading)) // width))
+    one = "(?1, ?2, 0, ?3, " + ", ".join("?" * width) + ")"
+    for start in range(0, len(rows), per):
+        chunk = rows[start : start + per]
+        cursor.execute(
+            f"{head} VALUES {', '.join([one] * len(chunk))}{tail}", (*leading, *chain.from_iterable(chunk))
+        )
 
 
 def _stage(spec: TableSpec) -> str:

@@ -80,7 +80,7 @@ def test_a_snapshot_page_uploaded_twice_leaves_one_copy_and_verify_matches_the_c
     server: SyncServer,
 ) -> None:
     ctx, _token = connect(server)
-    rows = many_contacts(50)
+    rows = many_contacts(1200)  # several multi-row statements on SQLite
     begin = server.begin_snapshot(ctx, begin_request(ctx, ["contacts"]))
     columns, data = columnar("contacts", rows)
     page = SnapshotPageRequest(
@@ -94,7 +94,7 @@ def test_a_snapshot_page_uploaded_twice_leaves_one_copy_and_verify_matches_the_c
     expected = TableDigest(TABLES["contacts"])
     order = sorted(range(len(data[0])), key=lambda i: data[0][i])
     expected.add([[column[i] for i in order] for column in data])
-    assert (summary.count, summary.checksum) == (50, expected.checksum)
+    assert (summary.count, summary.checksum) == (1200, expected.checksum)
 
 
 def test_after_a_clean_snapshot_the_client_does_not_pull_its_own_rows_back(server: SyncServer) -> None:
