@@ -23,7 +23,7 @@ import contextlib
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import Engine, event
@@ -112,3 +112,13 @@ def signal_commits(sessions: sessionmaker[Session], engine: Engine) -> CommitSig
     signal = commit_signal(engine)
     event.listen(sessions, "after_commit", lambda _session: signal.notify())
     return signal
+
+
+async def wait_any(events: Iterable[asyncio.Event | None], seconds: float) -> None:
+    """Wait until one of the events is set, at most ``seconds`` (None entries are ignored)."""
+    waits = [asyncio.ensure_future(e.wait()) for e in events if e is not None]
+    try:
+        await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for wait in waits:
+            wait.cancel()

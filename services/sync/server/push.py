@@ -24,6 +24,7 @@ from services.sync.protocol.messages import ConflictInfo, Mutation, ProtocolErro
 from services.sync.protocol.tables import TABLE_ORDER, TABLES, TableSpec, column_to_wire
 from services.sync.protocol.validate import check_row
 from services.sync.server import store as store
+from services.sync.server.connections import ConnectionContext
 
 
 @dataclass
@@ -200,3 +201,32 @@ def _apply_deletes(
             outcome.conflicts.append(_conflict(spec, m, name, None, "deleted_locally"))
     store.tombstone(conn, spec, tenant_id, seq, uuids)
     outcome.applied += len(mutations)
+
+
+def log_conflicts(conn: Connection, ctx: ConnectionContext, seq: int, conflicts: list[Any]) -> None:
+    if not conflicts:
+        return
+    p = store.ph(conn)
+    conn.exec_driver_sql(
+        "INSERT INTO online_sync_conflicts (tenant_id, connection_id, table_name, uuid, field, "
+        f"business_value, online_value, resolution, seq, created_at) VALUES ({', '.join([p] * 10)})",
+        [
+            (
+                ctx.tenant_id,
+                ctx.connection_id,
+                c.table,
+                c.uuid,
+                c.field,
+                _text(c.business_value),
+                _text(c.online_value),
+                c.resolution,
+                seq,
+                store.now_text(),
+            )
+            for c in conflicts
+        ],
+    )
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)

@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.commits import commit_signal
+from services.commits import commit_signal, wait_any
 from services.sync.protocol.messages import (
     PROTOCOL_VERSION,
     ContractRequest,
@@ -52,7 +52,8 @@ from services.sync.server.online_changes import (
     apply_online_transaction,
 )
 from services.sync.server.pull import read_page, summarize
-from services.sync.server.push import apply_mutations
+from services.sync.server.push import apply_mutations, log_conflicts
+from services.sync.server.search_index import merge_later
 
 
 def snapshot_id_taken() -> ProtocolError:
@@ -226,6 +227,9 @@ class SyncServer:
                 (store.now_text(), cursor, req.snapshot_id),
             )
         self.notifier.notify(ctx.tenant_id)
+        bind = self._sessions.kw.get("bind")
+        if isinstance(bind, Engine) and bind.url.get_backend_name() == "postgresql":
+            merge_later(bind)  # the search index's entries the snapshot's pages left pending
         return SnapshotFinishResponse(seq=seq, cursor=cursor, clean=clean, tombstoned=tombstoned)
 
     def _drop_unsent(self, conn: Connection, tenant_id: int, seq: int, tables: list[str], known: int) -> int:
@@ -271,7 +275,7 @@ class SyncServer:
                 f"DELETE FROM sync_field_changes WHERE tenant_id = {p} AND seq <= {p}",
                 (ctx.tenant_id, min(m.base for m in req.mutations)),
             )
-            _log_conflicts(conn, ctx, seq, outcome.conflicts)
+            log_conflicts(conn, ctx, seq, outcome.conflicts)
         self.notifier.notify(ctx.tenant_id)
         return PushResponse(
             last_mutation_id=max(ids[-1], last),
@@ -324,7 +328,7 @@ class SyncServer:
                         return await asyncio.to_thread(self.pull_now, ctx, req)
                     # Woken by a write (this instance's, another's via LISTEN, or on SQLite another
                     # process's commit via data_version); the re-check is the safety net.
-                    await _first(waiter.event, committed, min(remaining, self.notifier.recheck_seconds))
+                    await wait_any((waiter.event, committed), min(remaining, self.notifier.recheck_seconds))
                 finally:
                     self.notifier.discard(ctx.tenant_id, waiter)
 
@@ -379,42 +383,3 @@ class SyncServer:
     ) -> list[OnlineChange]:
         """Several rows (an order with its lines) as one change under one sequence number."""
         return apply_online_transaction(self._sessions, self.notifier, tenant_id, changes, session=session)
-
-
-async def _first(woken: asyncio.Event, committed: asyncio.Event | None, seconds: float) -> None:
-    """Wait until either event is set, at most ``seconds``."""
-    waits = [asyncio.ensure_future(e.wait()) for e in (woken, committed) if e is not None]
-    try:
-        await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for wait in waits:
-            wait.cancel()
-
-
-def _log_conflicts(conn: Connection, ctx: ConnectionContext, seq: int, conflicts: list[Any]) -> None:
-    if not conflicts:
-        return
-    p = store.ph(conn)
-    conn.exec_driver_sql(
-        "INSERT INTO online_sync_conflicts (tenant_id, connection_id, table_name, uuid, field, "
-        f"business_value, online_value, resolution, seq, created_at) VALUES ({', '.join([p] * 10)})",
-        [
-            (
-                ctx.tenant_id,
-                ctx.connection_id,
-                c.table,
-                c.uuid,
-                c.field,
-                _text(c.business_value),
-                _text(c.online_value),
-                c.resolution,
-                seq,
-                store.now_text(),
-            )
-            for c in conflicts
-        ],
-    )
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value)

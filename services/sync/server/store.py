@@ -1,31 +1,24 @@
 """SQL of the online side's synced tables, for SQLite and PostgreSQL alike.
 
 Private helpers of the sync server: they take an open SQLAlchemy ``Connection`` inside the
-caller's transaction and never commit. Bulk writes bypass the ORM (multi-row ``VALUES``
-statements on SQLite, COPY of prepared text into a staging table plus one ``INSERT … ON
-CONFLICT`` on PostgreSQL), because the initial sync moves hundreds of thousands of rows. Snapshot
-pages are nearly always new rows, so they first try a plain INSERT (SQLite) or a COPY straight
-into the table (PostgreSQL) inside a savepoint and fall back to the upsert only when a row
-already exists.
+caller's transaction and never commit. The bulk writes (snapshot pages, pushed rows) live in
+``bulk`` and are re-exported here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Iterable, Sequence
-from itertools import chain
 from typing import Any
 
-import psycopg
 from sqlalchemy import Connection
 
 from services.sync.protocol.tables import DATETIME_FORMAT, TABLES, TableSpec
-from services.sync.server.copy_text import copy_lines, copy_payload, copy_value
+from services.sync.server.bulk import upsert_rows as upsert_rows
+from services.sync.server.bulk import write_columns as write_columns
 from services.sync.server.notify import wake_channel
 
 CHUNK = 500  # parameters per IN list
-VALUES_ROWS = 500  # rows per multi-row INSERT on SQLite
 
 
 def is_postgres(conn: Connection) -> bool:
@@ -75,145 +68,6 @@ def tenant_seq(conn: Connection, tenant_id: int) -> int:
 
 def _quoted(names: Iterable[str]) -> str:
     return ", ".join(f'"{n}"' for n in names)
-
-
-def upsert_rows(
-    conn: Connection,
-    spec: TableSpec,
-    tenant_id: int,
-    seq: int,
-    rows: Sequence[Sequence[Any]],
-    *,
-    deleted_after: int | None = None,
-) -> None:
-    """Insert or overwrite full rows (uuid first, then the synced columns) at sequence ``seq``.
-
-    With ``deleted_after``, a row deleted online after that sequence stays deleted (a snapshot
-    page sent again must not bring back what was deleted meanwhile: delete wins).
-    """
-    if rows:
-        write_columns(conn, spec, tenant_id, seq, list(zip(*rows, strict=True)), deleted_after=deleted_after)
-
-
-def write_columns(
-    conn: Connection,
-    spec: TableSpec,
-    tenant_id: int,
-    seq: int,
-    data: Sequence[Sequence[Any]],
-    *,
-    deleted_after: int | None = None,
-) -> None:
-    """``upsert_rows`` for columnar wire data (uuids first), as snapshot pages carry it."""
-    if not data or not data[0]:
-        return
-    keys = [key for key, _source in spec.sort_keys]  # derived here from the synced values
-    if keys:
-        rows = spec.with_sort_keys(rows, offset=1)
-    cols = ["uuid", *spec.column_names, *keys]
-    sets = ", ".join(
-        f'"{c}" = excluded."{c}"' for c in [*spec.column_names, *keys, "seq", "deleted", "updated_at"]
-    )
-    head = f'INSERT INTO "{spec.online_table}" (tenant_id, seq, deleted, updated_at, {_quoted(cols)})'
-    conflict = f" ON CONFLICT (tenant_id, uuid) DO UPDATE SET {sets}"
-    if deleted_after is not None:
-        table = f'"{spec.online_table}"'
-        conflict += f" WHERE NOT ({table}.deleted = {_true(conn)} AND {table}.seq > {int(deleted_after)})"
-    if is_postgres(conn):
-        lines = copy_lines(spec, data)
-        now = now_text()
-        if deleted_after is not None and _copy_new_rows(
-            conn, spec, cols, lines, (tenant_id, seq, False, now)
-        ):
-            return
-        _copy_upsert(
-            conn,
-            spec,
-            cols,
-            f"{head} SELECT {tenant_id}, {seq}, false, '{now}', {_quoted(cols)} "
-            f"FROM {_stage(spec)}{conflict}",
-            copy_payload(lines),
-        )
-        return
-    rows = list(zip(*data, strict=True))
-    leading = (tenant_id, seq, now_text())
-    dbapi: Any = conn.connection.dbapi_connection  # sqlite3: straight on the driver
-    cursor = dbapi.cursor()
-    try:
-        if deleted_after is not None:  # snapshot pages are new rows, unless sent again: try plain INSERT
-            cursor.execute("SAVEPOINT sync_page")
-            try:
-                _insert_values(cursor, head, "", leading, rows)
-                cursor.execute("RELEASE SAVEPOINT sync_page")
-                return
-            except sqlite3.IntegrityError:
-                cursor.execute("ROLLBACK TO SAVEPOINT sync_page")
-                cursor.execute("RELEASE SAVEPOINT sync_page")
-        _insert_values(cursor, head, conflict, leading, rows)
-    finally:
-        cursor.close()
-
-
-def _insert_values(
-    cursor: sqlite3.Cursor, head: str, tail: str, leading: tuple[Any, ...], rows: Sequence[Sequence[Any]]
-) -> None:
-    """SQLite: insert rows with multi-row ``VALUES`` statements of up to ``VALUES_ROWS`` rows each
-    (about twice as fast as ``executemany``, which runs the statement once per row). ``leading``
-    (tenant, sequence, time) are bound once per statement as ``?1``-``?3``, so the statement text
-    repeats and its compiled form is reused from the driver's cache."""
-    width = len(rows[0])
-    limit = cursor.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    per = max(1, min(VALUES_ROWS, (limit - len(leading)) // width))
-    one = "(?1, ?2, 0, ?3, " + ", ".join("?" * width) + ")"
-    for start in range(0, len(rows), per):
-        chunk = rows[start : start + per]
-        cursor.execute(
-            f"{head} VALUES {', '.join([one] * len(chunk))}{tail}", (*leading, *chain.from_iterable(chunk))
-        )
-
-
-def _stage(spec: TableSpec) -> str:
-    return f"sync_stage_{spec.name}"
-
-
-def _copy_new_rows(
-    conn: Connection, spec: TableSpec, cols: list[str], lines: Sequence[str], leading: tuple[Any, ...]
-) -> bool:
-    """PostgreSQL: COPY a page of new rows straight into the table (the usual snapshot page);
-    ``leading`` are the tenant, sequence, deleted flag and time every row gets.
-
-    False, with nothing written, when a row already exists (a page sent again, a re-sync): the
-    caller then upserts through the staging table.
-    """
-    dbapi: Any = conn.connection.dbapi_connection  # a psycopg connection
-    prefix = "".join(copy_value(v) + "\t" for v in leading)
-    with dbapi.cursor() as cur:
-        cur.execute("SAVEPOINT sync_page")
-        try:
-            target = f'"{spec.online_table}" (tenant_id, seq, deleted, updated_at, {_quoted(cols)})'
-            with cur.copy(f"COPY {target} FROM STDIN") as copy:
-                copy.write(copy_payload(lines, prefix))
-        except psycopg.errors.UniqueViolation:
-            cur.execute("ROLLBACK TO SAVEPOINT sync_page")
-            cur.execute("RELEASE SAVEPOINT sync_page")
-            return False
-        cur.execute("RELEASE SAVEPOINT sync_page")
-    return True
-
-
-def _copy_upsert(conn: Connection, spec: TableSpec, cols: list[str], insert_sql: str, payload: bytes) -> None:
-    """PostgreSQL: COPY the rows into a per-connection staging table, then one upsert from it."""
-    dbapi: Any = conn.connection.dbapi_connection  # a psycopg connection
-    stage = _stage(spec)
-    with dbapi.cursor() as cur:
-        cur.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS AS "
-            f'SELECT {_quoted(cols)} FROM "{spec.online_table}" WITH NO DATA'
-        )
-        cur.execute(f"TRUNCATE {stage}")
-        with cur.copy(f"COPY {stage} ({_quoted(cols)}) FROM STDIN") as copy:
-            copy.write(payload)
-        cur.execute(insert_sql)
 
 
 def fetch_rows(

@@ -7,6 +7,7 @@ import time
 import uuid
 
 import pytest
+from sqlalchemy import text
 
 from models.types import new_uuid
 from services.db import Databases, open_databases
@@ -21,6 +22,7 @@ from services.sync.protocol.messages import (
     VerifyRequest,
 )
 from services.sync.protocol.tables import TABLES, TableDigest
+from services.sync.server.search_index import GIN_INDEXES, merge_pending
 from services.sync.server.service import SyncServer
 from tests.sync.helpers import columnar, connect, contact, fields, many_contacts, person
 
@@ -397,3 +399,22 @@ async def test_on_sqlite_a_waiting_pull_wakes_when_another_process_commits(
         assert page.changes
     finally:
         other.dispose()
+
+
+def test_the_search_index_entries_a_snapshot_left_pending_are_merged_afterwards(
+    server: SyncServer, online_dbs: Databases
+) -> None:
+    engine = online_dbs.online_engine
+    assert engine is not None
+    if engine.url.get_backend_name() != "postgresql":
+        pytest.skip("only PostgreSQL has the trigram index")
+    ctx, _token = connect(server)
+    upload(server, ctx, {"contacts": many_contacts(300)}, tables=["contacts"])
+    merge_pending(engine)  # what finishing the snapshot started in the background
+    with engine.connect() as conn:
+        indexes = conn.execute(text(GIN_INDEXES)).scalars().all()
+        found = conn.execute(
+            text("SELECT count(*) FROM online_contacts WHERE tenant_id = :t AND lower(name) LIKE '%kunde%'"),
+            {"t": ctx.tenant_id},
+        ).scalar_one()
+    assert indexes and found == 300
