@@ -16,12 +16,11 @@ from sqlalchemy import Engine
 
 from services.sync.client.days import count_day
 from services.sync.client.db import read_tx, write_tx
+from services.sync.protocol.sqlite_digest import sqlite_digest
 from services.sync.protocol.tables import (
     DATETIME_FORMAT,
-    DIGEST_BLOCK,
     TABLE_ORDER,
     TABLES,
-    TableDigest,
     columns_to_wire,
     transpose,
 )
@@ -214,15 +213,7 @@ class LocalSnapshot:
             ).fetchone()
             seq_row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'sync_outbox'").fetchone()
             for name in tables or TABLE_ORDER:
-                spec = TABLES[name]
-                cols = ", ".join(f'"{c}"' for c in spec.column_names)
-                cur = conn.execute(
-                    f'SELECT uuid, {cols} FROM "{name}" WHERE company_id = ? ORDER BY uuid',
-                    (self.company_id,),
-                )
-                digest = TableDigest(spec)
-                while block := cur.fetchmany(DIGEST_BLOCK):
-                    digest.add(columns_to_wire(spec, transpose(block, len(spec.columns) + 1)))
+                digest = sqlite_digest(conn, TABLES[name], name, "company_id = ?", (self.company_id,))
                 result[name] = (digest.count, digest.checksum)
         return LocalSummary(
             cursor=cursor, pending=pending, outbox_seq=seq_row[0] if seq_row else 0, tables=result

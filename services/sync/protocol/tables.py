@@ -270,6 +270,19 @@ class TableDigest:
             self._hash.update(_canonical_column(column, values).encode())
             self._hash.update(b"\x1e")
 
+    def canonical(self, index: int, values: Sequence[Any]) -> str:
+        """Column ``index`` (0: uuid) of a block, in wire form, as the text that is hashed."""
+        return _canonical_column(self._columns[index], values)
+
+    def add_joined(self, count: int, texts: Sequence[str]) -> None:
+        """One block of ``count`` rows whose columns are already that text (``sqlite_digest``)."""
+        if not count:
+            return
+        self.count += count
+        for joined in texts:
+            self._hash.update(joined.encode())
+            self._hash.update(b"\x1e")
+
     @property
     def checksum(self) -> int:
         return int.from_bytes(self._hash.digest(), "little")

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from services.sync.protocol.messages import PullResponse, TableChanges, TableSummary
+from services.sync.protocol.sqlite_digest import sqlite_digest
 from services.sync.protocol.tables import (
     DIGEST_BLOCK,
     TABLE_ORDER,
@@ -129,14 +130,21 @@ def summarize(conn: Connection, tenant_id: int, tables: list[str]) -> dict[str, 
     postgres = store.is_postgres(conn)
     for name in tables:
         spec = TABLES[name]
+        if not postgres:  # SQLite joins the columns itself
+            raw: Any = conn.connection.dbapi_connection
+            live = "tenant_id = ? AND deleted = 0"
+            digest = sqlite_digest(raw, spec, spec.online_table, live, (tenant_id,))
+            result[name] = TableSummary(count=digest.count, checksum=digest.checksum)
+            continue
         cols = ", ".join(f'"{c}"' for c in spec.column_names)
         digest = TableDigest(spec)
-        cur = conn.exec_driver_sql(
-            f'SELECT uuid, {cols} FROM "{spec.online_table}" WHERE tenant_id = {p} AND deleted = '
-            f"{'false' if postgres else '0'} ORDER BY uuid{COLLATE_C if postgres else ''}",
+        cur = conn.execution_options(stream_results=True, max_row_buffer=DIGEST_BLOCK).exec_driver_sql(
+            f'SELECT uuid, {cols} FROM "{spec.online_table}" WHERE tenant_id = {p} AND deleted = false '
+            f"ORDER BY uuid{COLLATE_C}",
             (tenant_id,),
-        )
+        )  # a server-side cursor: the table is streamed, never held whole in memory
         while block := cur.fetchmany(DIGEST_BLOCK):
             digest.add(columns_to_wire(spec, transpose(block, len(spec.columns) + 1)))
+        cur.close()
         result[name] = TableSummary(count=digest.count, checksum=digest.checksum)
     return result
