@@ -7,7 +7,15 @@ from pathlib import Path
 from services.config import Settings
 from services.db import open_databases
 from services.local.demo_data import DemoDataService
-from tests.benchmarks import contacts_search, demo_data, initial_sync, latency, online_contacts, online_sales
+from tests.benchmarks import (
+    contacts_search,
+    demo_data,
+    initial_sync,
+    latency,
+    load,
+    online_contacts,
+    online_sales,
+)
 from tests.benchmarks.consistency import broken_references, orders_with_wrong_total
 
 
@@ -72,3 +80,10 @@ def test_the_online_sales_benchmark_lists_filters_and_searches_the_documents() -
     assert 0 < cases["orders_only"]["matches"] < 1_000 and cases["no_match"]["matches"] == 0
     assert cases["customer_fragment"]["matches"] >= 1 and cases["deep_page_newest"]["shown"] == 25
     assert result["worst_p95_ms"] == max(case["p95_ms"] for case in cases.values())
+
+
+def test_the_load_benchmark_syncs_every_company_and_measures_the_probe() -> None:
+    result = load.main(["--companies", "2", "--edits", "2", "--size", "S"])  # exits unless all verify
+    assert result["companies"] == 2 and result["verify_failures"] == 0
+    assert result["local_to_online"]["n"] == 2 and result["online_to_local"]["n"] == 2
+    assert result["server_rss_mb_after"] > 0
