@@ -48,10 +48,18 @@ def test_numeric_columns_are_formatted_with_their_scale() -> None:
     spec = TABLES["sales_order_lines"]
     conn = sqlite3.connect(":memory:", isolation_level=None)
     conn.execute(f"CREATE TABLE sales_order_lines (k INTEGER, uuid TEXT, {', '.join(spec.column_names)})")
+    sample = {
+        "str": "Ware",
+        "int": 3,
+        "bool": 1,
+        "date": "2024-05-01",
+        "datetime": "2024-05-01 08:00:00.000000",
+    }
     for i, number in enumerate([0, 2.675, 1e-05, 12, 99999.999, -3.5]):
+        values = [number if c.kind == "numeric" else sample[c.kind] for c in spec.columns]
         conn.execute(
             f"INSERT INTO sales_order_lines VALUES (1, ?, {', '.join('?' * len(spec.columns))})",
-            (f"u{i}", "o1", None, i, "Ware", number, number, 0),
+            (f"u{i}", *values),
         )
     expected = python_digest(conn, "sales_order_lines")
     got = fast.sqlite_digest(conn, spec, "sales_order_lines", "k = ?", (1,))
