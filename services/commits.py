@@ -23,7 +23,7 @@ import contextlib
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlalchemy import Engine, event
@@ -38,6 +38,7 @@ class CommitSignal:
         self.path, self.interval = path, interval
         self._lock = threading.Lock()
         self._listeners: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
+        self._callbacks: list[Callable[[], None]] = []
         self._stop: threading.Event | None = None
 
     def notify(self) -> None:
@@ -49,24 +50,42 @@ class CommitSignal:
                 loop.call_soon_threadsafe(flag.set)
 
     @contextlib.contextmanager
+    def watching(self, callback: Callable[[], None]) -> Iterator[None]:
+        """While the block runs, call ``callback`` in the watcher thread whenever another
+        connection committed (it must be quick and must not raise)."""
+        with self._lock:
+            self._callbacks.append(callback)
+            self._start_watching()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._callbacks.remove(callback)
+                self._stop_when_idle()
+
+    def _start_watching(self) -> None:
+        if self.path is not None and self._stop is None:
+            self._stop = threading.Event()
+            threading.Thread(target=self._watch, args=(self._stop,), name="commit-watch", daemon=True).start()
+
+    @contextlib.contextmanager
     def listen(self) -> Iterator[asyncio.Event]:
         """An event set on every commit while the block runs (inside a running event loop)."""
         listener = (asyncio.get_running_loop(), asyncio.Event())
         with self._lock:
             self._listeners.add(listener)
-            if self.path is not None and self._stop is None:
-                self._stop = threading.Event()
-                threading.Thread(
-                    target=self._watch, args=(self._stop,), name="commit-watch", daemon=True
-                ).start()
+            self._start_watching()
         try:
             yield listener[1]
         finally:
             with self._lock:
                 self._listeners.discard(listener)
-                if not self._listeners and self._stop is not None:
-                    self._stop.set()
-                    self._stop = None
+                self._stop_when_idle()
+
+    def _stop_when_idle(self) -> None:
+        if not self._listeners and not self._callbacks and self._stop is not None:
+            self._stop.set()
+            self._stop = None
 
     def _watch(self, stop: threading.Event) -> None:
         """Until ``stop``: signal whenever another connection committed to the file."""
@@ -86,6 +105,8 @@ class CommitSignal:
                 continue
             if seen is not None and version != seen:
                 self.notify()
+                for callback in list(self._callbacks):
+                    callback()
             seen = version
         if conn is not None:
             conn.close()
@@ -112,13 +133,3 @@ def signal_commits(sessions: sessionmaker[Session], engine: Engine) -> CommitSig
     signal = commit_signal(engine)
     event.listen(sessions, "after_commit", lambda _session: signal.notify())
     return signal
-
-
-async def wait_any(events: Iterable[asyncio.Event | None], seconds: float) -> None:
-    """Wait until one of the events is set, at most ``seconds`` (None entries are ignored)."""
-    waits = [asyncio.ensure_future(e.wait()) for e in events if e is not None]
-    try:
-        await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for wait in waits:
-            wait.cancel()

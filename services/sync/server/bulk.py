@@ -75,9 +75,8 @@ def write_columns(
         return
     keys = [key for key, _source in spec.sort_keys]  # derived here from the synced values
     if keys:
-        names = spec.column_names
-        derived = [[sort_key(v) for v in data[1 + names.index(source)]] for _key, source in spec.sort_keys]
-        data = [*data, *derived]
+        sources = [1 + spec.column_names.index(source) for _key, source in spec.sort_keys]
+        data = [*data, *(list(map(sort_key, data[i])) for i in sources)]
     cols = ["uuid", *spec.column_names, *keys]
     sets = ", ".join(
         f'"{c}" = excluded."{c}"' for c in [*spec.column_names, *keys, "seq", "deleted", "updated_at"]

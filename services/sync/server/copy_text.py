@@ -38,7 +38,7 @@ def _text_column(kind: str, values: Sequence[Any]) -> list[str]:
 
 def copy_lines(spec: TableSpec, data: Sequence[Sequence[Any]]) -> list[str]:
     """One COPY text line per row (without the newline): uuid, the synced columns, then any
-    derived text columns (the sort keys)."""
+    derived text columns (sort keys)."""
     kinds = ["str", *(c.kind for c in spec.columns)]
     kinds += ["str"] * (len(data) - len(kinds))
     columns = [_text_column(kind, values) for kind, values in zip(kinds, data, strict=True)]

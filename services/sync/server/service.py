@@ -20,7 +20,6 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.commits import commit_signal, wait_any
 from services.sync.protocol.messages import (
     PROTOCOL_VERSION,
     ContractRequest,
@@ -54,6 +53,7 @@ from services.sync.server.online_changes import (
 from services.sync.server.pull import read_page, summarize
 from services.sync.server.push import apply_mutations, log_conflicts
 from services.sync.server.search_index import merge_later
+from services.sync.server.sqlite_wakeups import SqliteWakeups
 
 
 def snapshot_id_taken() -> ProtocolError:
@@ -89,10 +89,10 @@ class SyncServer:
         self.connections = ConnectionService(sessions)
         self.contracts = ContractReader(licence_vendor_key)
         self.notifier = notifier or TenantNotifier()
-        # SQLite: commits by other processes wake waiting pulls through data_version at once.
         bind = sessions.kw.get("bind")
         sqlite = isinstance(bind, Engine) and bind.url.get_backend_name() == "sqlite"
-        self._commits = commit_signal(bind) if isinstance(bind, Engine) and sqlite else None
+        # SQLite: another process's writes wake pulls at once (data_version, see sqlite_wakeups)
+        self._wakeups = SqliteWakeups(bind, self.notifier) if isinstance(bind, Engine) and sqlite else None
         self._writers: dict[int, threading.Lock] = defaultdict(threading.Lock)
         self._writers_guard = threading.Lock()
 
@@ -316,19 +316,17 @@ class SyncServer:
         await asyncio.to_thread(self.connections.record_round_trip, ctx)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + req.wait
-        with self._commits.listen() if self._commits else contextlib.nullcontext() as committed:
+        with self._wakeups.while_waiting() if self._wakeups else contextlib.nullcontext():
             while True:
                 waiter = self.notifier.register(ctx.tenant_id)
-                if committed is not None:
-                    committed.clear()
                 try:
                     current = await asyncio.to_thread(self._seq, ctx.tenant_id)
                     remaining = deadline - loop.time()
                     if current > req.cursor or remaining <= 0:
                         return await asyncio.to_thread(self.pull_now, ctx, req)
                     # Woken by a write (this instance's, another's via LISTEN, or on SQLite another
-                    # process's commit via data_version); the re-check is the safety net.
-                    await wait_any((waiter.event, committed), min(remaining, self.notifier.recheck_seconds))
+                    # process's via data_version); the re-check of the database is the safety net.
+                    await waiter.wait(min(remaining, self.notifier.recheck_seconds))
                 finally:
                     self.notifier.discard(ctx.tenant_id, waiter)
 
