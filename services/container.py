@@ -50,6 +50,7 @@ from services.online.users.members import MemberService
 from services.online.users.reminders import InvitationReminders
 from services.online.workspace.access import WorkspaceAccess
 from services.online.workspace.calendar import WorkspaceCalendar
+from services.online.workspace.dashboard import WorkspaceDashboard
 from services.online.workspace.lists import WorkspaceLists
 from services.online.workspace.persons import WorkspacePersons
 from services.online.workspace.records import WorkspaceRecords
@@ -117,6 +118,7 @@ class OnlineWorkspace:
     calendar: WorkspaceCalendar
     sales: WorkspaceSales  # quotes, orders and invoices with their lines
     persons: WorkspacePersons  # contact persons, inside their contact
+    dashboard: WorkspaceDashboard
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -284,6 +286,7 @@ def _build_online(
             calendar=WorkspaceCalendar(sessions),
             sales=WorkspaceSales(sessions, sync_server.apply_online_transaction),
             persons=WorkspacePersons(sessions, sync_server.apply_online_transaction),
+            dashboard=WorkspaceDashboard(sessions, clock),
         ),
         audit=AuditLog(sessions),
     )

@@ -14,7 +14,7 @@ from models.online.company_data import (
 )
 from models.online.identity import LoginThrottle, OnlineSession
 from models.online.operations import AuditEntry, Connection, OutgoingMail
-from models.online.sync import OnlineSyncConflict, SyncFieldChange, SyncSnapshot
+from models.online.sync import OnlineSyncConflict, SyncDailyRows, SyncFieldChange, SyncSnapshot
 
 __all__ = [
     "ROLES",
@@ -36,6 +36,7 @@ __all__ = [
     "OnlineSession",
     "OnlineSyncConflict",
     "OutgoingMail",
+    "SyncDailyRows",
     "SyncFieldChange",
     "SyncSnapshot",
     "Tenant",

@@ -51,7 +51,11 @@ class OnlineEmployee(SyncedRow, EmployeeFields, OnlineBase):
 
 class OnlineSalesOrder(SyncedRow, SalesOrderFields, OnlineBase):
     __tablename__ = "online_sales_orders"
-    __table_args__ = (_seq_index(__tablename__),)
+    __table_args__ = (
+        _seq_index(__tablename__),
+        # The dashboard: sales per month and the open quotes and orders.
+        Index("ix_online_sales_orders_tenant_status_date", "tenant_id", "status", "order_date"),
+    )
     contact_uuid: Mapped[str] = mapped_column(String(36), index=True)
     employee_uuid: Mapped[str | None] = mapped_column(String(36), nullable=True)
     contact_person_uuid: Mapped[str | None] = mapped_column(String(36), nullable=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.online.base import OnlineBase
@@ -63,3 +63,14 @@ class SyncSnapshot(OnlineBase):
     finish_cursor: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class SyncDailyRows(OnlineBase):
+    """Rows synchronised per company account and day (UTC): uploaded by Business Software (snapshot
+    pages and pushes) and downloaded by it (pulls). The dashboard's sync health reads 14 days."""
+
+    __tablename__ = "sync_daily_rows"
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    rows_up: Mapped[int] = mapped_column(BigInteger, default=0)
+    rows_down: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -101,7 +101,7 @@ async def test_the_company_page_opens_with_the_login_check_and_one_call_for_all_
         await user.should_see(marker="online-tile-users")
     finally:
         event.remove(Engine, "begin", count)
-    assert len(begun) == 2  # who is logged in, then header, companies and access for all six tiles
+    assert len(begun) == 3  # who is logged in; header, companies and access for every tile; the dashboard
 
 
 async def test_a_recent_sync_shows_no_notice_and_other_companies_stay_closed(

@@ -40,13 +40,14 @@ def _list_page(online: OnlineServices, register: str) -> None:
     view = LIST_VIEWS[register]
 
     @ui.page(f"/online/c/{{tenant_uuid}}/{register}")
-    async def list_page(tenant_uuid: str) -> None:
+    async def list_page(tenant_uuid: str, search: str = "") -> None:
+        """``?search=`` opens the list searched (the dashboard's links)."""
         here = workspace_url(tenant_uuid, register)
         workspace = await open_workspace(online, tenant_uuid, here, view.module)
         if workspace is None:
             return
         with workspace_frame(online, workspace, _(TITLES[register])):
-            await RegisterList(online, workspace, register).build()
+            await RegisterList(online, workspace, register).build(search=search[:100])
 
 
 class RegisterList:
@@ -63,7 +64,7 @@ class RegisterList:
         self.uuids: dict[int, str] = {}
         self.open_form: tuple[str, TrackedForm] | None = None  # the record open in the dialog
 
-    async def build(self) -> None:
+    async def build(self, *, search: str = "") -> None:
         with ui.row().classes("items-center gap-4"):
             ui.label(_(TITLES[self.register])).classes("text-2xl")
             if self.can_edit:
@@ -94,6 +95,8 @@ class RegisterList:
             on_open=self.open_row if self.register in EDITABLE else _ignore,
             sort=self.view.sortable[0],
         )
+        if search:
+            self.table.search.value = search  # its change event loads the list
         await self.table.load()
         await self._follow()
 

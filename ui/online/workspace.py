@@ -1,8 +1,9 @@
 """The Online Desktop of one company account (PRODUCT.md §3, S16).
 
-``/online/c/<tenant>`` is the company's start page with a tile per module the caller's role
-opens; the registers (``ui/online/registers.py``) and the calendar (``ui/online/calendar_page.py``)
-are registered with it. Every page opens with one service call (``frame.open_workspace``).
+``/online/c/<tenant>`` is the company's home page: a tile per module the caller's role opens and
+the dashboard (``ui/online/dashboard.py``, one more service call). The registers
+(``ui/online/registers.py``), the calendar (``ui/online/calendar_page.py``) and the audit log are
+registered with it. Every page opens with one service call (``frame.open_workspace``).
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 from nicegui import ui
 
 from services.container import OnlineServices
+from ui.components.calls import CallFailed, call
 from ui.i18n import _
 from ui.online import audit_page, calendar_page, registers, sales_list, sales_page
+from ui.online.dashboard import show_dashboard
 from ui.online.frame import MODULE_TILES, open_workspace, tag, workspace_frame, workspace_url
 
 
@@ -22,7 +25,7 @@ def register(online: OnlineServices) -> None:
         if workspace is None:
             return
         header, access = workspace.header, workspace.page.access
-        with workspace_frame(online, workspace, _("online.modules")):
+        with workspace_frame(online, workspace, _("dashboard.title")):
             ui.label(header.company).classes("text-2xl")
             ui.label(_(f"online.role.{header.role}")).classes("text-grey-7").mark("online-role")
             with ui.row().classes("gap-4"):
@@ -42,6 +45,11 @@ def register(online: OnlineServices) -> None:
                     with tag(card, "online-tile-audit"):
                         ui.icon("history", size="xl").classes("text-indigo-8")
                         ui.label(_("audit.title"))
+            try:
+                board = await call(online.workspace.dashboard.build, workspace.online_id.id, tenant_uuid)
+            except CallFailed:
+                return
+            show_dashboard(tenant_uuid, board)
 
     registers.register(online)
     calendar_page.register(online)

@@ -43,6 +43,7 @@ from services.sync.protocol.validate import check_columns, check_data, table_spe
 from services.sync.server import store as store
 from services.sync.server.connections import ConnectionContext, ConnectionService
 from services.sync.server.contract import ContractReader
+from services.sync.server.daily import count_pulled, count_rows
 from services.sync.server.notify import TenantNotifier
 from services.sync.server.online_changes import (
     OnlineChange,
@@ -172,6 +173,7 @@ class SyncServer:
                 conn, ctx, req.snapshot_id, req.table
             )
             store.write_columns(conn, spec, ctx.tenant_id, seq, req.data, deleted_after=known)
+            count_rows(conn, ctx.tenant_id, up=len(req.data[0]) if req.data else 0)
             if not (known == base - 1 and seq - 1 - base == pages):
                 store.respect_deleted_parents(conn, spec, ctx.tenant_id, seq)
             p = store.ph(conn)
@@ -276,6 +278,7 @@ class SyncServer:
                 (ctx.tenant_id, min(m.base for m in req.mutations)),
             )
             log_conflicts(conn, ctx, seq, outcome.conflicts)
+            count_rows(conn, ctx.tenant_id, up=outcome.applied)
         self.notifier.notify(ctx.tenant_id)
         return PushResponse(
             last_mutation_id=max(ids[-1], last),
@@ -307,6 +310,7 @@ class SyncServer:
                 f"SELECT last_mutation_id FROM connections WHERE id = {store.ph(conn)}", (ctx.connection_id,)
             ).scalar_one()
         self.connections.record_round_trip(ctx)
+        count_pulled(self._sessions, ctx.tenant_id, page)
         return page.model_copy(update={"applied_mutation_id": int(applied or 0)})
 
     async def pull(self, ctx: ConnectionContext, req: PullRequest) -> PullResponse:
