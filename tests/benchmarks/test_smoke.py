@@ -9,6 +9,7 @@ from services.db import open_databases
 from services.local.demo_data import DemoDataService
 from tests.benchmarks import (
     contacts_search,
+    dashboard,
     demo_data,
     initial_sync,
     latency,
@@ -87,3 +88,16 @@ def test_the_load_benchmark_syncs_every_company_and_measures_the_probe() -> None
     assert result["companies"] == 2 and result["verify_failures"] == 0
     assert result["local_to_online"]["n"] == 2 and result["online_to_local"]["n"] == 2
     assert result["server_rss_mb_after"] > 0
+
+
+def test_the_dashboard_benchmark_builds_the_dashboard_of_the_synchronised_company() -> None:
+    result = dashboard.main(["--size", "S", "--repeat", "3", "--online-db", "sqlite"])
+    figures = result["backends"]["sqlite"]
+    assert figures["sales_orders"] > 0 and figures["invoiced_last_12_months"] > 0
+    assert (
+        0
+        < figures["dashboard"]["min_ms"]
+        <= figures["dashboard"]["median_ms"]
+        <= figures["dashboard"]["p95_ms"]
+    )
+    assert figures["ratio_to_reference"] > 0
