@@ -55,4 +55,5 @@ async def test_the_home_page_shows_the_figures_in_the_readers_language_and_opens
     await user.open(f"/online/c/{mine.tenant_uuid}")
     await user.should_see(marker="sales-total", content="1.234,50\xa0€")
     user.find(marker="open-quote").click()
-    await user.should_see(marker="online-count", content="2")  # the list, searched for quotes
+    await user.should_see(marker="sales-status-filter")
+    await user.should_see(marker="online-count", content="2")  # the sales list, filtered to quotes

@@ -31,7 +31,7 @@ CHART_CLASSES = "w-full h-64"
 
 
 def sales_list_url(tenant_uuid: str, **query: str) -> str:
-    """The sales orders list, filtered (status, month, contact); ``search`` for the list as it is."""
+    """The sales list (``ui/online/sales_list.py``), filtered by status, month or customer."""
     return workspace_url(tenant_uuid, "sales_orders") + "?" + urlencode(query)
 
 
@@ -98,7 +98,7 @@ def _open_documents(tenant_uuid: str, sales: SalesFigures) -> None:
 
 
 def _open_figure(tenant_uuid: str, docs: OpenDocuments) -> None:
-    target = sales_list_url(tenant_uuid, status=docs.status, search=docs.status)
+    target = sales_list_url(tenant_uuid, status=docs.status)
     card = ui.card().classes("flex-1 items-center cursor-pointer bg-indigo-1")
     card.on("click", lambda: ui.navigate.to(target))
     with tag(card, f"open-{docs.status}"):

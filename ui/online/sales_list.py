@@ -32,22 +32,28 @@ def new_url(tenant_uuid: str, status: str) -> str:
 
 def register(online: OnlineServices) -> None:
     @ui.page(f"/online/c/{{tenant_uuid}}/{REGISTER}")
-    async def sales_list(tenant_uuid: str, status: str = "") -> None:
+    async def sales_list(tenant_uuid: str, status: str = "", month: str = "", contact: str = "") -> None:
+        """``?status=``, ``?month=YYYY-MM`` and ``?contact=<uuid>`` open the list filtered (the
+        dashboard's charts link here)."""
         here = workspace_url(tenant_uuid, REGISTER)
         workspace = await open_workspace(online, tenant_uuid, here, "sales")
         if workspace is None:
             return
         with workspace_frame(online, workspace, _(TITLES[REGISTER])):
-            await SalesList(online, workspace, status if status in STATUSES else "").build()
+            chosen = status if status in STATUSES else ""
+            await SalesList(online, workspace, chosen, month=month[:7], contact=contact[:36]).build()
 
 
 class SalesList:
-    def __init__(self, online: OnlineServices, workspace: Workspace, status: str) -> None:
+    def __init__(
+        self, online: OnlineServices, workspace: Workspace, status: str, *, month: str = "", contact: str = ""
+    ) -> None:
         self.sales = online.workspace.sales
         self.online_id = workspace.online_id.id
         self.tenant_uuid = workspace.header.tenant_uuid
         self.can_edit = REGISTER in workspace.page.editable
         self.status = status
+        self.month, self.contact = month, contact  # from a dashboard link
         self.uuids: dict[int, str] = {}
 
     async def build(self) -> None:
@@ -69,6 +75,21 @@ class SalesList:
                 "sales-status-filter",
             )
             self.count = ui.label().classes("text-grey-7").mark("online-count")
+            if self.month or self.contact:  # narrowed by a dashboard link: say so, offer all
+                text = (
+                    _("dashboard.filtered_month", month=self.month)
+                    if self.month
+                    else _("dashboard.filtered_customer")
+                )
+                plain = workspace_url(self.tenant_uuid, REGISTER) + (
+                    f"?status={self.status}" if self.status else ""
+                )
+                tag(
+                    ui.chip(
+                        text, icon="filter_alt", removable=True, on_value_change=lambda: ui.navigate.to(plain)
+                    ),
+                    "sales-narrowed",
+                )
         columns = [
             {
                 "name": c,
@@ -100,6 +121,8 @@ class SalesList:
             page=page,
             page_size=page_size,
             status=self.status,
+            month=self.month,
+            contact_uuid=self.contact,
         )
         self.uuids = {row.id: row.uuid for row in found.rows}
         self.count.text = _("online.count", count=fmt_number(found.total))

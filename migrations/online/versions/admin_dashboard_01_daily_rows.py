@@ -1,7 +1,7 @@
 """dashboard: rows synchronised per day, sales orders by status and date
 
 Revision ID: admin_dashboard_01
-Revises: admin_users_01
+Revises: lists_02
 Create Date: 2026-12-01 13:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "admin_dashboard_01"
-down_revision: str | Sequence[str] | None = "admin_users_01"
+down_revision: str | Sequence[str] | None = "lists_02"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

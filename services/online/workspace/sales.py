@@ -12,6 +12,7 @@ values (``EditConflict``). An invoice is read-only; a quote becomes an order wit
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -78,9 +79,12 @@ class WorkspaceSales:
         page: int = 1,
         page_size: int = PAGE_SIZE,
         status: str = "",
+        month: str = "",
+        contact_uuid: str = "",
     ) -> ListPage:
         """One page of the documents, newest first by default; ``status`` filters (quote, order,
-        invoice); the search finds a document number or the customer's name."""
+        invoice), ``month`` (YYYY-MM) the order date, ``contact_uuid`` the customer (the
+        dashboard's links); the search finds a document number or the customer's name."""
         page_size = max(1, min(page_size, MAX_PAGE_SIZE))
         with self._sessions() as s:
             ctx = resolve_context(s, online_id_id, tenant_uuid, MODULE, "read")
@@ -88,6 +92,12 @@ class WorkspaceSales:
             query = select(o.uuid).where(o.tenant_id == ctx.tenant_id, o.deleted.is_(False))
             if status in (QUOTE, ORDER, "invoice"):
                 query = query.where(o.status == status)
+            first = _month(month)
+            if first is not None:
+                after = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+                query = query.where(o.order_date >= first, o.order_date < after)
+            if contact_uuid:
+                query = query.where(o.contact_uuid == contact_uuid[:36])
             text = search.strip()[:100]
             if text:
                 pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -295,3 +305,11 @@ def _contact_names(s: Session, tenant_id: int, uuids: set[str]) -> dict[str, str
     c = OnlineContact
     rows = s.execute(select(c.uuid, c.name).where(c.tenant_id == tenant_id, c.uuid.in_(uuids)))
     return {u: n for u, n in rows}
+
+
+def _month(text: str) -> dt.date | None:
+    """The first day of a ``YYYY-MM`` month, or None."""
+    try:
+        return dt.date.fromisoformat(f"{text[:7]}-01") if len(text) == 7 else None
+    except ValueError:
+        return None

@@ -121,3 +121,20 @@ def test_the_sync_health_counts_rows_up_and_down_per_day(online: Services) -> No
     assert (board.sync.days[-1].rows_up, board.sync.days[-1].rows_down) == (3, 1)
     assert sum(d.rows_up for d in board.sync.days) == 3  # 20 days ago is outside the 14 days
     assert board.sync.last_round_trip is not None
+
+
+def test_the_sales_list_behind_a_chart_narrows_to_the_month_and_the_customer(online: Services) -> None:
+    anna = person(online, "anna@example.com")
+    created = company(online, anna, "Müller GmbH")
+    tid = created.tenant_id
+    kunde = online.online.sync_server.apply_online_change(tid, "contacts", None, {"name": "Kunde AG"}).uuid
+    klein = online.online.sync_server.apply_online_change(tid, "contacts", None, {"name": "Klein KG"}).uuid
+    order(online, tid, kunde, "invoice", dt.date(2030, 1, 31), "1.00")
+    order(online, tid, kunde, "invoice", dt.date(2030, 2, 1), "2.00")
+    order(online, tid, klein, "invoice", dt.date(2030, 1, 1), "3.00")
+    order(online, tid, klein, "quote", dt.date(2030, 1, 2), "4.00")
+    sales = online.online.workspace.sales
+    january = sales.rows(anna, created.tenant_uuid, status="invoice", month="2030-01")
+    assert sorted(r.values["total"] for r in january.rows) == [Decimal("1.00"), Decimal("3.00")]
+    assert sales.rows(anna, created.tenant_uuid, status="invoice", contact_uuid=kunde).total == 2
+    assert sales.rows(anna, created.tenant_uuid, month="2030-13").total == 4  # no such month: no filter
