@@ -109,6 +109,7 @@ async def test_invite_shows_invited_refuses_a_second_invitation_then_resend_and_
     assert len([e for e in user.find("Invitation to Müller GmbH in Online Desktop").elements]) == 2
 
     await user.open(f"/online/c/{co.tenant_uuid}/users")
+    await user.should_see(marker="revoke-ben@example.com")  # the list arrives with its own call
     user.find(marker="revoke-ben@example.com").click()
     await user.should_see("The invitation was revoked.")
     await user.should_see(marker="status-ben@example.com", content="Not invited")

@@ -87,7 +87,10 @@ class UsersPage(UserActions):
         return {name: _(f"admin.show.{name}", count=(counts or {}).get(name, "…")) for name in SHOW_FILTERS}
 
     async def choose(self) -> None:
-        self.show_filter, self.page = str(self.filter.value or "all"), 1
+        wanted = str(self.filter.value or "all")
+        if wanted == self.show_filter:  # the list set the options again: nothing was chosen
+            return
+        self.show_filter, self.page = wanted, 1
         await self.refresh()
 
     async def turn(self) -> None:
