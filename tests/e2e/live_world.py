@@ -145,7 +145,7 @@ async def online_list(browser: Browser, server: LiveServer, world: LiveWorld, lo
     await page.get_by_label("E-mail address").fill(ONLINE_ID)
     await page.get_by_label("Password", exact=True).fill(ONLINE_PASSWORD)
     await page.get_by_role("button", name="Log in", exact=True).click()
-    await expect(page).to_have_url(re.compile(r"/online"))
+    await expect(page).to_have_url(re.compile(r"/online/c/"))  # the first company account opened
     await page.goto(f"{server.url}/online/c/{world.tenant_uuid}/contacts")
     await expect(page.locator(".q-table tbody tr").first).to_be_visible()
     return page
