@@ -24,6 +24,7 @@ from services.local.auth import LocalAuthService
 from services.local.backup import BackupService
 from services.local.changes import ChangeHub
 from services.local.company import CompanyService
+from services.local.conflicts import ConflictHistory
 from services.local.connect_wizard import ConnectWizardService
 from services.local.demo_data import DemoDataService
 from services.local.focus_area import FocusAreaService
@@ -94,6 +95,8 @@ class LocalServices:
     # Committed changes of company records, for live screens (registers, local API, sync pull).
     changes: ChangeHub
     presence: PresenceService  # who is logged in right now (View › Users logged in)
+    # Sync conflicts with record names and field labels; the online value applied after all.
+    conflicts: ConflictHistory
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -249,6 +252,7 @@ def _build_local(
         ),
         presence=PresenceService(sessions),
         changes=changes,
+        conflicts=ConflictHistory(sessions, changes, clock),
     )
 
 

@@ -80,13 +80,14 @@ async def test_the_history_shows_runs_conflicts_and_offers_to_run_a_missed_sched
 
     await user.open("/sync/history")
     await user.should_see("Sync history")
+    await user.should_see(marker="sync-trace")  # the page is complete
     runs = table_rows(user, "sync-runs")
     assert [(r["kind"], r["status"], r["rows_up"]) for r in runs] == [
         ("Initial synchronisation", "succeeded", "1,234")
     ]
     conflicts = table_rows(user, "sync-conflicts")
     assert [(c["field"], c["business_value"], c["online_value"], c["resolution"]) for c in conflicts] == [
-        ("name", "Lokal GmbH", "Online AG", "Business Software value kept")
+        ("Name", "Lokal GmbH", "Online AG", "Business Software value kept")
     ]
     await user.should_see("passed while Business Software was not running")
     user.find(marker="sync-run-now").click()
@@ -135,6 +136,7 @@ async def test_the_trace_log_is_downloaded_as_written(
     company = await open_new_company(user, local_db, "Spur GmbH")
     connect(local_db, company)
     await user.open("/sync/history")
+    await user.should_see(marker="sync-trace")
     user.find(marker="sync-trace").click()
     await user.should_see("No trace log yet.")
     path = trace_path(app_env, company)

@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from nicegui import ui
 
 from services.records.edits import Edit, EditConflict, RecordDeleted, changed_fields
 from services.records.fields import Field
 from services.records.views import RegisterRow
+from ui.components.attributes import tagged
 from ui.components.calls import CallFailed, call, fetch, show_field_errors, told
 from ui.components.display import show
 from ui.components.form import read_values, set_input
@@ -41,6 +42,7 @@ from ui.i18n import _, fmt_datetime
 Send = Callable[[Edit], RegisterRow]
 Recreate = Callable[[dict[str, Any]], RegisterRow]
 THEIRS, MINE, EDIT = "theirs", "mine", "edit"
+E = TypeVar("E", bound=ui.element)
 
 
 class TrackedForm:
@@ -48,8 +50,8 @@ class TrackedForm:
         self, inputs: dict[str, Any], fields: tuple[Field, ...], values: Mapping[str, Any], version: int
     ) -> None:
         self.inputs, self.fields = inputs, {f.name: f for f in fields}
-        self.notice = (
-            ui.row().classes("w-full items-center gap-2 bg-amber-1 p-2 rounded").mark("edits-notice")
+        self.notice = _tag(
+            ui.row().classes("w-full items-center gap-2 bg-amber-1 p-2 rounded"), "edits-notice"
         )
         self.notice.move(target_index=0)
         self.notice.set_visibility(False)
@@ -99,7 +101,7 @@ class TrackedForm:
         with self.notice:
             ui.icon("sync_problem", color="amber-9")
             who = by or _("edits.someone")
-            ui.label(_("edits.changed_by", who=who)).mark("edits-changed-by")
+            _tag(ui.label(_("edits.changed_by", who=who)), "edits-changed-by")
 
             def reload() -> None:
                 mine = read_values(self.inputs)
@@ -110,8 +112,9 @@ class TrackedForm:
                 self._loaded(values, version)
                 self.notice.set_visibility(False)
 
-            ui.button(_("edits.reload"), icon="refresh", on_click=reload).props("flat dense").mark(
-                "edits-reload"
+            _tag(
+                ui.button(_("edits.reload"), icon="refresh", on_click=reload).props("flat dense"),
+                "edits-reload",
             )
         for name in names:
             self._mark(name, "edits.changed_field")
@@ -147,16 +150,17 @@ class TrackedForm:
                 widget.update()
 
     async def _deleted(self, recreate: Recreate | None) -> RegisterRow | None:
-        with ui.dialog() as dialog, ui.card().mark("edits-deleted"):
+        with ui.dialog() as dialog, _tag(ui.card(), "edits-deleted"):
             ui.label(_("edits.deleted_title")).classes("text-lg")
             ui.label(_("edits.deleted_text"))
             with ui.row().classes("justify-end w-full"):
-                ui.button(_("action.cancel"), on_click=lambda: dialog.submit(False)).props("flat").mark(
-                    "edits-cancel"
+                _tag(
+                    ui.button(_("action.cancel"), on_click=lambda: dialog.submit(False)).props("flat"),
+                    "edits-cancel",
                 )
                 if recreate is not None:
-                    ui.button(_("edits.recreate"), on_click=lambda: dialog.submit(True)).mark(
-                        "edits-recreate"
+                    _tag(
+                        ui.button(_("edits.recreate"), on_click=lambda: dialog.submit(True)), "edits-recreate"
                     )
         dialog.open()
         again = await dialog
@@ -172,15 +176,21 @@ class TrackedForm:
         return saved
 
 
+def _tag(element: E, name: str) -> E:
+    """Marked for the ``user`` fixture and with the same ``data-testid`` for browsers."""
+    return tagged(element.mark(name), name)
+
+
 async def conflict_dialog(conflict: EditConflict, fields: Mapping[str, Field]) -> str:
     """Theirs and mine side by side; answers THEIRS, MINE or EDIT (EDIT also when dismissed)."""
     with (
         ui.dialog().props("persistent") as dialog,
-        ui.card().classes("w-[40rem] max-w-full").mark("edits-conflict"),
+        _tag(ui.card().classes("w-[40rem] max-w-full"), "edits-conflict"),
     ):
         ui.label(_("edits.conflict_title")).classes("text-xl")
-        ui.label(who_when(conflict.changed_by, conflict.changed_at)).classes("text-grey-8").mark(
-            "edits-conflict-who"
+        _tag(
+            ui.label(who_when(conflict.changed_by, conflict.changed_at)).classes("text-grey-8"),
+            "edits-conflict-who",
         )
         columns = [
             {"name": n, "label": _(f"edits.col.{n}"), "field": n, "align": "left"}
@@ -197,15 +207,17 @@ async def conflict_dialog(conflict: EditConflict, fields: Mapping[str, Field]) -
                     MINE: show(field.kind, c.mine),
                 }
             )
-        ui.table(columns=columns, rows=rows, row_key="id").props("flat dense").classes("w-full").mark(
-            "edits-conflict-table"
+        _tag(
+            ui.table(columns=columns, rows=rows, row_key="id").props("flat dense").classes("w-full"),
+            "edits-conflict-table",
         )
         with ui.row().classes("justify-end w-full"):
-            ui.button(_("edits.edit"), on_click=lambda: dialog.submit(EDIT)).props("flat").mark("edits-edit")
-            ui.button(_("edits.keep_theirs"), on_click=lambda: dialog.submit(THEIRS)).props("outline").mark(
-                "edits-keep-theirs"
+            _tag(ui.button(_("edits.edit"), on_click=lambda: dialog.submit(EDIT)).props("flat"), "edits-edit")
+            _tag(
+                ui.button(_("edits.keep_theirs"), on_click=lambda: dialog.submit(THEIRS)).props("outline"),
+                "edits-keep-theirs",
             )
-            ui.button(_("edits.take_mine"), on_click=lambda: dialog.submit(MINE)).mark("edits-take-mine")
+            _tag(ui.button(_("edits.take_mine"), on_click=lambda: dialog.submit(MINE)), "edits-take-mine")
     dialog.open()
     choice = await dialog
     dialog.delete()

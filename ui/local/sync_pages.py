@@ -5,11 +5,12 @@ from __future__ import annotations
 from nicegui import ui
 
 from services.local.views import SessionView
-from services.sync.client.status import ConflictView, RunView, SyncOverview, SyncStatusService
+from services.sync.client.status import RunView, SyncOverview, SyncStatusService
 from ui.components.calls import CallFailed, call, fetch
 from ui.components.paging import translate_pager
 from ui.i18n import _, fmt_datetime, fmt_number
 from ui.layout import frame
+from ui.local.conflicts_view import ConflictsView
 from ui.local.sync_window import initial_sync_window
 from ui.session import require_session
 from ui.shell import MenuItem, Shell
@@ -39,14 +40,13 @@ def register(shell: Shell) -> None:
         company_id = session.company_id
         overview = await call(status.overview, company_id)
         runs = await call(status.runs, company_id)
-        conflicts = await call(status.conflicts, company_id)
         with frame(shell, session, _("sync.history.title")):
             ui.label(_("sync.history.title")).classes("text-2xl")
             _overview(status, company_id, overview)
             ui.label(_("sync.history.runs")).classes("text-lg font-medium mt-2")
             _runs(runs)
             ui.label(_("sync.history.conflicts")).classes("text-lg font-medium mt-2")
-            _conflicts(conflicts)
+            await ConflictsView(shell.services.conflicts, company_id).build()
             _trace_button(status, company_id)
 
 
@@ -113,30 +113,6 @@ def _runs(runs: list[RunView]) -> None:
         for r in runs
     ]
     translate_pager(ui.table(columns=columns, rows=rows, pagination=20)).classes("w-full").mark("sync-runs")
-
-
-def _conflicts(conflicts: list[ConflictView]) -> None:
-    if not conflicts:
-        ui.label(_("sync.history.no_conflicts")).classes("text-grey-8")
-        return
-    columns = [
-        {"name": name, "label": _(f"sync.col.{name}"), "field": name, "align": "left"}
-        for name in ("time", "record", "field", "business_value", "online_value", "resolution")
-    ]
-    rows = [
-        {
-            "id": i,
-            "time": fmt_datetime(c.created_at),
-            "record": f"{_(f'sync.table.{c.table}')} {c.uuid[:8]}…",
-            "field": c.field,
-            "business_value": c.business_value,
-            "online_value": c.online_value,
-            "resolution": _(f"sync.resolution.{c.resolution}"),
-        }
-        for i, c in enumerate(conflicts)
-    ]
-    table = translate_pager(ui.table(columns=columns, rows=rows, pagination=20))
-    table.classes("w-full").mark("sync-conflicts")
 
 
 async def download_trace(status: SyncStatusService, company_id: int) -> None:
