@@ -23,6 +23,7 @@ import contextlib
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -39,7 +40,10 @@ class CommitSignal:
         self._lock = threading.Lock()
         self._listeners: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
         self._callbacks: list[Callable[[], None]] = []
-        self._stop: threading.Event | None = None
+        self._watched = False
+        self._conn: sqlite3.Connection | None = None  # used by the watcher thread only
+        self._seen: int | None = None
+        self._retry_at = 0.0
 
     def notify(self) -> None:
         """A commit happened (callable from any thread)."""
@@ -64,9 +68,9 @@ class CommitSignal:
                 self._stop_when_idle()
 
     def _start_watching(self) -> None:
-        if self.path is not None and self._stop is None:
-            self._stop = threading.Event()
-            threading.Thread(target=self._watch, args=(self._stop,), name="commit-watch", daemon=True).start()
+        if self.path is not None and not self._watched:
+            self._watched = True
+            _WATCHER.add(self)
 
     @contextlib.contextmanager
     def listen(self) -> Iterator[asyncio.Event]:
@@ -83,35 +87,69 @@ class CommitSignal:
                 self._stop_when_idle()
 
     def _stop_when_idle(self) -> None:
-        if not self._listeners and not self._callbacks and self._stop is not None:
-            self._stop.set()
-            self._stop = None
+        if not self._listeners and not self._callbacks and self._watched:
+            self._watched = False
+            _WATCHER.remove(self)
 
-    def _watch(self, stop: threading.Event) -> None:
-        """Until ``stop``: signal whenever another connection committed to the file."""
-        conn: sqlite3.Connection | None = None
-        seen = None
-        while not stop.wait(self.interval):
-            try:
-                if conn is None:
-                    conn = sqlite3.connect(self.path or "", timeout=1.0, check_same_thread=False)
-                (version,) = conn.execute("PRAGMA data_version").fetchone()
-            except sqlite3.Error as exc:
-                log.warning("cannot watch %s for commits (%s); retrying in a second", self.path, exc)
-                if conn is not None:
-                    conn.close()
-                conn, seen = None, None
-                stop.wait(1.0)
-                continue
-            if seen is not None and version != seen:
-                self.notify()
-                for callback in list(self._callbacks):
-                    callback()
-            seen = version
-        if conn is not None:
-            conn.close()
+    def check(self) -> None:
+        """In the watcher thread: signal when another connection committed since the last look."""
+        if time.monotonic() < self._retry_at:
+            return
+        try:
+            if self._conn is None:
+                self._conn = sqlite3.connect(self.path or "", timeout=1.0, check_same_thread=False)
+            (version,) = self._conn.execute("PRAGMA data_version").fetchone()
+        except sqlite3.Error as exc:
+            log.warning("cannot watch %s for commits (%s); retrying in a second", self.path, exc)
+            if self._conn is not None:
+                self._conn.close()
+            self._conn, self._seen, self._retry_at = None, None, time.monotonic() + 1.0
+            return
+        if self._seen is not None and version != self._seen:
+            self.notify()
+            for callback in list(self._callbacks):
+                callback()
+        self._seen = version
+
+    def forget_version(self) -> None:
+        """Watching stopped: the next look takes a fresh starting point."""
+        self._seen = None
 
 
+class _Watcher:
+    """One thread reads ``data_version`` of every watched file in turn (a sync computer may serve
+    many company databases; one thread keeps the wake-ups off the others' way)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._signals: set[CommitSignal] = set()
+        self._running = False
+
+    def add(self, signal: CommitSignal) -> None:
+        with self._lock:
+            self._signals.add(signal)
+            if not self._running:
+                self._running = True
+                threading.Thread(target=self._run, name="commit-watch", daemon=True).start()
+
+    def remove(self, signal: CommitSignal) -> None:
+        with self._lock:
+            self._signals.discard(signal)
+        signal.forget_version()
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(WATCH_SECONDS)
+            with self._lock:
+                signals = list(self._signals)
+                if not signals:
+                    self._running = False
+                    return
+            for signal in signals:
+                signal.check()
+
+
+_WATCHER = _Watcher()
 _signals: dict[Any, CommitSignal] = {}
 _signals_guard = threading.Lock()
 

@@ -28,6 +28,7 @@ import random
 import shutil
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -177,6 +178,9 @@ async def measure(
     companies: list[Member], url: str, server: SyncServer, online_engine: Engine, edits: int
 ) -> dict[str, Any]:
     rng = random.Random(15)
+    # Each company is normally its own Business Software process with its own worker threads;
+    # here they share one process, so it gets the threads of all of them.
+    asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=2 * len(companies) + 8))
     limits = httpx.Limits(max_connections=4 * len(companies) + 10)
     async with httpx.AsyncClient(timeout=httpx.Timeout(120.0, connect=5.0), limits=limits) as http:
         agents = [
