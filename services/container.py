@@ -37,6 +37,7 @@ from services.local.presence import PresenceService
 from services.local.registers import RegisterService
 from services.local.registers.fulltext import install_search_index
 from services.local.registers.users import UserAdminService
+from services.local.wizard_progress import WizardProgressService
 from services.online.audit_log import AuditLog
 from services.online.housekeeping import OnlineHousekeeping
 from services.online.identity import IdentityService
@@ -88,6 +89,7 @@ class LocalServices:
     connect_wizard: ConnectWizardService
     focus: FocusAreaService  # the focus area "Online Desktop": status view and Online ID login
     backup: BackupService  # File › Backup and File › Restore of a company
+    wizard_progress: WizardProgressService
     # Runs the sync agents of the companies whose sync computer this is (main.py starts it).
     sync_manager: SyncManager
     # Committed changes of company records, for live screens (registers, local API, sync pull).
@@ -173,7 +175,8 @@ def build_services(settings: Settings, *, clock: Clock = SYSTEM_CLOCK) -> Servic
     http = HttpLink()
     local = None
     if db.local is not None and db.local_engine is not None:
-        local = _build_local(settings, db.local, db.local_engine, http, clock, TokenSeal(secret_key))
+        seals = (TokenSeal(secret_key), TokenSeal(secret_key, "wizard-online-id-login"))
+        local = _build_local(settings, db.local, db.local_engine, http, clock, *seals)
     online = None if db.online is None else _build_online(settings, db.online, secret_key, clock)
     return Services(settings=settings, secret_key=secret_key, db=db, http=http, local=local, online=online)
 
@@ -204,6 +207,7 @@ def _build_local(
     http: HttpLink,
     clock: Clock,
     seal: TokenSeal,
+    login_seal: TokenSeal,
 ) -> LocalServices:
     install_change_tracking(engine)
     signal_commits(sessions, engine)  # a local commit wakes the sync agent at once
@@ -212,8 +216,17 @@ def _build_local(
     sync_lock = InitialSyncLock(sessions)
     prerequisites = PrerequisiteService(sessions, settings, auth, http)
     sync_status = SyncStatusService(sessions, settings.data_dir, clock)
+    wizard_progress = WizardProgressService(sessions, login_seal)
     wizard = ConnectWizardService(
-        sessions, engine, settings, prerequisites, sync_status, http, clock, seal=seal
+        sessions,
+        engine,
+        settings,
+        prerequisites,
+        sync_status,
+        http,
+        clock,
+        seal=seal,
+        progress=wizard_progress,
     )
     changes = ChangeHub.of(str(engine.url))
     return LocalServices(
@@ -236,6 +249,7 @@ def _build_local(
         connect_wizard=wizard,
         focus=FocusAreaService(sessions, login=wizard, http=http, clock=clock),
         backup=BackupService(sessions, engine, settings.data_dir, clock),
+        wizard_progress=wizard_progress,
         sync_manager=SyncManager(
             engine=engine,
             computer_name=settings.computer_name,

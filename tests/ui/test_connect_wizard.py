@@ -85,15 +85,15 @@ async def open_wizard(user: User, data_dir: Path) -> int:
     return company_id
 
 
-async def test_next_stays_blocked_while_a_prerequisite_is_red(
+async def test_connect_checks_first_and_stays_while_a_prerequisite_is_red(
     online_server: LiveServer, integration_open: Path, user: User
 ) -> None:
     await open_wizard(user, integration_open)
+    await user.should_see("Click Connect: the system checks whether you can connect.")
+    await user.should_not_see(marker="prereq-failed")  # nothing is checked before Connect
+    user.find(marker="wizard-next-prerequisites").click()
     await user.should_see(marker="prereq-failed")
     await user.should_see("1 prerequisite(s) not met.")
-    next_button = user.find(marker="wizard-next-prerequisites")
-    assert [b.enabled for b in next_button.elements] == [False]  # type: ignore[attr-defined]
-    next_button.click()
     await asyncio.sleep(0.3)
     assert stepper(user).value == "prerequisites"
 
@@ -102,7 +102,6 @@ async def test_a_scheduled_start_in_the_past_is_refused_and_a_future_one_is_stor
     online_server: LiveServer, ready: Path, user: User
 ) -> None:
     company_id = await open_wizard(user, ready)
-    await user.should_see("All prerequisites are met.")
     for step, following in (("prerequisites", "connect"), ("connect", "service"), ("service", "online_id")):
         (await seen(user, f"wizard-next-{step}")).click()
         await reach(user, following)
@@ -158,3 +157,67 @@ async def test_a_scheduled_start_in_the_past_is_refused_and_a_future_one_is_stor
     with local() as s:
         gone = s.get(SyncConnection, company_id)
         assert gone is not None and gone.status == "disconnected" and s.get(SyncSchedule, company_id) is None
+
+
+async def walk_to_online_id(user: User) -> None:
+    for step, following in (("prerequisites", "connect"), ("connect", "service"), ("service", "online_id")):
+        (await seen(user, f"wizard-next-{step}")).click()
+        await reach(user, following)
+
+
+async def test_a_reload_returns_to_the_same_step_with_the_login_and_the_chosen_time(
+    online_server: LiveServer, ready: Path, user: User
+) -> None:
+    await open_wizard(user, ready)
+    await walk_to_online_id(user)
+    set_value(user, "wizard-email", ADDRESS)
+    user.find(marker="wizard-password").type(PASSWORD)
+    user.find(marker="wizard-log-in").click()
+    await user.should_see(f"Logged in as {ADDRESS}")
+    user.find(marker="wizard-next-online_id").click()
+    await reach(user, "registration")
+    user.find(marker="wizard-next-registration").click()
+    await reach(user, "when")
+    set_value(user, "wizard-when", "later")
+    in_three_days = dt.date.today() + dt.timedelta(days=3)
+    set_value(user, "wizard-date", in_three_days.isoformat())
+    set_value(user, "wizard-time", "20:15")
+    user.find(marker="wizard-next-when").click()
+    await reach(user, "run")
+
+    await user.open(WIZARD)  # a reload
+    await reach(user, "run")
+    await user.should_see(ADDRESS)
+    assert [e.value for e in user.find(marker="wizard-date").elements] == [in_three_days.isoformat()]  # type: ignore[attr-defined]
+    (await seen(user, "wizard-back-run")).click()
+    await reach(user, "when")
+    user.find(marker="wizard-back-when").click()
+    await reach(user, "registration")
+    user.find(marker="wizard-back-registration").click()
+    await reach(user, "online_id")
+    await user.should_see(f"Logged in as {ADDRESS}")  # the login was kept, not the password
+    assert [e.value for e in user.find(marker="wizard-password").elements] == [""]  # type: ignore[attr-defined]
+
+    user.find(marker="wizard-cancel-online_id").click()  # Cancel: the next visit starts over
+    await user.should_see(marker="od-status")
+    await user.open(WIZARD)
+    await asyncio.sleep(0.3)
+    assert stepper(user).value == "prerequisites"
+
+
+async def test_a_fix_link_offers_the_way_back_to_the_same_step_of_the_wizard(
+    online_server: LiveServer, integration_open: Path, user: User
+) -> None:
+    await open_wizard(user, integration_open)
+    user.find(marker="wizard-next-prerequisites").click()
+    await user.should_see(marker="prereq-fix-8")
+    user.find(marker="prereq-fix-8").click()
+    await user.should_see("Back to the connection wizard")  # on the page the Fix link opened
+    await user.should_see("You left the connection wizard to fix a prerequisite.")
+    user.find(marker="wizard-return").click()
+    await user.should_see("Connection wizard")
+    await user.should_see(marker="prereq-failed")  # checked again on return, still at step 1
+    assert stepper(user).value == "prerequisites"
+    await user.open("/")
+    await asyncio.sleep(0.3)
+    await user.should_not_see("Back to the connection wizard")  # back in the wizard: offer ended

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from services.local.connect_wizard import OnlineLoginExpired
 from ui.components.attributes import tagged
 from ui.components.calls import CallFailed, ask
 from ui.components.pairs import pair
@@ -57,9 +58,12 @@ class RunStep(WizardStep):
                     run_at=self.state.run_at,
                 )
             )
-        except CallFailed:
+        except CallFailed as failed:
             self.run_button.enable()
             self.run_button.props(remove="loading")
+            if isinstance(failed.error, OnlineLoginExpired):
+                self.state.login = None
+                await context.go_to("online_id")
             return
         self.run_button.props(remove="loading")
         self.state.result = result
