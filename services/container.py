@@ -25,6 +25,7 @@ from services.local.backup import BackupService
 from services.local.changes import ChangeHub
 from services.local.company import CompanyService
 from services.local.connect_wizard import ConnectWizardService
+from services.local.connection_state import ConnectionStateService
 from services.local.demo_data import DemoDataService
 from services.local.focus_area import FocusAreaService
 from services.local.integrations import IntegrationService
@@ -90,6 +91,7 @@ class LocalServices:
     focus: FocusAreaService  # the focus area "Online Desktop": status view and Online ID login
     backup: BackupService  # File › Backup and File › Restore of a company
     wizard_progress: WizardProgressService
+    connection_state: ConnectionStateService  # the connection after Run: tile, status window, settings
     # Runs the sync agents of the companies whose sync computer this is (main.py starts it).
     sync_manager: SyncManager
     # Committed changes of company records, for live screens (registers, local API, sync pull).
@@ -250,6 +252,7 @@ def _build_local(
         focus=FocusAreaService(sessions, login=wizard, http=http, clock=clock),
         backup=BackupService(sessions, engine, settings.data_dir, clock),
         wizard_progress=wizard_progress,
+        connection_state=ConnectionStateService(sessions, clock),
         sync_manager=SyncManager(
             engine=engine,
             computer_name=settings.computer_name,

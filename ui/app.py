@@ -24,6 +24,7 @@ from ui.local import (
     online_desktop_page,
     presence_page,
     registers,
+    status_window,
     sync_pages,
 )
 from ui.mailbox import pages as mailbox_pages
@@ -49,6 +50,7 @@ def register_local(local: LocalServices) -> Shell:
         licence_page,
         online_desktop_page,
         connect_wizard,
+        status_window,
         focus_area,
         network_page,
         api_users_page,

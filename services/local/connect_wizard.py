@@ -208,7 +208,7 @@ class ConnectWizardService:
             company_id, user_id=user_id, session_token=session_token
         )
         if not report.ok:
-            numbers = ", ".join(str(c.number) for c in report.failed)
+            numbers = ", ".join(str(c.number) for c in report.blocking)
             raise ServiceError("wizard.run.prerequisites", numbers=numbers)
         summary = await asyncio.to_thread(self.registration, company_id)
         if not summary.complete:

@@ -37,7 +37,7 @@ async def test_a_red_prerequisite_is_fixed_in_the_ui_and_turns_green_after_check
     await expect(row).to_contain_text("Open integrations: Webshop")
     await expect(page.get_by_test_id("prereq-1")).to_have_attribute("data-status", "ok")
     await expect(page.get_by_test_id("prereq-1")).to_have_class(re.compile(r"bg-green-1"))
-    await expect(page.get_by_text("1 prerequisite(s) not met.")).to_be_visible()
+    await expect(page.get_by_text("One prerequisite is not met.")).to_be_visible()
     await screenshot(page, "red")
 
     await row.get_by_role("button", name="Fix").click()

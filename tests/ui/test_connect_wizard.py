@@ -93,7 +93,7 @@ async def test_connect_checks_first_and_stays_while_a_prerequisite_is_red(
     await user.should_not_see(marker="prereq-failed")  # nothing is checked before Connect
     user.find(marker="wizard-next-prerequisites").click()
     await user.should_see(marker="prereq-failed")
-    await user.should_see("1 prerequisite(s) not met.")
+    await user.should_see("One prerequisite is not met.")
     await asyncio.sleep(0.3)
     assert stepper(user).value == "prerequisites"
 

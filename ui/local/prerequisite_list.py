@@ -24,6 +24,7 @@ STYLE = {
     "ok": ("check_circle", "text-green-8", "bg-green-1"),
     "failed": ("cancel", "text-red-8", "bg-red-1"),
     "warning": ("warning", "text-amber-9", "bg-amber-1"),
+    "connected": ("cloud_done", "text-blue-8", "bg-blue-1"),
 }
 
 
@@ -82,7 +83,14 @@ class PrerequisiteList(ui.column):
         with self._rows:
             for condition in self.report.conditions:
                 _row(condition, self._fix)
-            summary = "prereq.summary_ok" if self.report.ok else "prereq.summary_failed"
+            if len(self.report.failed) == 1:
+                summary = "wizard2.prereq.summary_failed_one"
+            elif self.report.failed:
+                summary = "prereq.summary_failed"
+            elif self.report.connected:
+                summary = "wizard2.prereq.summary_connected"
+            else:
+                summary = "prereq.summary_ok"
             ui.label(_(summary, count=len(self.report.failed))).classes("text-sm mt-2").mark("prereq-summary")
 
     async def _fix(self, link: str) -> None:

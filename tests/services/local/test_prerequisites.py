@@ -237,7 +237,9 @@ async def test_10_asks_through_the_process_http_link(services: Services) -> None
     )
 
 
-async def test_11_an_already_connected_company_fails(services: Services, world, health_url: str) -> None:
+async def test_11_a_connected_company_is_shown_connected_and_cannot_connect_again(
+    services: Services, world, health_url: str
+) -> None:
     company, session = world
     assert services.db.local is not None
     with services.db.local.begin() as s:
@@ -250,8 +252,11 @@ async def test_11_an_already_connected_company_fails(services: Services, world, 
                 connected_by="a@b.c",
             )
         )
-    failed = (await check(services, health_url + "/ok", company, session)).condition(11)
-    assert (failed.status, failed.reason_params["by"]) == ("failed", "a@b.c")
+    report = await check(services, health_url + "/ok", company, session)
+    connected = report.condition(11)
+    # shown as the state it is, not as a failure to repair; it still blocks connecting again
+    assert (connected.status, connected.reason_params["by"]) == ("connected", "a@b.c")
+    assert not report.ok and 11 not in [c.number for c in report.failed]
     with services.db.local.begin() as s:
         s.execute(update(SyncConnection).values(status="disconnected"))
     assert (await check(services, health_url + "/ok", company, session)).condition(11).status == "ok"

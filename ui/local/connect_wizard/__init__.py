@@ -25,7 +25,8 @@ from ui.layout import frame
 from ui.local.connect_wizard.online_id_dialog import change_user_dialog, disconnect_dialog, reconnect_dialog
 from ui.local.connect_wizard.return_banner import wizard_return_banner
 from ui.local.connect_wizard.wizard import ConnectWizard
-from ui.local.online_desktop_page import WIZARD_URL, inactive_notice
+from ui.local.online_desktop_links import WIZARD_URL, inactive_notice
+from ui.local.status_window import status_card
 from ui.session import require_session
 from ui.shell import Shell
 
@@ -48,8 +49,15 @@ def register(shell: Shell) -> None:
             return
         company = await call(shell.services.companies.get_company, session.company_id)
         progress = await call(shell.services.wizard_progress.returned, session.company_id, session.user.id)
+        state = await call(shell.services.connection_state.state, session.company_id)
         with frame(shell, session, _("wizard.title")):
             ui.label(_("wizard.title")).classes("text-2xl")
             if not inactive_notice(shell, session):
+                return
+            if state.is_connected:  # nothing left to connect: how the connection stands instead
+                ui.label(_("wizard2.already_connected")).classes("text-grey-8").mark(
+                    "wizard-already-connected"
+                )
+                status_card(shell, session, company.name)
                 return
             ConnectWizard(shell, session, session.company_id, company.name, progress)

@@ -14,7 +14,7 @@ from services.local.views import SessionView
 from ui.components.attributes import tagged
 from ui.components.calls import fetch
 from ui.i18n import _
-from ui.local.online_desktop_page import WIZARD_URL
+from ui.local.online_desktop_links import WIZARD_URL
 from ui.shell import Shell
 
 

@@ -7,7 +7,7 @@ from nicegui import ui
 
 from services.local.connect_wizard import OnlineLoginExpired
 from ui.components.attributes import tagged
-from ui.components.calls import CallFailed, ask
+from ui.components.calls import CallFailed, ask, fetch
 from ui.components.pairs import pair
 from ui.i18n import _, fmt_datetime
 from ui.local.connect_wizard.step import WizardContext, WizardStep
@@ -67,4 +67,6 @@ class RunStep(WizardStep):
             return
         self.run_button.props(remove="loading")
         self.state.result = result
-        StatusWindow(context.shell, self.status_dialog, context.company_id, result).open()
+        # "Open Online Desktop" in the status window uses this login: no second password prompt.
+        await fetch(context.shell.services.focus.adopt_login, context.session.token, self.state.login)
+        StatusWindow(context.shell, self.status_dialog, context.company_id, result.company).open()

@@ -22,7 +22,7 @@ from ui.local.connect_wizard.run_step import RunStep
 from ui.local.connect_wizard.service_step import ServiceStep
 from ui.local.connect_wizard.step import WizardContext, WizardStep
 from ui.local.connect_wizard.when_step import WhenStep
-from ui.local.online_desktop_page import SETTINGS_URL
+from ui.local.online_desktop_links import SETTINGS_URL
 from ui.shell import Shell
 
 STEP_TYPES: tuple[type[WizardStep], ...] = (
