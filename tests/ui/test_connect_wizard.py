@@ -132,6 +132,8 @@ async def test_a_scheduled_start_in_the_past_is_refused_and_a_future_one_is_stor
     user.find(marker="wizard-run").click()
     await user.should_see("The company database is connected to Online Desktop.")
     await user.should_see("The initial synchronisation starts on")
+    await user.should_see(marker="status-run-now")
+    await user.should_see(marker="status-open-online")
 
     local = make_session_factory(make_engine(f"sqlite:///{ready / 'business.sqlite3'}"))
     with local() as s:
@@ -140,11 +142,46 @@ async def test_a_scheduled_start_in_the_past_is_refused_and_a_future_one_is_stor
     expected = dt.datetime.combine(in_two_days, dt.time(21, 30)).astimezone()
     assert schedule is not None and schedule.status == "scheduled" and schedule.run_at == expected
     assert connection is not None and connection.connected_by == ADDRESS
+    # Cancel the scheduled start: the connection stays, nothing syncs until Run now.
+    (await seen(user, "status-cancel")).click()
+    await user.should_see(marker="wizard-status-cancelled")
+    await user.should_not_see(marker="status-cancel")
 
-    # Settings page › Disconnect: the connecting Online ID logs in again; the company is then free
-    # to connect again (prerequisite 11 green).
+    with local.begin() as s:  # the scheduled time passed while the program was not running
+        row = s.get(SyncSchedule, company_id)
+        assert row is not None
+        row.status, row.run_at = "missed", dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)
+
+    # The desktop: the tile is the connection's state now, and the missed time is reported there.
+    await user.open("/")
+    await user.should_see(marker="tile-online-desktop-status")
+    await user.should_not_see(marker="tile-connect-online-desktop")
+    await user.should_see("Initial synchronisation of")  # … missed – run it now
+    await user.should_see(marker="desktop-missed")
+    await user.open(WIZARD)  # the wizard has nothing left to do: the connection's status instead
+    await user.should_see(marker="wizard-already-connected")
+    await user.should_not_see(marker="wizard-next-prerequisites")
+
+    # Settings page: condition 11 reads "connected", not a red failure; the missed time with Run now.
     await user.open("/settings/online-desktop")
     await user.should_see(marker="od-status", content="Connected")
+    await user.should_see(marker="prereq-connected")
+    await user.should_see("This company database is connected to Online Desktop (by anna@mueller.example).")
+    await user.should_see(marker="wizard-status-missed")
+    (await seen(user, "status-run-now")).click()
+    await user.should_see("The initial synchronisation starts in a few seconds.")
+    with local() as s:
+        again = s.get(SyncSchedule, company_id)
+        assert again is not None and again.status == "scheduled"
+    with local.begin() as s:  # the test does not wait for the sync: scheduled again, far ahead
+        row = s.get(SyncSchedule, company_id)
+        assert row is not None
+        row.run_at = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
+
+    # Settings page › Disconnect: the connecting Online ID logs in again; the company is then free
+    # to connect again (prerequisite 11 green) and nobody stands for a connection any more.
+    await user.open("/settings/online-desktop")
+    await user.should_see(marker="od-connected-by")
     (await seen(user, "od-action-disconnect")).click()
     await user.should_see(marker="od-disconnect-password")
     user.find(marker="od-disconnect-password").type("wrong-password")
@@ -154,6 +191,8 @@ async def test_a_scheduled_start_in_the_past_is_refused_and_a_future_one_is_stor
     user.find(marker="od-disconnect-confirm").click()
     await user.should_see("The connection has been removed.")
     await user.should_see(marker="od-action-connect")
+    await user.should_not_see(marker="od-connected-by")
+    await user.should_not_see("Connected by")
     with local() as s:
         gone = s.get(SyncConnection, company_id)
         assert gone is not None and gone.status == "disconnected" and s.get(SyncSchedule, company_id) is None
