@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from services.container import LocalServices, OnlineServices, Services
 from ui import errors
+from ui.components.language import use_page_languages
 from ui.id import focus_page, link_pages, pages
 from ui.local import (
     api_users_page,
@@ -33,6 +34,7 @@ from ui.shell import Shell
 
 
 def register_pages(services: Services) -> None:
+    use_page_languages()
     errors.register()
     if services.local is not None:
         register_local(services.local)

@@ -105,7 +105,7 @@ def _runs(runs: list[RunView]) -> None:
             "kind": _(f"sync.kind.{r.kind}"),
             "status": _state(r.status),
             "start": fmt_datetime(r.started_at),
-            "end": fmt_datetime(r.finished_at),
+            "end": "" if r.status == "running" else fmt_datetime(r.finished_at),  # still going: no end
             "rows_up": fmt_number(r.rows_up),
             "rows_down": fmt_number(r.rows_down),
             "bytes": fmt_number(r.bytes_up + r.bytes_down),

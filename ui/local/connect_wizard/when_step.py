@@ -8,6 +8,7 @@ from nicegui import ui
 
 from ui.components.attributes import tagged
 from ui.components.calls import CallFailed, call, show_field_errors
+from ui.components.pickers import date_input, time_input
 from ui.i18n import _
 from ui.local.connect_wizard.step import WizardStep, local_zone
 
@@ -26,18 +27,18 @@ class WhenStep(WizardStep):
             ui.radio(choices, value=when, on_change=self._keep).mark("wizard-when"), "wizard-when"
         )
         proposed = self.context.service.proposed_start()
-        with ui.row().classes("gap-4").bind_visibility_from(self.when, "value", value="later"):
+        with (
+            ui.row()
+            .classes("gap-4 no-wrap w-[26rem]")
+            .bind_visibility_from(self.when, "value", value="later")
+        ):
+            day = restored.get("date") or proposed.date().isoformat()
             self.date = tagged(
-                ui.input(_("wizard.when.date"), value=restored.get("date") or proposed.date().isoformat())
-                .props("type=date")
-                .mark("wizard-date"),
-                "wizard-date",
+                date_input(_("wizard.when.date"), day).classes("w-48").mark("wizard-date"), "wizard-date"
             )
+            hour = restored.get("time") or proposed.strftime("%H:%M")
             self.time = tagged(
-                ui.input(_("wizard.when.time"), value=restored.get("time") or proposed.strftime("%H:%M"))
-                .props("type=time")
-                .mark("wizard-time"),
-                "wizard-time",
+                time_input(_("wizard.when.time"), hour).classes("w-40").mark("wizard-time"), "wizard-time"
             )
         self.date.on("blur", self._keep)
         self.time.on("blur", self._keep)
