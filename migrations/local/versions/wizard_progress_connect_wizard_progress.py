@@ -4,7 +4,7 @@ A reload or a Fix link's round trip returns to the same step with what was typed
 ID login of step 4 is kept sealed; the attempt key makes a retried Run idempotent.
 
 Revision ID: wizard_progress
-Revises: 5a1e5d0c0a01
+Revises: focus_sync_days
 Create Date: 2026-12-01 12:40:09.498375
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import models.types
 
 revision: str = "wizard_progress"
-down_revision: str | Sequence[str] | None = "5a1e5d0c0a01"
+down_revision: str | Sequence[str] | None = "focus_sync_days"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -4,7 +4,7 @@ A connect request retried with the key of an earlier one (its answer was lost) g
 company account instead of a second one.
 
 Revision ID: wizard_connection_key
-Revises: 5a1e5d0c0b01
+Revises: lists_02
 Create Date: 2026-12-01 12:40:13.888697
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "wizard_connection_key"
-down_revision: str | Sequence[str] | None = "5a1e5d0c0b01"
+down_revision: str | Sequence[str] | None = "lists_02"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
