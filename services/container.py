@@ -26,6 +26,7 @@ from services.local.changes import ChangeHub
 from services.local.company import CompanyService
 from services.local.conflicts import ConflictHistory
 from services.local.connect_wizard import ConnectWizardService
+from services.local.connection_state import ConnectionStateService
 from services.local.demo_data import DemoDataService
 from services.local.focus_area import FocusAreaService
 from services.local.integrations import IntegrationService
@@ -38,6 +39,7 @@ from services.local.presence import PresenceService
 from services.local.registers import RegisterService
 from services.local.registers.fulltext import install_search_index
 from services.local.registers.users import UserAdminService
+from services.local.wizard_progress import WizardProgressService
 from services.online.audit_log import AuditLog
 from services.online.housekeeping import OnlineHousekeeping
 from services.online.identity import IdentityService
@@ -90,6 +92,8 @@ class LocalServices:
     connect_wizard: ConnectWizardService
     focus: FocusAreaService  # the focus area "Online Desktop": status view and Online ID login
     backup: BackupService  # File › Backup and File › Restore of a company
+    wizard_progress: WizardProgressService
+    connection_state: ConnectionStateService  # the connection after Run: tile, status window, settings
     # Runs the sync agents of the companies whose sync computer this is (main.py starts it).
     sync_manager: SyncManager
     # Committed changes of company records, for live screens (registers, local API, sync pull).
@@ -178,7 +182,8 @@ def build_services(settings: Settings, *, clock: Clock = SYSTEM_CLOCK) -> Servic
     http = HttpLink()
     local = None
     if db.local is not None and db.local_engine is not None:
-        local = _build_local(settings, db.local, db.local_engine, http, clock, TokenSeal(secret_key))
+        seals = (TokenSeal(secret_key), TokenSeal(secret_key, "wizard-online-id-login"))
+        local = _build_local(settings, db.local, db.local_engine, http, clock, *seals)
     online = None if db.online is None else _build_online(settings, db.online, secret_key, clock)
     return Services(settings=settings, secret_key=secret_key, db=db, http=http, local=local, online=online)
 
@@ -209,6 +214,7 @@ def _build_local(
     http: HttpLink,
     clock: Clock,
     seal: TokenSeal,
+    login_seal: TokenSeal,
 ) -> LocalServices:
     install_change_tracking(engine)
     signal_commits(sessions, engine)  # a local commit wakes the sync agent at once
@@ -217,8 +223,17 @@ def _build_local(
     sync_lock = InitialSyncLock(sessions)
     prerequisites = PrerequisiteService(sessions, settings, auth, http)
     sync_status = SyncStatusService(sessions, settings.data_dir, clock)
+    wizard_progress = WizardProgressService(sessions, login_seal)
     wizard = ConnectWizardService(
-        sessions, engine, settings, prerequisites, sync_status, http, clock, seal=seal
+        sessions,
+        engine,
+        settings,
+        prerequisites,
+        sync_status,
+        http,
+        clock,
+        seal=seal,
+        progress=wizard_progress,
     )
     changes = ChangeHub.of(str(engine.url))
     return LocalServices(
@@ -241,6 +256,8 @@ def _build_local(
         connect_wizard=wizard,
         focus=FocusAreaService(sessions, login=wizard, http=http, clock=clock),
         backup=BackupService(sessions, engine, settings.data_dir, clock),
+        wizard_progress=wizard_progress,
+        connection_state=ConnectionStateService(sessions, clock),
         sync_manager=SyncManager(
             engine=engine,
             computer_name=settings.computer_name,

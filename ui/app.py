@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from services.container import LocalServices, OnlineServices, Services
 from ui import errors
+from ui.components.language import use_page_languages
 from ui.id import focus_page, link_pages, pages
 from ui.local import (
     api_users_page,
@@ -24,6 +25,7 @@ from ui.local import (
     online_desktop_page,
     presence_page,
     registers,
+    status_window,
     sync_pages,
 )
 from ui.mailbox import pages as mailbox_pages
@@ -32,6 +34,7 @@ from ui.shell import Shell
 
 
 def register_pages(services: Services) -> None:
+    use_page_languages()
     errors.register()
     if services.local is not None:
         register_local(services.local)
@@ -49,6 +52,7 @@ def register_local(local: LocalServices) -> Shell:
         licence_page,
         online_desktop_page,
         connect_wizard,
+        status_window,
         focus_area,
         network_page,
         api_users_page,

@@ -27,12 +27,14 @@ class MenuItem:
 
 @dataclass(frozen=True)
 class Tile:
-    """A desktop tile that opens ``target``."""
+    """A desktop tile that opens ``target``; ``detail`` is a line of state under its label."""
 
     label_key: str
     icon: str
     target: str
     testid: str
+    detail: str = ""
+    detail_tone: str = "normal"  # normal | attention
 
 
 ActionHandler = Callable[["Shell", SessionView], Awaitable[None] | None]
@@ -51,8 +53,11 @@ class ConnectionAction:
 
 
 MenuBuilder = Callable[["Shell", SessionView], dict[str, list[MenuItem]]]
-TileBuilder = Callable[["Shell", SessionView], list[Tile]]
+# A builder that must read the database is async (it asks in a worker thread).
+TileBuilder = Callable[["Shell", SessionView], list[Tile] | Awaitable[list[Tile]]]
 FrameHook = Callable[["Shell", SessionView], None]
+# Something the desktop reports above its tiles (a missed scheduled sync with Run now); it draws itself.
+DesktopNotice = Callable[["Shell", SessionView], Awaitable[None]]
 
 
 def _connection_actions() -> dict[str, ConnectionAction]:
@@ -72,6 +77,7 @@ class Shell:
     menus: list[MenuBuilder] = field(default_factory=list)
     tiles: list[TileBuilder] = field(default_factory=list)
     frame_hooks: list[FrameHook] = field(default_factory=list)
+    desktop_notices: list[DesktopNotice] = field(default_factory=list)
     connection_actions: dict[str, ConnectionAction] = field(default_factory=_connection_actions)
 
     def handle(self, action: str, handler: ActionHandler) -> None:

@@ -11,7 +11,7 @@ from models.local.company_data import (
     SalesOrder,
     SalesOrderLine,
 )
-from models.local.online_link import OnlineDesktopSettings, SyncConnection
+from models.local.online_link import ConnectWizardProgress, OnlineDesktopSettings, SyncConnection
 from models.local.sync import (
     SyncApplying,
     SyncCheckpoint,
@@ -45,6 +45,7 @@ __all__ = [
     "ApiSession",
     "ApiUser",
     "Company",
+    "ConnectWizardProgress",
     "Contact",
     "ContactPerson",
     "Employee",

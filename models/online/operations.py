@@ -23,6 +23,9 @@ class Connection(OnlineBase):
         ForeignKey("online_ids.id", ondelete="SET NULL"), nullable=True
     )
     computer_name: Mapped[str] = mapped_column(String(100), default="")
+    # The Business Software's name for the attempt that asked for this connection: a retried
+    # request with the same key (its answer was lost) gets the same company account.
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     last_mutation_id: Mapped[int] = mapped_column(BigInteger, default=0)
     last_round_trip_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -13,6 +13,7 @@ its step, nothing half-done is stored.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,10 +27,11 @@ from models.local import Company, Employee, SyncConnection, User
 from services.clock import SYSTEM_CLOCK, Clock
 from services.config import Settings
 from services.errors import NotAuthenticated, NotFound, PermissionDenied, ServiceError, ValidationFailed
-from services.i18n import catalogue
+from services.local.online_answers import answer_of, unreachable
 from services.local.online_desktop_settings import effective_sync_computer
 from services.local.prerequisite_checks import REGISTRATION_REQUIRED
 from services.local.prerequisites import PrerequisiteService
+from services.local.wizard_progress import OnlineLogin, WizardProgressService
 from services.sealing import TokenSeal
 from services.sync.client.connect import (
     forget_sync_state,
@@ -62,13 +64,10 @@ class RegistrationSummary:
         return not self.missing
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class OnlineLogin:
-    """Step 4: a logged-in Online ID (the token lives only in the wizard's memory)."""
+class OnlineLoginExpired(NotAuthenticated):
+    """The Online ID login of step 4 ended on the Online Desktop: log in again."""
 
-    email: str
-    full_name: str
-    token: str
+    key = "wizard.run.login_expired"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -102,9 +101,10 @@ class ConnectWizardService:
         clock: Clock = SYSTEM_CLOCK,
         *,
         seal: TokenSeal,
+        progress: WizardProgressService,
     ) -> None:
         self._sessions, self._engine, self._settings = sessions, engine, settings
-        self._seal = seal
+        self._seal, self._progress = seal, progress
         self._prerequisites, self._sync_status = prerequisites, sync_status
         self._http, self._clock = http, clock
 
@@ -133,7 +133,7 @@ class ConnectWizardService:
         )
         if response.status_code == 401:
             raise NotAuthenticated("wizard.id.login_failed")
-        answer = self._answer(response)
+        answer = answer_of(response)
         online_id = answer.get("online_id") or {}
         return OnlineLogin(
             email=str(online_id.get("email", email.strip())),
@@ -145,13 +145,13 @@ class ConnectWizardService:
         """Create an Online ID: the Online Desktop mails a link to finish it (set the password)."""
         self._require_email(email)
         body = {"email": email.strip(), "language": language}
-        self._answer(await self._post(f"{ID_PATH}/sign-up", body, language))
+        answer_of(await self._post(f"{ID_PATH}/sign-up", body, language))
 
     async def resend(self, email: str, language: str) -> None:
         """ "Send again": a new verification link."""
         self._require_email(email)
         body = {"email": email.strip(), "language": language}
-        self._answer(await self._post(f"{ID_PATH}/resend", body, language))
+        answer_of(await self._post(f"{ID_PATH}/resend", body, language))
 
     # --- step 5: registration information ---------------------------------------------------------
 
@@ -198,26 +198,38 @@ class ConnectWizardService:
         login: OnlineLogin,
         run_at: dt.datetime | None,
     ) -> ConnectResult:
-        """Create the company account and the connection, then start or schedule the initial sync."""
+        """Create the company account and the connection, then start or schedule the initial sync.
+
+        The request carries this pass's attempt key (committed before it leaves), so a Run
+        pressed again after its answer was lost lands on the account the first one created.
+        """
         start = self.check_start(run_at)
         report = await self._prerequisites.check_prerequisites(
             company_id, user_id=user_id, session_token=session_token
         )
         if not report.ok:
-            numbers = ", ".join(str(c.number) for c in report.failed)
+            numbers = ", ".join(str(c.number) for c in report.blocking)
             raise ServiceError("wizard.run.prerequisites", numbers=numbers)
-        summary = self.registration(company_id)
+        summary = await asyncio.to_thread(self.registration, company_id)
         if not summary.complete:
             raise ValidationFailed(dict.fromkeys(summary.missing, "validation.required"))
         info = CompanyInfo(**summary.values)
-        earlier = self._stored_connection(company_id)
+        earlier = await asyncio.to_thread(self._stored_connection, company_id)
         # Reconnecting after a disconnect keeps the company account (and its users); the data is
         # uploaded again by a full initial sync.
         tenant = (
             earlier.tenant_uuid if earlier is not None and earlier.online_url == self.online_url else None
         )
-        account = await self._connect(company_id, self.online_url, login, info, tenant, new_account=True)
-        self._sync_status.schedule_initial(company_id, start)
+        attempt = await asyncio.to_thread(self._progress.attempt_key, company_id, user_id)
+        try:
+            account = await self._connect(
+                company_id, self.online_url, login, info, tenant, new_account=True, attempt_key=attempt
+            )
+        except OnlineLoginExpired:
+            await asyncio.to_thread(self._progress.keep_login, company_id, user_id=user_id, login=None)
+            raise
+        await asyncio.to_thread(self._sync_status.schedule_initial, company_id, start)
+        await asyncio.to_thread(self._progress.finish, company_id, user_id)
         return ConnectResult(
             company=summary.values["name"],
             online_id=login.email,
@@ -271,10 +283,10 @@ class ConnectWizardService:
                 )
             )
         except httpx.HTTPError as exc:
-            raise _unreachable(stored.online_url, exc) from exc
+            raise unreachable(stored.online_url, exc) from exc
         if response.status_code == 401:
-            raise NotAuthenticated("wizard.run.login_expired")
-        answer = self._answer(response)
+            raise OnlineLoginExpired()
+        answer = answer_of(response)
         forget_sync_state(self._sessions, company_id)
         return int(answer.get("rows_deleted", 0))
 
@@ -297,6 +309,7 @@ class ConnectWizardService:
         tenant: str | None,
         *,
         new_account: bool,
+        attempt_key: str | None = None,
     ) -> str:
         """``POST /connections`` (a new account, or ``tenant`` again) and keep the credential; the
         company account's UUID."""
@@ -305,15 +318,23 @@ class ConnectWizardService:
         try:
             response = await self._with_client(
                 lambda http: post_connection(
-                    http, url, login.token, info, self._settings.computer_name, tenant, licence=licence
+                    http,
+                    url,
+                    login.token,
+                    info,
+                    self._settings.computer_name,
+                    tenant,
+                    licence=licence,
+                    attempt_key=attempt_key,
                 )
             )
         except httpx.HTTPError as exc:
-            raise _unreachable(url, exc) from exc
+            raise unreachable(url, exc) from exc
         if response.status_code == 401:
-            raise NotAuthenticated("wizard.run.login_expired")
-        answer = self._answer(response)
-        store_connection(
+            raise OnlineLoginExpired()
+        answer = answer_of(response)
+        await asyncio.to_thread(
+            store_connection,
             self._sessions,
             self._engine,
             company_id,
@@ -345,39 +366,8 @@ class ConnectWizardService:
                 lambda http: http.post(self.online_url + path, json=body, headers=headers)
             )
         except httpx.HTTPError as exc:
-            raise _unreachable(self.online_url, exc) from exc
+            raise unreachable(self.online_url, exc) from exc
 
     async def _with_client(self, send: Callable[[httpx.AsyncClient], Any]) -> httpx.Response:
         response: httpx.Response = await send(self._http.client)
         return response
-
-    @staticmethod
-    def _answer(response: httpx.Response) -> dict[str, Any]:
-        """The JSON answer of a 2xx; otherwise the Online Desktop's error as a ServiceError."""
-        if response.is_success:
-            try:
-                body = response.json()
-            except ValueError:
-                body = {}
-            return body if isinstance(body, dict) else {}
-        detail: Any = {}
-        try:
-            body = response.json()
-            detail = body.get("detail", body)  # Online ID API: {"detail": …}; sync API: the error itself
-        except (ValueError, AttributeError):
-            detail = {}
-        if not isinstance(detail, dict):
-            detail = {"message": str(detail)}
-        if response.status_code == 422 and isinstance(detail.get("fields"), dict) and detail["fields"]:
-            raise ValidationFailed({str(k): str(v) for k, v in detail["fields"].items()})
-        if response.status_code == 429:
-            raise ServiceError("wizard.id.throttled", seconds=response.headers.get("Retry-After", "30"))
-        key = str(detail.get("error") or "")
-        if key in catalogue():  # a refusal this program can say in the user's language
-            raise (PermissionDenied(key) if response.status_code == 403 else ServiceError(key))
-        message = str(detail.get("message") or detail.get("error") or response.reason_phrase)
-        raise ServiceError("wizard.online_error", status=str(response.status_code), message=message[:300])
-
-
-def _unreachable(url: str, exc: httpx.HTTPError) -> ServiceError:
-    return ServiceError("wizard.unreachable", url=url, error=str(exc) or type(exc).__name__)

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.local import SyncConflict, SyncConnection, SyncState
 from services.clock import SYSTEM_CLOCK, Clock
 from services.errors import NotAuthenticated, ServiceError
+from services.local.online_answers import unreachable
 from services.passwords import token_hash
 from services.sync.client.http import HttpLink
 
@@ -143,6 +144,16 @@ class FocusAreaService:
             self._kept[token_hash(session_token)] = kept
         return FocusLoginView(email=kept.email, full_name=kept.full_name)
 
+    def adopt_login(self, session_token: str, login: _LoginLike) -> FocusLoginView:
+        """The wizard's Run logged in with an Online ID a moment ago: the focus area and the status
+        window's "Open Online Desktop" use that login instead of asking for the password again."""
+        kept = _Kept(
+            email=login.email, full_name=login.full_name, token=login.token, until=self._clock() + LOGIN_KEPT
+        )
+        with self._guard:
+            self._kept[token_hash(session_token)] = kept
+        return FocusLoginView(email=kept.email, full_name=kept.full_name)
+
     def current_login(self, session_token: str) -> FocusLoginView | None:
         kept = self._current(session_token)
         return None if kept is None else FocusLoginView(email=kept.email, full_name=kept.full_name)
@@ -172,7 +183,7 @@ class FocusAreaService:
                 base + FOCUS_LOGIN_PATH, headers={"Authorization": f"Bearer {kept.token}"}
             )
         except httpx.HTTPError as exc:
-            raise ServiceError("wizard.unreachable", url=base, error=str(exc) or type(exc).__name__) from exc
+            raise unreachable(base, exc) from exc
         if response.status_code == 401:
             with self._guard:
                 self._kept.pop(token_hash(session_token), None)

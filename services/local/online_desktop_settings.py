@@ -56,12 +56,13 @@ def connection_status(s: Session, company_id: int) -> ConnectionStatusView:
         return ConnectionStatusView(
             company_id=company_id, status="not_connected", connected_by="", online_url="", since=None
         )
+    gone = link.status == "disconnected"  # the row stays for a later Connect; its "by" is history
     return ConnectionStatusView(
         company_id=company_id,
         status=link.status,
-        connected_by=link.connected_by,
+        connected_by="" if gone else link.connected_by,
         online_url=link.online_url,
-        since=link.created_at,
+        since=None if gone else link.created_at,
     )
 
 

@@ -37,7 +37,9 @@ from services.local.auth import LocalAuthService
 from services.local.online_desktop_settings import connection_status, effective_sync_computer
 from services.local.presence import LOGGED_IN_URL
 
-Status = Literal["ok", "failed", "warning"]
+# "connected": condition 11 on a connected company. Not a failure to repair (the settings page
+# shows it as the state it is), but it blocks connecting again like one.
+Status = Literal["ok", "failed", "warning", "connected"]
 EXPIRY_WARNING_DAYS = 30
 REGISTRATION_REQUIRED = (
     ("name", "company.name"), ("street", "company.street"), ("postal_code", "company.postal_code"),
@@ -248,7 +250,10 @@ class LocalChecks:
     def _c11(self, s: Session, company_id: int) -> Condition:
         status = connection_status(s, company_id)
         if status.is_connected:
-            return _failed(
-                11, "prereq.c11.connected", "/settings/online-desktop", by=status.connected_by or "?"
+            return Condition(
+                number=11,
+                status="connected",
+                reason_key="prereq.c11.connected",
+                reason_params={"by": status.connected_by or "?"},
             )
         return _ok(11)

@@ -34,12 +34,23 @@ class PrerequisiteReport:
 
     @property
     def ok(self) -> bool:
-        """Nothing failed (warnings do not block connecting)."""
-        return all(c.status != "failed" for c in self.conditions)
+        """May the company connect? Nothing failed and it is not connected already (warnings do
+        not block connecting)."""
+        return not self.blocking
 
     @property
     def failed(self) -> tuple[Condition, ...]:
+        """The conditions to repair (red)."""
         return tuple(c for c in self.conditions if c.status == "failed")
+
+    @property
+    def blocking(self) -> tuple[Condition, ...]:
+        """What stands in the way of connecting: the failed conditions and an existing connection."""
+        return tuple(c for c in self.conditions if c.status in ("failed", "connected"))
+
+    @property
+    def connected(self) -> bool:
+        return any(c.status == "connected" for c in self.conditions)
 
     def condition(self, number: int) -> Condition:
         return next(c for c in self.conditions if c.number == number)
@@ -95,15 +106,12 @@ class PrerequisiteService:
             response = await self._http.client.get(url, timeout=self._health_timeout)
         except httpx.TimeoutException:
             return _c10_failed("prereq.c10.timeout", url=url, seconds=f"{self._health_timeout:g}")
-        except httpx.HTTPError as exc:
-            return _c10_failed("prereq.c10.refused", url=url, error=str(exc) or type(exc).__name__)
+        except httpx.ConnectError:  # said in words: the library's English text is not shown
+            return _c10_failed("prereq.c10.refused", url=url)
+        except httpx.HTTPError:
+            return _c10_failed("wizard2.prereq.c10.broken", url=url)
         if response.status_code != 200:
-            return _c10_failed(
-                "prereq.c10.bad_status",
-                url=url,
-                status=str(response.status_code),
-                error=response.reason_phrase,
-            )
+            return _c10_failed("prereq.c10.bad_status", url=url, status=str(response.status_code))
         try:
             answer = response.json()
             healthy = isinstance(answer, dict) and answer.get("status") == "ok"

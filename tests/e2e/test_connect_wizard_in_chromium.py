@@ -40,12 +40,12 @@ async def test_the_wizard_creates_an_online_id_connects_the_company_and_the_init
     await expect(page).to_have_url(re.compile(r"/settings/online-desktop/connect$"))
     await expect(page.get_by_text("Connection wizard").first).to_be_visible()
 
-    # 1 prerequisites: all green, then Next
+    # 1 prerequisites: Connect runs the check; all green, the wizard goes on by itself
+    await page.get_by_test_id("wizard-next-prerequisites").click()
     await expect(page.get_by_text("All prerequisites are met.")).to_be_visible()
     await expect(page.get_by_test_id("prereq-10")).to_have_attribute("data-status", "ok")
     await screenshot(page, "1-prerequisites")
-    await page.get_by_test_id("wizard-next-prerequisites").click()
-    # 2 connect, 3 service contract
+    # 2 Connect, 3 service contract: Next
     await expect(page.get_by_text("“Müller GmbH” to Online Desktop")).to_be_visible()
     await page.get_by_test_id("wizard-next-connect").click()
     await expect(page.get_by_text("User seats")).to_be_visible()

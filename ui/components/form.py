@@ -17,6 +17,7 @@ from services.local.registers import Field, Option
 from services.records.fields import BOOL, CHOICE, DATE, DATETIME, EMAIL, NUMERIC_KINDS, REF, TEXTAREA
 from ui.components.attributes import with_props
 from ui.components.display import input_number
+from ui.components.pickers import date_input
 from ui.i18n import _
 
 OptionsFn = Callable[[str, str], Awaitable[list[Option]]]
@@ -109,13 +110,7 @@ def _input(field: Field, value: Any, label: str, options: OptionsFn) -> Any:
 
 def _date_input(text: str, value: Any) -> ui.input:
     """A text input (ISO date) with a calendar to pick from."""
-    shown = value.isoformat() if isinstance(value, dt.date) else value or ""
-    with with_props(ui.input(text, value=shown), hint=_("registers.date_hint")).classes("w-full") as widget:
-        with ui.menu().props("no-parent-event") as menu:
-            ui.date().bind_value(widget).on("update:model-value", menu.close)
-        with widget.add_slot("append"):
-            ui.icon("edit_calendar").on("click", menu.open).classes("cursor-pointer")
-    return widget
+    return date_input(text, value.isoformat() if isinstance(value, dt.date) else value or "")
 
 
 class ReferenceSelect(ui.select):

@@ -24,7 +24,7 @@ from ui.components.attributes import tagged
 from ui.components.calls import CallFailed, call, fetch
 from ui.i18n import _, fmt_datetime, fmt_number
 from ui.layout import frame
-from ui.local.online_desktop_page import SETTINGS_URL
+from ui.local.online_desktop_links import SETTINGS_URL
 from ui.session import current_session, require_session
 from ui.shell import MenuItem, Shell
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 from nicegui import ui
 
 from ui.components.attributes import tagged
@@ -26,9 +28,12 @@ def register(shell: Shell) -> None:
                 ui.label(company.name).classes("text-2xl").props("data-testid=company-name")
                 if company.is_sample:
                     ui.badge(_("company.sample_badge"), color="orange")
+            for notice in shell.desktop_notices:
+                await notice(shell, session)
             with ui.row().classes("gap-4 flex-wrap"):
                 for builder in shell.tiles:
-                    for tile in builder(shell, session):
+                    tiles = builder(shell, session)
+                    for tile in await tiles if inspect.isawaitable(tiles) else tiles:
                         _tile(tile)
 
 
@@ -41,3 +46,7 @@ def _tile(tile: Tile) -> None:
     ).mark(f"tile-{tile.testid}"):
         ui.icon(tile.icon, size="xl").classes("text-blue-grey-7")
         ui.label(_(tile.label_key)).classes("text-center")
+        if tile.detail:
+            detail = ui.label(tile.detail).classes("text-xs text-center px-2")
+            detail.classes("text-amber-10" if tile.detail_tone == "attention" else "text-grey-8")
+            tagged(detail.mark(f"tile-detail-{tile.testid}"), f"tile-detail-{tile.testid}")

@@ -19,7 +19,8 @@ from services.local.views import SessionView
 from ui.components.calls import CallFailed, ask, call, error_text, fetch, show_field_errors
 from ui.i18n import _, fmt_number, lang
 from ui.layout import frame
-from ui.local.online_desktop_page import STATUS_COLOUR, WIZARD_URL, inactive_notice
+from ui.local.online_desktop_links import WIZARD_URL, inactive_notice
+from ui.local.online_desktop_page import STATUS_COLOUR
 from ui.local.sync_words import last_sync_text
 from ui.session import current_session, require_session
 from ui.shell import Shell

@@ -14,16 +14,16 @@ from nicegui import ui
 from services.local.online_desktop_settings import ConnectionStatusView
 from services.local.prerequisites import PrerequisiteReport
 from services.local.views import SessionView
-from ui.components.calls import call
+from ui.components.calls import call, fetch
 from ui.i18n import _, fmt_datetime
 from ui.layout import frame
+from ui.local.online_desktop_links import FOCUS_URL, SETTINGS_URL, STATUS_URL, WIZARD_URL, inactive_notice
 from ui.local.prerequisite_list import PrerequisiteList
+from ui.local.status_window import ConnectionStatusPanel, tile_detail
 from ui.local.sync_tab import sync_tab
 from ui.session import require_session
 from ui.shell import MenuItem, Shell, Tile
 
-SETTINGS_URL = "/settings/online-desktop"
-WIZARD_URL = "/settings/online-desktop/connect"  # the connection wizard (ui/local/connect_wizard/)
 STATUS_COLOUR = {
     "connected": "green",
     "needs_reconnect": "amber",
@@ -41,13 +41,25 @@ def online_desktop_menu(shell: Shell, session: SessionView) -> dict[str, list[Me
     return {"menu.functions": [MenuItem("menu.settings", children=(company,))]}
 
 
-def online_desktop_tiles(shell: Shell, session: SessionView) -> list[Tile]:
-    if not shell.services.licensing.is_active(session.company_id):
+async def online_desktop_tiles(shell: Shell, session: SessionView) -> list[Tile]:
+    """ "Connect to Online Desktop" until the company is connected; then the connection's status
+    (not a wizard that would only say it is blocked), and the focus area."""
+    if not shell.services.licensing.is_active(session.company_id) or session.company_id is None:
         return []
-    return [
-        Tile("licensing.tile.connect", "cloud_sync", WIZARD_URL, "connect-online-desktop"),
-        Tile("licensing.tile.focus", "public", "/focus/online-desktop", "focus-online-desktop"),
-    ]
+    focus = Tile("licensing.tile.focus", "public", FOCUS_URL, "focus-online-desktop")
+    state = await fetch(shell.services.connection_state.state, session.company_id)
+    if not state.is_connected:
+        return [Tile("licensing.tile.connect", "cloud_sync", WIZARD_URL, "connect-online-desktop"), focus]
+    attention = state.phase in ("missed", "failed", "cancelled") or state.status == "needs_reconnect"
+    status = Tile(
+        "wizard2.tile.status",
+        "cloud_done",
+        STATUS_URL,
+        "online-desktop-status",
+        detail=tile_detail(state),
+        detail_tone="attention" if attention else "normal",
+    )
+    return [status, focus]
 
 
 def register(shell: Shell) -> None:
@@ -75,15 +87,6 @@ def register(shell: Shell) -> None:
                     await sync_tab(shell, session.company_id)
 
 
-def inactive_notice(shell: Shell, session: SessionView) -> bool:
-    """True when the add-on is active here; otherwise explain where to activate it."""
-    if shell.services.licensing.is_active(session.company_id):
-        return True
-    ui.label(_("licensing.od.inactive")).mark("od-inactive")
-    ui.link(_("licensing.menu.manage"), "/settings/licence?tab=addons")
-    return False
-
-
 async def _connection_tab(shell: Shell, session: SessionView, company_id: int) -> None:
     status = await call(shell.services.online_settings.connection, company_id)
     with ui.card().classes("w-full max-w-4xl"):
@@ -92,13 +95,16 @@ async def _connection_tab(shell: Shell, session: SessionView, company_id: int) -
             ui.badge(
                 _(f"licensing.od.status.{status.status}"), color=STATUS_COLOUR.get(status.status, "grey")
             ).mark("od-status")
-        with ui.row().classes("items-center gap-3"):
-            ui.label(_("licensing.od.connected_by")).classes("text-grey-7")
-            ui.label(status.connected_by or "–").mark("od-connected-by")
-            if status.since is not None:
-                ui.label(_("licensing.od.since", time=fmt_datetime(status.since))).classes(
-                    "text-sm text-grey-7"
-                )
+        if status.is_connected:  # after Disconnect nobody stands for a connection any more
+            with ui.row().classes("items-center gap-3"):
+                ui.label(_("licensing.od.connected_by")).classes("text-grey-7")
+                ui.label(status.connected_by or "–").mark("od-connected-by")
+                if status.since is not None:
+                    ui.label(_("licensing.od.since", time=fmt_datetime(status.since))).classes(
+                        "text-sm text-grey-7"
+                    )
+            # the initial synchronisation: a scheduled or missed start with Run now (and Cancel)
+            ConnectionStatusPanel(shell, company_id, "", compact=True)
         buttons = ui.row().classes("gap-2")
     checks = PrerequisiteList(
         shell,

@@ -24,6 +24,7 @@ STYLE = {
     "ok": ("check_circle", "text-green-8", "bg-green-1"),
     "failed": ("cancel", "text-red-8", "bg-red-1"),
     "warning": ("warning", "text-amber-9", "bg-amber-1"),
+    "connected": ("cloud_done", "text-blue-8", "bg-blue-1"),
 }
 
 
@@ -36,6 +37,7 @@ class PrerequisiteList(ui.column):
         session: SessionView,
         company_id: int,
         on_checked: Callable[[PrerequisiteReport | None], Awaitable[None] | None] | None = None,
+        on_fix: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
         super().__init__()
         self.classes("w-full gap-1")
@@ -43,6 +45,7 @@ class PrerequisiteList(ui.column):
         self._session = session
         self._company_id = company_id
         self._on_checked = on_checked
+        self._on_fix = on_fix
         self.report: PrerequisiteReport | None = None
         with self:
             with ui.row().classes("items-center w-full"):
@@ -79,12 +82,25 @@ class PrerequisiteList(ui.column):
         self._checked.text = _("prereq.checked_at", time=fmt_datetime(self.report.checked_at))
         with self._rows:
             for condition in self.report.conditions:
-                _row(condition)
-            summary = "prereq.summary_ok" if self.report.ok else "prereq.summary_failed"
+                _row(condition, self._fix)
+            if len(self.report.failed) == 1:
+                summary = "wizard2.prereq.summary_failed_one"
+            elif self.report.failed:
+                summary = "prereq.summary_failed"
+            elif self.report.connected:
+                summary = "wizard2.prereq.summary_connected"
+            else:
+                summary = "prereq.summary_ok"
             ui.label(_(summary, count=len(self.report.failed))).classes("text-sm mt-2").mark("prereq-summary")
 
+    async def _fix(self, link: str) -> None:
+        """A Fix link: the wizard first keeps where the person stands, then the page opens."""
+        if self._on_fix is not None:
+            await self._on_fix(link)
+        ui.navigate.to(link)
 
-def _row(condition: Condition) -> None:
+
+def _row(condition: Condition, fix: Callable[[str], Awaitable[None]]) -> None:
     icon, text_colour, background = STYLE[condition.status]
     row = ui.row().classes("w-full items-start gap-3 p-2 rounded").classes(background)
     with_props(row, **{"data-testid": f"prereq-{condition.number}", "data-status": condition.status})
@@ -101,7 +117,7 @@ def _row(condition: Condition) -> None:
                 ui.label(_(condition.fix_key)).classes("text-sm text-grey-8")
         if condition.status != "ok" and condition.fix_link:
             ui.button(
-                _("prereq.fix"), icon="build", on_click=lambda link=condition.fix_link: ui.navigate.to(link)
+                _("prereq.fix"), icon="build", on_click=lambda link=condition.fix_link: fix(link)
             ).props("flat dense no-caps").mark(f"prereq-fix-{condition.number}")
 
 

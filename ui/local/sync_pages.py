@@ -8,6 +8,7 @@ from services.local.views import SessionView
 from services.sync.client.status import RunView, SyncOverview, SyncStatusService
 from ui.components.calls import CallFailed, call, fetch
 from ui.components.paging import translate_pager
+from ui.components.run_errors import run_error
 from ui.i18n import _, fmt_datetime, fmt_number
 from ui.layout import frame
 from ui.local.conflicts_view import ConflictsView
@@ -65,7 +66,7 @@ def _overview(status: SyncStatusService, company_id: int, o: SyncOverview) -> No
             ("sync.history.last_push", fmt_datetime(o.last_push_at) or "–"),
             ("sync.history.last_pull", fmt_datetime(o.last_pull_at) or "–"),
             ("sync.history.rejections", fmt_number(o.rejections)),
-            ("sync.history.last_error", o.last_error or "–"),
+            ("sync.history.last_error", run_error(o.last_error) or "–"),
         ):
             ui.label(_(label)).classes("text-grey-8")
             ui.label(value)
@@ -104,11 +105,11 @@ def _runs(runs: list[RunView]) -> None:
             "kind": _(f"sync.kind.{r.kind}"),
             "status": _state(r.status),
             "start": fmt_datetime(r.started_at),
-            "end": fmt_datetime(r.finished_at),
+            "end": "" if r.status == "running" else fmt_datetime(r.finished_at),  # still going: no end
             "rows_up": fmt_number(r.rows_up),
             "rows_down": fmt_number(r.rows_down),
             "bytes": fmt_number(r.bytes_up + r.bytes_down),
-            "error": r.error,
+            "error": run_error(r.error),
         }
         for r in runs
     ]

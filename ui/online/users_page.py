@@ -134,7 +134,10 @@ class UsersPage(UserActions):
             if not overview.rows:
                 empty = "users.empty" if overview.show == "all" else "admin.none_listed"
                 ui.label(_(empty)).classes("text-grey-7")
-            with ui.grid(columns="2fr 2fr 2fr 1.5fr auto").classes("w-full items-center gap-x-4 gap-y-1"):
+            # the e-mail column is at least as wide as the longest address: it never breaks mid-word
+            with ui.grid(columns="2fr minmax(max-content, 2fr) 2fr 1.5fr auto").classes(
+                "w-full items-center gap-x-4 gap-y-1"
+            ):
                 for key in ("name", "email", "status", "role", "actions"):
                     ui.label(_(f"users.col.{key}")).classes("text-grey-7 text-sm")
                 for row in overview.rows:
@@ -146,7 +149,7 @@ class UsersPage(UserActions):
             ui.label(row.name or "—")
             if not row.is_employee:
                 ui.label(_("users.not_employee")).classes("text-xs text-grey-6")
-        ui.label(row.email or "—").classes("break-all")
+        ui.label(row.email or "—").classes("whitespace-nowrap")
         chip = ui.chip(status_text(row), color=STATUS_COLOURS.get(row.status, "grey-5"))
         tag(chip.props("outline dense").classes("justify-self-start"), f"status-{tag_of}")
         if row.may_change_role and row.member_id is not None:

@@ -180,6 +180,7 @@ def sync_router(
             tenant_uuid=req.tenant,
             contract=srv.contracts.read(req.licence),
             client_address=client,
+            idempotency_key=req.idempotency_key,
         )
         return ConnectResponse(tenant=created.tenant_uuid, token=created.token, seq=created.seq)
 

@@ -125,10 +125,11 @@ class SyncAgent:
             await upload.run("initial", run_id=run_id)
             status = "ok"
         except asyncio.CancelledError:
-            status, error = "interrupted", "stopped"
+            status, error = "interrupted", runs.error_record(runs.STOPPED)
             raise
         except Exception as exc:
-            error = str(exc)
+            self.trace.error("initial sync failed: %s", exc)
+            error = runs.error_record(exc)
             raise
         finally:
             await asyncio.shield(asyncio.to_thread(runs.finish_run, self.engine, run_id, status, error))
@@ -153,11 +154,13 @@ class SyncAgent:
         try:
             done, _pending = await asyncio.wait(loops, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
-                if not task.cancelled() and task.exception() is not None:
-                    status, error = "failed", str(task.exception())
-                    raise task.exception()  # type: ignore[misc]
+                failure = None if task.cancelled() else task.exception()
+                if failure is not None:
+                    self.trace.error("continuous sync failed: %s", failure)
+                    status, error = "failed", runs.error_record(failure)
+                    raise failure
         except asyncio.CancelledError:
-            status, error = "interrupted", "stopped"
+            status, error = "interrupted", runs.error_record(runs.STOPPED)
             raise
         finally:
             for task in loops:
@@ -233,7 +236,9 @@ class SyncAgent:
                 cursor = (await asyncio.to_thread(self.store.state)).cursor
             except Exception as exc:  # a page that cannot be applied now: log, wait, pull it again
                 self.trace.error("could not apply changes after %s: %s", cursor, exc)
-                await asyncio.to_thread(runs.record_error, self.engine, self.company_id, str(exc))
+                await asyncio.to_thread(
+                    runs.record_error, self.engine, self.company_id, runs.error_record(exc)
+                )
                 await backoff.wait()
 
     def _publish(self, page: PullResponse) -> None:
@@ -287,9 +292,8 @@ class SyncAgent:
             return None
         bad = [name for name, same in result.items() if not same]
         run_id = await asyncio.to_thread(runs.start_run, self.engine, self.company_id, "verify")
-        await asyncio.to_thread(
-            runs.finish_run, self.engine, run_id, "mismatch" if bad else "ok", ", ".join(bad)
-        )
+        found = runs.error_record(runs.MISMATCH, tables=",".join(bad)) if bad else ""
+        await asyncio.to_thread(runs.finish_run, self.engine, run_id, "mismatch" if bad else "ok", found)
         if bad:
             self.trace.warning("verify found differences in %s: re-syncing", bad)
             resync = await asyncio.to_thread(runs.start_run, self.engine, self.company_id, "resync")
@@ -297,7 +301,8 @@ class SyncAgent:
                 store=self.store, snapshot=self.snapshot, client=self.client, call=self.call, trace=self.trace
             )
             await upload.run("resync", bad, run_id=resync)
-            await asyncio.to_thread(runs.finish_run, self.engine, resync, "ok", ", ".join(bad))
+            repaired = runs.error_record(runs.RESYNCED, tables=",".join(bad))
+            await asyncio.to_thread(runs.finish_run, self.engine, resync, "ok", repaired)
         else:
             self.trace.info("verify: all tables match")
         return result

@@ -27,9 +27,12 @@ def installed_licence(s: Session) -> str:
     return s.scalar(select(Licence.key).order_by(Licence.id.desc()).limit(1)) or ""
 
 
-def connection_request(info: CompanyInfo, computer: str, tenant: str | None, licence: str) -> dict[str, Any]:
-    """The body of ``POST /connections`` (``tenant`` reuses an existing company account)."""
-    return {
+def connection_request(
+    info: CompanyInfo, computer: str, tenant: str | None, licence: str, attempt_key: str | None = None
+) -> dict[str, Any]:
+    """The body of ``POST /connections`` (``tenant`` reuses an existing company account;
+    ``attempt_key`` makes a retried request land on the account the first one created)."""
+    body: dict[str, Any] = {
         "protocol_version": PROTOCOL_VERSION,
         "schema_version": SCHEMA_VERSION,
         "company": info.model_dump(),
@@ -37,6 +40,9 @@ def connection_request(info: CompanyInfo, computer: str, tenant: str | None, lic
         "tenant": tenant,
         "licence": licence,
     }
+    if attempt_key:
+        body["idempotency_key"] = attempt_key
+    return body
 
 
 async def post_connection(
@@ -48,10 +54,11 @@ async def post_connection(
     tenant: str | None,
     *,
     licence: str,
+    attempt_key: str | None = None,
 ) -> httpx.Response:
     return await http.post(
         url.rstrip("/") + CONNECTIONS_PATH,
-        json=connection_request(info, computer, tenant, licence),
+        json=connection_request(info, computer, tenant, licence, attempt_key),
         headers={"Authorization": f"Bearer {login_token}"},
     )
 

@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import Engine
 
+from services.errors import ServiceError
+from services.i18n import catalogue
 from services.sync.client.db import write_tx
 from services.sync.client.snapshot import now_text
+
+STOPPED = "wizard2.run.stopped"  # the process stopped the run (shutdown, another sync computer)
+UNEXPECTED = "wizard2.run.unexpected"
+MISMATCH = "wizard2.run.mismatch"  # verify: the tables whose counts or checksums differ
+RESYNCED = "wizard2.run.resynced"  # re-sync: the tables uploaded again (a note, not an error)
+
+
+def error_record(error: BaseException | str, **params: str) -> str:
+    """What the history keeps of a failure: a translation key with its parameters (JSON), so every
+    screen says it in the reader's language; the technical detail goes to the trace log only."""
+    if isinstance(error, ServiceError):
+        key, values = error.key, {k: str(v) for k, v in error.params.items()}
+    else:
+        text = error if isinstance(error, str) else (str(error.args[0]) if error.args else "")
+        key, values = (text, {}) if text in catalogue() else (UNEXPECTED, {})
+    return json.dumps({"key": key, "params": {**values, **params}}, ensure_ascii=False, sort_keys=True)
 
 
 def start_run(engine: Engine, company_id: int, kind: str) -> int:

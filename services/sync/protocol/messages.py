@@ -64,6 +64,8 @@ class ConnectRequest(Message):
     # The installed licence key: the service contract (seats, modules, valid until) it grants,
     # signed by the vendor, becomes the company account's contract.
     licence: str = Field(max_length=MAX_LICENCE_LENGTH)
+    # Names the client's connection attempt: a retry with the same key gets the same account.
+    idempotency_key: str | None = Field(None, min_length=16, max_length=64)
 
 
 class ContractRequest(Request):

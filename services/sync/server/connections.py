@@ -61,6 +61,7 @@ class ConnectionService:
         tenant_uuid: str | None = None,
         contract: ContractTerms | None = None,
         client_address: str = "",
+        idempotency_key: str | None = None,
     ) -> ConnectionCreated:
         """Create the company account (or reuse ``tenant_uuid``) and a new connection with a token.
 
@@ -68,9 +69,13 @@ class ConnectionService:
         caller to be its active Super User, and revokes the account's previous connections.
         ``contract`` (read from the licence the request carries) becomes the account's contract.
         The audit entry says connect, reconnect (same Online ID) or change user (another one).
+        ``idempotency_key``: a key this Online ID sent before names the account it created then,
+        so a retried request (its answer was lost) creates no second account.
         """
         token = secrets.token_urlsafe(32)
         with self._sessions.begin() as s:
+            if idempotency_key and online_id_id is not None:
+                tenant_uuid = self._tenant_of_attempt(s, online_id_id, idempotency_key) or tenant_uuid
             tenant = self._tenant_for(s, online_id_id, company, tenant_uuid)
             previous = s.scalars(
                 select(Connection.connected_by_id).where(
@@ -93,6 +98,7 @@ class ConnectionService:
                 token_hash=hash_token(token),
                 connected_by_id=online_id_id,
                 computer_name=computer_name,
+                idempotency_key=idempotency_key or None,
                 last_mutation_id=applied or 0,
             )
             s.add(connection)
@@ -116,6 +122,17 @@ class ConnectionService:
                 token=token,
                 seq=tenant.seq,
             )
+
+    @staticmethod
+    def _tenant_of_attempt(s: Session, online_id_id: int, key: str) -> str | None:
+        """The account an earlier request of this Online ID with this key connected to."""
+        return s.scalar(
+            select(Tenant.uuid)
+            .join(Connection, Connection.tenant_id == Tenant.id)
+            .where(Connection.connected_by_id == online_id_id, Connection.idempotency_key == key)
+            .order_by(Connection.id.desc())
+            .limit(1)
+        )
 
     def _tenant_for(
         self, s: Session, online_id_id: int | None, company: CompanyInfo, tenant_uuid: str | None

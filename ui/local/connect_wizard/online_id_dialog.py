@@ -11,7 +11,7 @@ from services.local.views import SessionView
 from ui.components.attributes import tagged
 from ui.components.calls import CallFailed, ask, call, show_field_errors
 from ui.i18n import _, lang
-from ui.local.online_desktop_page import SETTINGS_URL
+from ui.local.online_desktop_links import SETTINGS_URL
 from ui.shell import Shell
 
 

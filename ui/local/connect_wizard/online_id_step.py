@@ -23,16 +23,41 @@ class OnlineIdStep(WizardStep):
     def draw(self) -> None:
         ui.label(_("wizard.id.text")).classes("text-grey-8")
         self.logged_in = ui.row().classes("items-center gap-2")
-        with ui.tabs().props("dense no-caps align=left") as tabs:
+        self.sent_to = self.restored.get("link_sent", "")
+        with ui.tabs(on_change=self._tab_changed).props("dense no-caps align=left") as tabs:
             tagged(ui.tab("have", _("wizard.id.have")).mark("wizard-id-have"), "wizard-id-have")
             tagged(ui.tab("create", _("wizard.id.create")).mark("wizard-id-create"), "wizard-id-create")
         self.id_tabs = tabs
-        with ui.tab_panels(tabs, value="have").classes("w-full max-w-xl"):
+        tab = self.restored.get("id_tab")
+        with ui.tab_panels(tabs, value=tab if tab in ("have", "create") else "have").classes(
+            "w-full max-w-xl"
+        ):
             with ui.tab_panel("have").classes("gap-2"):
                 self._login_form()
             with ui.tab_panel("create").classes("gap-2"):
                 self._create_form()
+        if self.state.login is not None:
+            self._show_logged_in()
+        if self.sent_to:
+            self._show_sent(self.sent_to)
         ui.timer(0.05, self._propose_email, once=True)
+
+    def entered_values(self) -> dict[str, str]:
+        return {
+            "id_tab": str(self.id_tabs.value or "have"),
+            "email": str(self.email.value or ""),
+            "new_email": str(self.new_email.value or ""),
+            "link_sent": self.sent_to,
+        }
+
+    def next_allowed(self) -> bool:
+        return self.state.login is not None
+
+    async def still_holds(self) -> bool:
+        return self.state.login is not None
+
+    async def _tab_changed(self) -> None:
+        await self.context.save()
 
     def _login_form(self) -> None:
         self.email = tagged(
@@ -52,8 +77,12 @@ class OnlineIdStep(WizardStep):
 
     def _create_form(self) -> None:
         self.new_email = tagged(
-            ui.input(_("wizard.id.email")).classes("w-full").mark("wizard-new-email"), "wizard-new-email"
+            ui.input(_("wizard.id.email"), value=self.restored.get("new_email", ""))
+            .classes("w-full")
+            .mark("wizard-new-email"),
+            "wizard-new-email",
         )
+        self.new_email.on("blur", self._keep)
         tagged(
             ui.button(_("wizard.id.send_link"), icon="mail", on_click=self._sign_up).mark("wizard-send-link"),
             "wizard-send-link",
@@ -65,6 +94,9 @@ class OnlineIdStep(WizardStep):
             ui.notify(_("wizard.id.required"), type="warning")
             return False
         return True
+
+    async def _keep(self) -> None:
+        await self.context.save()
 
     async def _propose_email(self) -> None:
         proposed = await call(self.context.service.proposed_online_id, self.context.session.user.id)
@@ -85,7 +117,17 @@ class OnlineIdStep(WizardStep):
         show_field_errors(inputs, None)
         self.password.value = ""
         self.state.login = login
+        context = self.context
+        await call(context.progress.keep_login, context.company_id, user_id=context.user_id, login=login)
+        await context.save()
+        self._show_logged_in()
+
+    def _show_logged_in(self) -> None:
+        login = self.state.login
         self.logged_in.clear()
+        if login is None:
+            self.context.enable_next(self.name, False)
+            return
         with self.logged_in:
             ui.icon("check_circle", color="green")
             tagged(
@@ -93,6 +135,11 @@ class OnlineIdStep(WizardStep):
                 "wizard-logged-in",
             )
         self.context.enable_next(self.name, True)
+
+    def login_expired(self) -> None:
+        """The Online Desktop ended the login (Run said so): log in again here."""
+        self.state.login = None
+        self._show_logged_in()
 
     async def _sign_up(self) -> None:
         address = (self.new_email.value or "").strip()
@@ -103,6 +150,11 @@ class OnlineIdStep(WizardStep):
             return
         show_field_errors({"email": self.new_email}, None)
         self.email.value = address
+        self.sent_to = address
+        self._show_sent(address)
+        await self.context.save()
+
+    def _show_sent(self, address: str) -> None:
         self.sent.clear()
         with self.sent:
             tagged(ui.label(_("wizard.id.sent", email=address)).mark("wizard-sent"), "wizard-sent")

@@ -25,9 +25,7 @@ class RegistrationStep(WizardStep):
         )
         with ui.row().classes("gap-2"):
             tagged(
-                ui.button(
-                    _("wizard.reg.edit"), icon="edit", on_click=lambda: ui.navigate.to(COMPANY_SETTINGS_URL)
-                )
+                ui.button(_("wizard.reg.edit"), icon="edit", on_click=self._edit)
                 .props("flat no-caps")
                 .mark("wizard-reg-edit"),
                 "wizard-reg-edit",
@@ -39,6 +37,11 @@ class RegistrationStep(WizardStep):
                 "wizard-reg-recheck",
             )
         ui.timer(0.05, self.check, once=True)
+
+    async def _edit(self) -> None:
+        """Editing the company settings is a Fix link too: the way back is offered there."""
+        await self.context.save(fixing=True)
+        ui.navigate.to(COMPANY_SETTINGS_URL)
 
     async def may_leave(self) -> bool:
         return await self.check()

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from services.local.connect_wizard import OnlineLoginExpired
 from ui.components.attributes import tagged
-from ui.components.calls import CallFailed, ask
+from ui.components.calls import CallFailed, ask, fetch
 from ui.components.pairs import pair
 from ui.i18n import _, fmt_datetime
 from ui.local.connect_wizard.step import WizardContext, WizardStep
@@ -57,10 +58,15 @@ class RunStep(WizardStep):
                     run_at=self.state.run_at,
                 )
             )
-        except CallFailed:
+        except CallFailed as failed:
             self.run_button.enable()
             self.run_button.props(remove="loading")
+            if isinstance(failed.error, OnlineLoginExpired):
+                self.state.login = None
+                await context.go_to("online_id")
             return
         self.run_button.props(remove="loading")
         self.state.result = result
-        StatusWindow(context.shell, self.status_dialog, context.company_id, result).open()
+        # "Open Online Desktop" in the status window uses this login: no second password prompt.
+        await fetch(context.shell.services.focus.adopt_login, context.session.token, self.state.login)
+        StatusWindow(context.shell, self.status_dialog, context.company_id, result.company).open()
