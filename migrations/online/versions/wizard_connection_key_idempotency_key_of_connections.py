@@ -4,7 +4,7 @@ A connect request retried with the key of an earlier one (its answer was lost) g
 company account instead of a second one.
 
 Revision ID: wizard_connection_key
-Revises: lists_02
+Revises: admin_dashboard_01
 Create Date: 2026-12-01 12:40:13.888697
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "wizard_connection_key"
-down_revision: str | Sequence[str] | None = "lists_02"
+down_revision: str | Sequence[str] | None = "admin_dashboard_01"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
