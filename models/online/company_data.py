@@ -22,6 +22,12 @@ def _seq_index(table: str) -> Index:
     return Index(f"ix_{table}_tenant_seq", "tenant_id", "seq")
 
 
+def _list_index(table: str, name: str, *columns: str) -> Index:
+    """A list's sort order as an index over the live rows: a page is read in index order, and the
+    count and the page's keys come from the index alone (``uuid`` is the tie-breaker)."""
+    return Index(f"ix_{table}_list_{name}", "tenant_id", "deleted", *columns, "uuid")
+
+
 class OnlineContact(SyncedRow, ContactFields, OnlineBase):
     __tablename__ = "online_contacts"
     # Sorted by name through the sort key on SQLite; PostgreSQL sorts and indexes the name with
@@ -55,6 +61,10 @@ class OnlineSalesOrder(SyncedRow, SalesOrderFields, OnlineBase):
         _seq_index(__tablename__),
         # The dashboard: sales per month and the open quotes and orders.
         Index("ix_online_sales_orders_tenant_status_date", "tenant_id", "status", "order_date"),
+        _list_index(__tablename__, "date", "order_date"),
+        _list_index(__tablename__, "number", "number"),
+        _list_index(__tablename__, "total", "total"),
+        _list_index(__tablename__, "status", "status", "order_date"),
     )
     contact_uuid: Mapped[str] = mapped_column(String(36), index=True)
     employee_uuid: Mapped[str | None] = mapped_column(String(36), nullable=True)

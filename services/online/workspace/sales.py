@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import false, func, literal_column, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.online import OnlineContact, OnlineContactPerson, OnlineProduct, OnlineSalesOrder
@@ -89,7 +89,7 @@ class WorkspaceSales:
         with self._sessions() as s:
             ctx = resolve_context(s, online_id_id, tenant_uuid, MODULE, "read")
             o = OnlineSalesOrder
-            query = select(o.uuid).where(o.tenant_id == ctx.tenant_id, o.deleted.is_(False))
+            query = select(o.uuid).where(o.tenant_id == ctx.tenant_id, o.deleted == false())  # list indexes
             if status in (QUOTE, ORDER, "invoice"):
                 query = query.where(o.status == status)
             first = _month(month)
@@ -112,7 +112,8 @@ class WorkspaceSales:
             column = getattr(o, sort if sort in SORTABLE else SORTABLE[0])
             order = (column.desc(), o.uuid.desc()) if descending else (column, o.uuid)
             uuids = s.scalars(query.order_by(*order).offset((page - 1) * page_size).limit(page_size)).all()
-            found = {r.uuid: r for r in s.scalars(select(o).where(o.uuid.in_(uuids)))} if uuids else {}
+            keyed = select(o).where(o.tenant_id == ctx.tenant_id, o.uuid.in_(uuids))
+            found = {r.uuid: r for r in s.scalars(keyed)} if uuids else {}
             names = _contact_names(s, ctx.tenant_id, {r.contact_uuid for r in found.values()})
             rows = tuple(
                 RegisterRow(
