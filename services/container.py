@@ -58,6 +58,7 @@ from services.online.workspace.lists import WorkspaceLists
 from services.online.workspace.persons import WorkspacePersons
 from services.online.workspace.records import WorkspaceRecords
 from services.online.workspace.sales import WorkspaceSales
+from services.online.workspace.search_index import install_online_search
 from services.sealing import TokenSeal
 from services.sync.client.activity import SyncActivity
 from services.sync.client.http import HttpLink
@@ -184,6 +185,8 @@ def build_services(settings: Settings, *, clock: Clock = SYSTEM_CLOCK) -> Servic
     if db.local is not None and db.local_engine is not None:
         seals = (TokenSeal(secret_key), TokenSeal(secret_key, "wizard-online-id-login"))
         local = _build_local(settings, db.local, db.local_engine, http, clock, *seals)
+    if db.online_engine is not None:
+        install_online_search(db.online_engine)
     online = None if db.online is None else _build_online(settings, db.online, secret_key, clock)
     return Services(settings=settings, secret_key=secret_key, db=db, http=http, local=local, online=online)
 

@@ -16,7 +16,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import delete, or_
+from sqlalchemy import delete, or_, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.online import LoginThrottle, OnlineSession, TokenUse
@@ -60,6 +60,11 @@ class OnlineHousekeeping:
                     or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < now),
                 )
             )
+            if s.get_bind().dialect.name == "sqlite":
+                # Fresh statistics for the query planner (PostgreSQL's autovacuum does this): the
+                # list searches through the trigram indexes need them to start from the matches.
+                s.execute(text("PRAGMA analysis_limit=1000"))
+                s.execute(text("ANALYZE"))
             return Removed(sessions=_count(ended), nonces=_count(nonces), throttles=_count(throttles))
 
     async def run_forever(self, every: float = EVERY_SECONDS) -> None:

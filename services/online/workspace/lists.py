@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.online import OnlineActivity, OnlineContact, OnlineEmployee, OnlineProduct, OnlineSalesOrder
 from models.online.base import OnlineBase
 from services.errors import NotFound
+from services.online.workspace import search_index
 from services.online.workspace.access import resolve_context
 from services.records.sorting import order_column
 from services.records.views import ListPage, Option, RegisterRow
@@ -155,7 +156,10 @@ def _page(
     text = search.strip()[:100]
     if text:
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        if view.search_text is not None:
+        table = model.__tablename__
+        if view.search_text is not None and search_index.usable(s.connection(), table, text):
+            query = query.where(search_index.rowid_of(table).in_(search_index.matching_rowids(table, text)))
+        elif view.search_text is not None:
             query = query.where(literal_column(view.search_text).like(pattern.lower(), escape="\\"))
         else:
             query = query.where(or_(*(getattr(model, f).ilike(pattern, escape="\\") for f in view.search)))

@@ -16,12 +16,13 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import false, func, literal_column, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import false, func, literal_column, select, union
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from models.online import OnlineContact, OnlineContactPerson, OnlineProduct, OnlineSalesOrder
 from models.types import new_uuid
 from services.errors import NotFound, ValidationFailed
+from services.online.workspace import search_index
 from services.online.workspace.access import TenantContext, resolve_context
 from services.online.workspace.lists import CONTACT_SEARCH, MAX_PAGE_SIZE, PAGE_SIZE
 from services.online.workspace.numbers import number_sales_order
@@ -101,12 +102,7 @@ class WorkspaceSales:
             text = search.strip()[:100]
             if text:
                 pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-                customers = select(OnlineContact.uuid).where(
-                    OnlineContact.tenant_id == ctx.tenant_id,
-                    OnlineContact.deleted.is_(False),
-                    literal_column(CONTACT_SEARCH).like(pattern.lower(), escape="\\"),
-                )
-                query = query.where(o.number.ilike(pattern, escape="\\") | o.contact_uuid.in_(customers))
+                query = query.where(_searched(s, ctx.tenant_id, text, pattern))
             total = s.scalar(select(func.count()).select_from(query.subquery())) or 0
             page = max(1, min(page, max(1, -(-total // page_size))))
             column = getattr(o, sort if sort in SORTABLE else SORTABLE[0])
@@ -234,6 +230,30 @@ class WorkspaceSales:
             return sales_options(
                 s, ctx.tenant_id, register=register, search=search, contact_uuid=contact_uuid, limit=limit
             )
+
+
+def _searched(s: Session, tenant_id: int, text: str, pattern: str) -> Any:
+    """Documents whose number contains ``text`` or whose customer's name, number, city, postal code
+    or e-mail does: through the trigram indexes where they exist (SQLite), else by LIKE."""
+    c, conn = OnlineContact, s.connection()
+    live = (c.tenant_id == tenant_id, c.deleted == false())
+    if search_index.usable(conn, c.__tablename__, text):
+        matched = search_index.matching_rowids(c.__tablename__, text)
+        customers = select(c.uuid).where(*live, search_index.rowid_of(c.__tablename__).in_(matched))
+    else:
+        customers = select(c.uuid).where(
+            *live, literal_column(CONTACT_SEARCH).like(pattern.lower(), escape="\\")
+        )
+    o = OnlineSalesOrder
+    if not search_index.usable(conn, o.__tablename__, text):
+        return o.number.ilike(pattern, escape="\\") | o.contact_uuid.in_(customers)
+    other = aliased(OnlineSalesOrder)
+    # The customers are this account's; the outer query keeps to the account's documents.
+    of_customers: Any = (
+        select(literal_column("rowid")).select_from(other).where(other.contact_uuid.in_(customers))
+    )
+    wanted = union(search_index.matching_rowids(o.__tablename__, text), of_customers)
+    return search_index.rowid_of(o.__tablename__).in_(wanted)
 
 
 def _live_order(s: Session, tenant_id: int, uuid: str) -> OnlineSalesOrder:
