@@ -17,8 +17,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.online import OnlineContact, OnlineContactPerson
 from services.errors import NotFound
 from services.online.workspace.access import resolve_context
-from services.online.workspace.sales import ApplyTransaction
+from services.online.workspace.sales import ApplyTransaction, author
 from services.online.workspace.sales_views import EditConflict
+from services.records.edits import Edit, merge
+from services.records.edits import EditConflict as SharedConflict
 from services.records.fields import clean_values
 from services.records.forms import CONTACT_PERSON_FIELDS
 from services.sync.server.online_changes import RowChange
@@ -85,24 +87,26 @@ class WorkspacePersons:
                 if row is None:
                     raise NotFound()
                 cleaned = clean_values(CONTACT_PERSON_FIELDS, changes, partial=True)
-                if seq is None or seq != row.seq:
-                    _refuse_conflicts(row, cleaned, original or {})
+                _refuse_conflicts(row, cleaned, original or {}, seq)
                 cleaned = {k: v for k, v in cleaned.items() if getattr(row, k) != v}
                 if not cleaned:
                     return uuid
                 change = RowChange(table="contact_persons", uuid=uuid, fields=cleaned, must_exist=True)
-            return self._apply(ctx.tenant_id, [change], session=s)[0].uuid
+            return self._apply(ctx.tenant_id, [change], session=s, by=author(s, online_id_id))[0].uuid
 
 
-def _refuse_conflicts(row: OnlineContactPerson, cleaned: dict[str, Any], original: dict[str, Any]) -> None:
+def _refuse_conflicts(
+    row: OnlineContactPerson, cleaned: dict[str, Any], original: dict[str, Any], seq: int | None
+) -> None:
+    """The shared rule of ``services.records.edits``, guarded by the person's sync sequence (without
+    a sequence the values seen are compared)."""
     seen = clean_values(CONTACT_PERSON_FIELDS, {k: original.get(k) for k in cleaned}, partial=True)
-    clashes = {
-        name: (seen[name], getattr(row, name))
-        for name, value in cleaned.items()
-        if getattr(row, name) != seen[name] and getattr(row, name) != value
-    }
-    if clashes:
-        raise EditConflict(clashes)
+    current = {name: getattr(row, name) for name in cleaned}
+    version = -1 if seq is None else seq
+    try:
+        merge(Edit(changes=cleaned, base=seen, version=version), cleaned, current, version=row.seq)
+    except SharedConflict as conflict:
+        raise EditConflict({c.field: (c.base, c.theirs) for c in conflict.conflicts}) from None
 
 
 def _live_contact(s: Session, tenant_id: int, uuid: str) -> None:

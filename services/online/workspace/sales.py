@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from sqlalchemy import false, func, literal_column, select, union
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from models.online import OnlineContact, OnlineContactPerson, OnlineProduct, OnlineSalesOrder
+from models.online import OnlineContact, OnlineContactPerson, OnlineId, OnlineProduct, OnlineSalesOrder
 from models.types import new_uuid
 from services.errors import NotFound, ValidationFailed
 from services.online.workspace import search_index
@@ -46,6 +46,8 @@ from services.online.workspace.sales_views import (
     today,
 )
 from services.records.amounts import order_totals
+from services.records.edits import Edit, merge
+from services.records.edits import EditConflict as SharedConflict
 from services.records.fields import clean_values
 from services.records.forms import SALES_ORDER_FIELDS
 from services.records.views import ListPage, Option, RegisterRow
@@ -61,7 +63,7 @@ class ApplyTransaction(Protocol):
     """``SyncServer.apply_online_transaction``: several rows as one change, in ``session``."""
 
     def __call__(
-        self, tenant_id: int, changes: Sequence[RowChange], *, session: Session | None = None
+        self, tenant_id: int, changes: Sequence[RowChange], *, session: Session | None = None, by: str = ""
     ) -> list[OnlineChange]: ...
 
 
@@ -188,7 +190,7 @@ class WorkspaceSales:
             changes = [
                 RowChange(table="sales_orders", uuid=doc_uuid, fields=header, must_exist=order is not None)
             ]
-            self._apply(ctx.tenant_id, [*changes, *rows], session=s)
+            self._apply(ctx.tenant_id, [*changes, *rows], session=s, by=author(s, online_id_id))
             return doc_uuid
 
     def convert(self, online_id_id: int, tenant_uuid: str, *, uuid: str) -> str:
@@ -199,7 +201,7 @@ class WorkspaceSales:
             if order.status != QUOTE:
                 raise ValidationFailed({"status": "sales.validation.not_a_quote"})
             change = RowChange(table="sales_orders", uuid=uuid, fields={"status": ORDER}, must_exist=True)
-            self._apply(ctx.tenant_id, [change], session=s)
+            self._apply(ctx.tenant_id, [change], session=s, by=author(s, online_id_id))
             return uuid
 
     def product(self, online_id_id: int, tenant_uuid: str, *, uuid: str) -> ProductFacts:
@@ -290,16 +292,19 @@ def _header_changes(
 
 
 def _check_conflicts(order: OnlineSalesOrder, edit: SalesEdit, cleaned: dict[str, Any]) -> None:
-    if edit.seq is not None and edit.seq == order.seq:
-        return  # nobody wrote the header since it was read
+    """The shared rule of ``services.records.edits``, guarded by the header's sync sequence."""
     seen = clean_values(HEADER_FIELDS, {k: edit.original.get(k) for k in cleaned}, partial=True)
-    clashes = {
-        name: (seen[name], getattr(order, name))
-        for name, value in cleaned.items()
-        if getattr(order, name) != seen[name] and getattr(order, name) != value
-    }
-    if clashes:
-        raise EditConflict(clashes)
+    current = {name: getattr(order, name) for name in cleaned}
+    try:
+        merge(Edit(changes=cleaned, base=seen, version=edit.seq), cleaned, current, version=order.seq)
+    except SharedConflict as conflict:
+        raise EditConflict({c.field: (c.base, c.theirs) for c in conflict.conflicts}) from None
+
+
+def author(s: Session, online_id_id: int) -> str:
+    """Who makes an online change: the person's name, else their e-mail address."""
+    person = s.get(OnlineId, online_id_id)
+    return (person.full_name or person.email) if person is not None else ""
 
 
 def _check_parties(

@@ -34,6 +34,8 @@ from services.online.workspace.sales_views import (
     SalesLine,
 )
 from services.records.amounts import LineFigures, line_amount, order_totals
+from services.records.edits import Edit, merge
+from services.records.edits import EditConflict as SharedConflict
 from services.records.fields import clean_values
 from services.records.forms import SALES_ORDER_LINE_FIELDS
 from services.records.views import Option
@@ -119,14 +121,14 @@ def line_changes(
 def _line_clashes(
     line: OnlineSalesOrderLine, edit: LineEdit, cleaned: dict[str, Any]
 ) -> dict[str, tuple[Any, Any]]:
-    if edit.seq is not None and edit.seq == line.seq:
-        return {}
+    """The shared rule of ``services.records.edits``, guarded by the line's sync sequence."""
     seen = clean_values(SALES_ORDER_LINE_FIELDS, {k: edit.original.get(k) for k in cleaned}, partial=True)
-    return {
-        f"lines.{line.uuid}.{name}": (seen[name], getattr(line, name))
-        for name, value in cleaned.items()
-        if getattr(line, name) != seen[name] and getattr(line, name) != value
-    }
+    current = {name: getattr(line, name) for name in cleaned}
+    try:
+        merge(Edit(changes=cleaned, base=seen, version=edit.seq), cleaned, current, version=line.seq)
+    except SharedConflict as conflict:
+        return {f"lines.{line.uuid}.{c.field}": (c.base, c.theirs) for c in conflict.conflicts}
+    return {}
 
 
 class _Values:

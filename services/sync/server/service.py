@@ -381,7 +381,10 @@ class SyncServer:
         )
 
     def apply_online_transaction(
-        self, tenant_id: int, changes: Sequence[RowChange], *, session: Session | None = None
+        self, tenant_id: int, changes: Sequence[RowChange], *, session: Session | None = None, by: str = ""
     ) -> list[OnlineChange]:
-        """Several rows (an order with its lines) as one change under one sequence number."""
-        return apply_online_transaction(self._sessions, self.notifier, tenant_id, changes, session=session)
+        """Several rows (an order with its lines) as one change under one sequence number; ``by``
+        names who makes it (shown with conflicts)."""
+        return apply_online_transaction(
+            self._sessions, self.notifier, tenant_id, changes, session=session, by=by
+        )
