@@ -105,11 +105,10 @@ class WorkspaceSales:
             if text:
                 pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
                 query = query.where(_searched(s, ctx.tenant_id, text, pattern))
-            total = s.scalar(select(func.count()).select_from(query.subquery())) or 0
-            page = max(1, min(page, max(1, -(-total // page_size))))
             column = getattr(o, sort if sort in SORTABLE else SORTABLE[0])
             order = (column.desc(), o.uuid.desc()) if descending else (column, o.uuid)
-            uuids = s.scalars(query.order_by(*order).offset((page - 1) * page_size).limit(page_size)).all()
+            uuids, total = _window(s, query, order, page=page, page_size=page_size, searched=bool(text))
+            page = max(1, min(page, max(1, -(-total // page_size))))
             keyed = select(o).where(o.tenant_id == ctx.tenant_id, o.uuid.in_(uuids))
             found = {r.uuid: r for r in s.scalars(keyed)} if uuids else {}
             names = _contact_names(s, ctx.tenant_id, {r.contact_uuid for r in found.values()})
@@ -232,6 +231,23 @@ class WorkspaceSales:
             return sales_options(
                 s, ctx.tenant_id, register=register, search=search, contact_uuid=contact_uuid, limit=limit
             )
+
+
+def _window(
+    s: Session, query: Any, order: tuple[Any, ...], *, page: int, page_size: int, searched: bool
+) -> tuple[list[str], int]:
+    """The keys of one page and the number of matches. A search finds its matches once, with the
+    count alongside each row; a list without search counts from its index, then reads the page."""
+    if searched:
+        counted = query.add_columns(func.count().over().label("matches"))
+        window = counted.order_by(*order).offset((page - 1) * page_size).limit(page_size)
+        rows = s.execute(window).all()
+        if rows or page == 1:
+            return [r[0] for r in rows], int(rows[0][1]) if rows else 0
+    total = s.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = max(1, min(page, max(1, -(-total // page_size))))
+    keys = s.scalars(query.order_by(*order).offset((page - 1) * page_size).limit(page_size)).all()
+    return list(keys), total
 
 
 def _searched(s: Session, tenant_id: int, text: str, pattern: str) -> Any:
