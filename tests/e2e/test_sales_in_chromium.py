@@ -48,6 +48,7 @@ def synced_company(online: LiveServer, client_dir: Path) -> Iterator[tuple[str, 
     assert local.db.local is not None
     company = create_company(local.db.local, "Schmidt KG")
     fill(local.db.local, company, contacts=4)
+    local.require_local().licensing.ensure_demo_licence()  # as the first start installs it
     env = server_environment({"ONLINE_ID_PASSWORD": PASSWORD}, admin_password=ADMIN_PASSWORD)
     base = [sys.executable, "main.py", "--data-dir", str(client_dir), "--online-url", online.url, "sync"]
     connect = subprocess.run(
