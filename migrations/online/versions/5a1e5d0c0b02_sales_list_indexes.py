@@ -1,7 +1,7 @@
 """sales list indexes
 
 Revision ID: 5a1e5d0c0b02
-Revises: admin_dashboard_01, wizard_connection_key
+Revises: wizard_connection_key
 Create Date: 2026-12-01
 
 The Online Desktop's sales list reads a page in the order of one of these indexes
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "5a1e5d0c0b02"
-down_revision: str | Sequence[str] | None = ("admin_dashboard_01", "wizard_connection_key")
+down_revision: str | Sequence[str] | None = "wizard_connection_key"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
