@@ -65,6 +65,8 @@ class OnlineSalesOrder(SyncedRow, SalesOrderFields, OnlineBase):
         _list_index(__tablename__, "number", "number"),
         _list_index(__tablename__, "total", "total"),
         _list_index(__tablename__, "status", "status", "order_date"),
+        _list_index(__tablename__, "status_number", "status", "number"),
+        _list_index(__tablename__, "status_total", "status", "total"),
     )
     contact_uuid: Mapped[str] = mapped_column(String(36), index=True)
     employee_uuid: Mapped[str | None] = mapped_column(String(36), nullable=True)

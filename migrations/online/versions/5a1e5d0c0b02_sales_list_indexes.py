@@ -23,6 +23,8 @@ INDEXES = {
         "number": ["number"],
         "total": ["total"],
         "status": ["status", "order_date"],
+        "status_number": ["status", "number"],
+        "status_total": ["status", "total"],
     },
 }
 
