@@ -25,6 +25,7 @@ from services.local.registers import rules
 from services.local.registers.specs import CONTACTS, PRODUCTS, RegisterSpec
 from services.records.edits import check_version
 from services.records.fields import clean_values
+from services.records.sorting import order_column
 
 CONTACT_FIELDS = (
     "number", "name", "kind", "street", "postal_code", "city", "country",
@@ -120,7 +121,9 @@ class _Register(Generic[R]):
             stmt = stmt.where(or_(func.lower(m.name).like(pattern), func.lower(m.number).like(pattern)))
         with self._sessions() as s:
             total = s.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-            rows = s.scalars(stmt.order_by(m.name, m.id).limit(limit).offset(offset))
+            # Names in the Unicode root order, along the sort key's index where the register has one.
+            name = order_column(m, "name", language="en", dialect=s.get_bind().dialect.name)
+            rows = s.scalars(stmt.order_by(name, m.id).limit(limit).offset(offset))
             return RecordPage(
                 items=tuple(self._to_record(r) for r in rows), total=total, limit=limit, offset=offset
             )
