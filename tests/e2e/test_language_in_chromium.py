@@ -40,3 +40,17 @@ async def test_a_german_browser_gets_the_login_page_in_german(
         await expect(page.get_by_role("button", name="Anmelden")).to_be_visible()
     finally:
         await context.close()
+
+
+async def test_quasars_own_texts_follow_the_page_language(
+    page: Page, live_server: LiveServer, log_in: LogIn
+) -> None:
+    """Table footers and date pickers are Quasar's words: its language pack is the page's."""
+    await log_in(page, live_server)
+    await expect(page.get_by_text("Company databases").first).to_be_visible()
+    assert await page.evaluate("() => window.Quasar.lang.isoName") == "en-GB"
+    await page.get_by_test_id("language").get_by_text("DE", exact=True).click()
+    await expect(page.get_by_text("Firmendatenbanken").first).to_be_visible()
+    assert await page.evaluate("() => window.Quasar.lang.isoName") == "de-DE"
+    assert "Dezember" in await page.evaluate("() => String(window.Quasar.lang.date.months)")
+    assert await page.evaluate("() => window.Quasar.lang.table.recordsPerPage") == "Zeilen pro Seite"

@@ -10,8 +10,10 @@ from ui.i18n import _
 
 def pair(label_key: str, value: str, *, marker: str | None = None) -> None:
     """``label_key``'s text in grey, ``value`` beside it; ``marker`` tags the value for tests."""
-    with ui.row().classes("gap-3 items-baseline"):
-        ui.label(_(label_key)).classes("text-grey-7 w-48")
-        shown = ui.label(value).classes("font-medium")
+    # German labels are longer ("Synchronisierte Zeilen"): the label keeps its width and wraps
+    # inside it, the value keeps its words whole
+    with ui.row().classes("gap-3 items-baseline no-wrap"):
+        ui.label(_(label_key)).classes("text-grey-7 w-52 shrink-0")
+        shown = ui.label(value).classes("font-medium break-words min-w-0")
         if marker:
             tagged(shown.mark(marker), marker)
