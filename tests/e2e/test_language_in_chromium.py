@@ -48,9 +48,9 @@ async def test_quasars_own_texts_follow_the_page_language(
     """Table footers and date pickers are Quasar's words: its language pack is the page's."""
     await log_in(page, live_server)
     await expect(page.get_by_text("Company databases").first).to_be_visible()
-    assert await page.evaluate("() => window.Quasar.lang.isoName") == "en-GB"
+    assert await page.evaluate("() => window.Quasar.lang.props.isoName") == "en-GB"
     await page.get_by_test_id("language").get_by_text("DE", exact=True).click()
     await expect(page.get_by_text("Firmendatenbanken").first).to_be_visible()
-    assert await page.evaluate("() => window.Quasar.lang.isoName") == "de-DE"
-    assert "Dezember" in await page.evaluate("() => String(window.Quasar.lang.date.months)")
-    assert await page.evaluate("() => window.Quasar.lang.table.recordsPerPage") == "Zeilen pro Seite"
+    assert await page.evaluate("() => window.Quasar.lang.props.isoName") == "de-DE"
+    assert "Dezember" in await page.evaluate("() => String(window.Quasar.lang.props.date.months)")
+    assert await page.evaluate("() => window.Quasar.lang.props.table.recordsPerPage") == "Zeilen pro Seite"
