@@ -196,6 +196,9 @@ def test_a_company_syncs_through_the_balancer_finishes_through_b_when_a_dies_the
         wait_for(lambda: _scalar(cluster, online_rows) >= contacts // 5, 180, "the initial sync to start")
         cluster.kill("a")
         killed_at = _scalar(cluster, online_rows)
+        assert _initial_status(sessions) != "done" and killed_at < contacts, (
+            "A died after the sync, not in it"
+        )
         wait_for(lambda: _initial_status(sessions) == "done", 300, "the initial sync to finish through B")
         seconds = time.perf_counter() - started
         server = SyncServer(cluster.online)
