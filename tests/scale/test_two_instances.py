@@ -26,6 +26,8 @@ from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.local import Contact, SyncConnection, SyncState
+from services.config import Settings
+from services.container import build_services
 from services.db import make_engine, make_session_factory
 from services.online.mail import MailService
 from services.sync.protocol.messages import CompanyInfo, request_fields
@@ -170,6 +172,9 @@ def test_a_company_syncs_through_the_balancer_finishes_through_b_when_a_dies_the
     started = time.perf_counter()
     subprocess.run([*local, "demo-data", "--company", COMPANY, "--size", "M"], cwd=ROOT, env=env, check=True,
                    capture_output=True)  # fmt: skip
+    client = build_services(Settings(data_dir=client_dir, role="local", computer_name="TEST-PC"))
+    client.require_local().licensing.ensure_demo_licence()  # as the first start installs it
+    client.db.dispose()
     connect = subprocess.run(
         [*local, "--online-url", cluster.url, "sync", "connect", "--company", COMPANY,
          "--online-id", address],
