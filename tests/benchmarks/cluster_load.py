@@ -18,7 +18,7 @@ mutations per second (both directions; median of three equal time windows, and o
 (agent retries and warnings, edits that did not arrive within 30 s, companies whose counts and
 checksums differ at the end: must all be 0), change latency p50/p95 per direction, PostgreSQL
 connections (peak per instance, sampled every second) and memory per instance (RSS at the end,
-peak).
+peak) and the CPU seconds of each instance and of the client workers.
 """
 
 from __future__ import annotations
@@ -87,6 +87,8 @@ def worker(
     try:
         result = asyncio.run(_work(index, companies, balancer, online_url, Path(folder), seconds, trace))
         result["errors"]["agent_warnings"] = counter.count
+        times = os.times()
+        result["cpu_seconds"] = round(times.user + times.system, 1)
         result["error_samples"] = counter.samples + result["error_samples"]
         pipe.send(result)
     except BaseException as exc:  # report, do not hang the parent
@@ -332,6 +334,7 @@ def summarise(
         },
         "db_connections_peak": sampler.connections,
         "memory_mb": sampler.memory(),
+        "cpu_seconds": {**sampler.cpu, "client_workers": round(sum(r["cpu_seconds"] for r in results), 1)},
     }
 
 
@@ -355,6 +358,7 @@ class Sampler(threading.Thread):
         self.engine, self.pids = engine, pids
         self.connections: dict[str, int] = {}
         self.rss: dict[str, list[float]] = {name: [] for name in pids}
+        self.cpu: dict[str, float] = {}
         self._halt = threading.Event()
 
     def run(self) -> None:
@@ -374,6 +378,7 @@ class Sampler(threading.Thread):
                 self.connections[key] = max(self.connections.get(key, 0), count)
             for name, pid in self.pids.items():
                 self.rss[name].append(_status_mb(pid, "VmRSS"))
+                self.cpu[name] = _cpu_seconds(pid) or self.cpu.get(name, 0.0)
 
     def stop(self) -> None:
         self._halt.set()
@@ -394,6 +399,15 @@ def _application(name: str) -> str:
     if name.startswith("benchmark"):
         return "benchmark workers"
     return "other"
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    return round((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), 1)
 
 
 def _status_mb(pid: int, field: str) -> float:
