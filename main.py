@@ -258,7 +258,7 @@ def _licensing(settings: Settings) -> Any:
 
 def sync_command(settings: Settings, args: argparse.Namespace) -> int:
     from services.container import build_services
-    from services.sealing import TokenSeal
+    from services.secrets.sealing import TokenSeal
     from services.sync.client.commands import CommandContext, connect_command, run_command
 
     services = build_services(settings.model_copy(update={"role": "local"}))

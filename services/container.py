@@ -59,7 +59,7 @@ from services.online.workspace.persons import WorkspacePersons
 from services.online.workspace.records import WorkspaceRecords
 from services.online.workspace.sales import WorkspaceSales
 from services.online.workspace.search_index import install_online_search
-from services.sealing import TokenSeal
+from services.secrets.sealing import TokenSeal
 from services.sync.client.activity import SyncActivity
 from services.sync.client.http import HttpLink
 from services.sync.client.manager import SyncManager

@@ -1,7 +1,7 @@
-"""The seal tests use for sync tokens they store themselves (``services.sealing``)."""
+"""The seal tests use for sync tokens they store themselves (``services.secrets.sealing``)."""
 
 from __future__ import annotations
 
-from services.sealing import TokenSeal
+from services.secrets.sealing import TokenSeal
 
 TEST_SEAL = TokenSeal("test-installation-secret")

@@ -24,7 +24,7 @@ class SyncConnection(LocalBase):
     """The company's connection to an Online Desktop company account, with its sync credential.
 
     The bearer token is kept here because this side must present it, sealed with the installation's
-    secret key (``services.sealing``); the online side keeps only its hash.
+    secret key (``services.secrets.sealing``); the online side keeps only its hash.
     ``status``: connected | needs_reconnect | disconnected.
     """
 

@@ -20,7 +20,7 @@ from models.types import utcnow
 from services.errors import NotAuthenticated, NotFound, ValidationFailed
 from services.local.locks import InitialSyncLock
 from services.local.throttle import api_user_keys, local_throttler
-from services.passwords import hash_password, new_token, token_hash, verify_password
+from services.secrets.passwords import hash_password, new_token, token_hash, verify_password
 from services.throttle import Throttler
 
 SESSION_IDLE_LIMIT = dt.timedelta(hours=1)

@@ -19,7 +19,7 @@ from services.errors import NotAuthenticated, ValidationFailed
 from services.local.presence import SESSION_LIVE_LIMIT, live
 from services.local.throttle import local_throttler, user_keys
 from services.local.views import SessionView, UserView
-from services.passwords import hash_password, new_token, password_problem, token_hash, verify_password
+from services.secrets.passwords import hash_password, new_token, password_problem, token_hash, verify_password
 from services.throttle import Throttler
 
 log = logging.getLogger(__name__)

@@ -32,7 +32,7 @@ from services.local.online_desktop_settings import effective_sync_computer
 from services.local.prerequisite_checks import REGISTRATION_REQUIRED
 from services.local.prerequisites import PrerequisiteService
 from services.local.wizard_progress import OnlineLogin, WizardProgressService
-from services.sealing import TokenSeal
+from services.secrets.sealing import TokenSeal
 from services.sync.client.connect import (
     forget_sync_state,
     installed_licence,

@@ -28,7 +28,7 @@ from models.local import SyncConflict, SyncConnection, SyncState
 from services.clock import SYSTEM_CLOCK, Clock
 from services.errors import NotAuthenticated, ServiceError
 from services.local.online_answers import unreachable
-from services.passwords import token_hash
+from services.secrets.passwords import token_hash
 from services.sync.client.http import HttpLink
 
 FOCUS_LOGIN_PATH = "/api/online/v1/id/focus-login"

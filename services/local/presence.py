@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.local import Company, User, UserSession
 from models.types import utcnow
 from services.errors import NotAuthenticated, NotFound, PermissionDenied
-from services.passwords import token_hash
+from services.secrets.passwords import token_hash
 
 LOGGED_IN_URL = "/users/logged-in"  # View › Users logged in, the Fix link of prerequisite 9
 SESSION_LIVE_LIMIT = dt.timedelta(minutes=5)  # no page reported for this long: the session ended

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.local import ConnectWizardProgress
 from services.errors import ValidationFailed
-from services.sealing import SealBroken, TokenSeal
+from services.secrets.sealing import SealBroken, TokenSeal
 
 WIZARD_STEPS = ("prerequisites", "connect", "service", "online_id", "registration", "when", "run")
 MAX_ENTERED = 20  # fields a pass through the wizard keeps

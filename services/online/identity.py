@@ -18,13 +18,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.online import OnlineId, OnlineSession
 from services.clock import SYSTEM_CLOCK, Clock
-from services.emails import is_email
 from services.errors import NotAuthenticated, ValidationFailed
 from services.i18n import normalise_language
 from services.online.mail import MailService
 from services.online.throttle import LoginThrottler, mail_limiter
 from services.online.tokens import LinkInvalid, LinkTokens
-from services.passwords import hash_password, new_token, password_problem, token_hash, verify_password
+from services.records.emails import is_email
+from services.secrets.passwords import hash_password, new_token, password_problem, token_hash, verify_password
 from services.throttle import Throttler
 
 SessionKind = Literal["browser", "api"]

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from services.emails import is_email
 from services.errors import ValidationFailed
+from services.records.emails import is_email
 
 # Field kinds; the UI picks an input per kind.
 TEXT, TEXTAREA, EMAIL, DECIMAL, MONEY, INTEGER = "text", "textarea", "email", "decimal", "money", "int"

@@ -22,8 +22,8 @@ from models.local import Company, Contact
 from models.online import OnlineContact, OnlineId
 from services.config import Settings, load_secret_key
 from services.container import build_services
-from services.passwords import hash_password
-from services.sealing import TokenSeal
+from services.secrets.passwords import hash_password
+from services.secrets.sealing import TokenSeal
 from services.sync.client.connect import store_connection
 from services.sync.protocol.messages import CompanyInfo
 from tests.conftest import ADMIN_PASSWORD

@@ -10,7 +10,7 @@ from playwright.async_api import Page, expect
 
 from models.online import Membership, OnlineId, Tenant
 from services.db import make_engine, make_session_factory
-from services.passwords import hash_password
+from services.secrets.passwords import hash_password
 from tests.e2e.conftest import LogIn, Screenshot
 from tests.live_server import ServerFactory
 from tests.services.local.licensing_factories import prepare_connectable_company

@@ -11,7 +11,7 @@ from playwright.async_api import Browser, Page, expect
 from models.online import Membership, OnlineEmployee, OnlineId, Tenant
 from services.config import Settings
 from services.container import build_services
-from services.passwords import hash_password
+from services.secrets.passwords import hash_password
 from tests.e2e.conftest import Screenshot
 from tests.live_server import LiveServer
 

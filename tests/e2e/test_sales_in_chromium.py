@@ -24,7 +24,7 @@ from services.config import Settings
 from services.container import build_services
 from services.db import make_engine, make_session_factory
 from services.local.registers import rules
-from services.passwords import hash_password
+from services.secrets.passwords import hash_password
 from tests.conftest import ADMIN_PASSWORD
 from tests.e2e.conftest import Screenshot
 from tests.live_server import ROOT, LiveServer, ServerFactory, server_environment

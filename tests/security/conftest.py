@@ -19,7 +19,7 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 
-import services.passwords
+import services.secrets.passwords
 from services.api.limits import BodyLimitMiddleware
 from services.api.local.router import local_api_router
 from services.api.online.identity import identity_router
@@ -97,6 +97,6 @@ def ui_env(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """For tests with the NiceGUI ``user`` fixture: name it before ``user`` (environment first),
     with argon2 at tiny costs like tests/ui."""
     monkeypatch.setattr(
-        services.passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=256, parallelism=1)
+        services.secrets.passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=256, parallelism=1)
     )
     return app_env

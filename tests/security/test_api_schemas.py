@@ -17,7 +17,7 @@ import pytest
 from models.online import OnlineId
 from services.config import Settings
 from services.container import build_services
-from services.passwords import hash_password
+from services.secrets.passwords import hash_password
 from services.sync.protocol.messages import request_fields
 from tests.live_server import ROOT, LiveServer
 from tests.services.local.licensing_factories import create_company

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from services.emails import is_email
 from services.errors import ValidationFailed
 from services.online.identity import normalise_email
+from services.records.emails import is_email
 from services.records.fields import EMAIL, Field, clean_values
 from tests.security.corpus import XSS_ADDRESSES
 

@@ -20,8 +20,8 @@ from services.config import Settings
 from services.container import build_services
 from services.db import alembic_config, make_engine, migrate
 from services.files import mode_of
-from services.passwords import hash_password
-from services.sealing import SealBroken, TokenSeal
+from services.secrets.passwords import hash_password
+from services.secrets.sealing import SealBroken, TokenSeal
 from services.sync.client.connect import store_connection
 from services.sync.client.manager import SyncManager
 from tests.e2e.conftest import log_in_as_admin

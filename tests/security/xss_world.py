@@ -16,7 +16,6 @@ from models.online import OnlineId
 from services.config import Settings
 from services.container import Services, build_services
 from services.local.registers.specs import REGISTERS
-from services.passwords import hash_password
 from services.records.fields import (
     DATE,
     DATETIME,
@@ -28,6 +27,7 @@ from services.records.fields import (
     TEXT,
     TEXTAREA,
 )
+from services.secrets.passwords import hash_password
 from services.sync.protocol.messages import CompanyInfo
 from tests.live_server import LiveServer
 from tests.security.corpus import XSS_CORPUS

@@ -12,7 +12,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import event
 
-import services.passwords
+import services.secrets.passwords
 from services.clock import FrozenClock
 from services.config import Settings
 from services.container import Services, build_services
@@ -23,7 +23,7 @@ from services.online.mail import MailView
 def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """argon2id with tiny costs: the same code path, without half a second per hash on a busy machine."""
     monkeypatch.setattr(
-        services.passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=256, parallelism=1)
+        services.secrets.passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=256, parallelism=1)
     )
 
 

@@ -9,7 +9,7 @@ import pytest
 from argon2 import PasswordHasher
 from nicegui.testing import User
 
-import services.passwords
+import services.secrets.passwords
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +23,7 @@ def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """argon2id with tiny costs: the same code path without half a second per login on a busy machine
     (the app runs in-process, so it uses this hasher too)."""
     monkeypatch.setattr(
-        services.passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=256, parallelism=1)
+        services.secrets.passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=256, parallelism=1)
     )
 
 

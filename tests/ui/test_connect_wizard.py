@@ -19,7 +19,7 @@ from sqlalchemy import select
 from models.local import Company, SyncConnection, SyncSchedule
 from models.online import OnlineId
 from services.db import make_engine, make_session_factory
-from services.passwords import hash_password
+from services.secrets.passwords import hash_password
 from tests.live_server import LiveServer, ServerFactory
 from tests.services.local.licensing_factories import prepare_connectable_company
 from tests.ui.test_licence_journey import seen

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.local import Company, UserSession
-from services.passwords import token_hash
+from services.secrets.passwords import token_hash
 from tests.conftest import ADMIN_PASSWORD
 from tests.ui.test_login_and_companies import log_in
 from tests.ui.test_online_users_pages import company_with_employees, newest_link, online_side, set_password

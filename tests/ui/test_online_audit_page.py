@@ -9,7 +9,7 @@ from nicegui.testing import User
 from sqlalchemy import select
 
 from models.online import Membership, OnlineId
-from services.passwords import hash_password
+from services.secrets.passwords import hash_password
 from tests.ui.test_online_id_pages import log_in
 from tests.ui.test_online_workspace_pages import PASSWORD, account, online_side
 

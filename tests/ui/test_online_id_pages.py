@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 from nicegui.testing import User
 from sqlalchemy import select
 
-import services.passwords
+import services.secrets.passwords
 from models.online import OnlineId
 from services.clock import FrozenClock
 from services.config import load_secret_key
@@ -25,7 +25,7 @@ ADDRESS = "erik@example.com"
 @pytest.fixture(autouse=True)
 def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
-        services.passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=256, parallelism=1)
+        services.secrets.passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=256, parallelism=1)
     )
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import update
 from models.online import Invitation, Membership, OnlineEmployee, OnlineId, Tenant
 from services.config import Settings
 from services.container import Services, build_services
-from services.passwords import hash_password
+from services.secrets.passwords import hash_password
 from tests.ui.test_online_id_pages import log_in, newest_link, set_password
 
 PASSWORD = "Blue-Tomato-Sunrise-7"

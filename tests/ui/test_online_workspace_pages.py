@@ -13,7 +13,7 @@ from sqlalchemy import Engine, event, update
 from models.online import Connection, Membership, OnlineId
 from services.config import Settings
 from services.container import Services, build_services
-from services.passwords import hash_password
+from services.secrets.passwords import hash_password
 from services.sync.protocol.messages import CompanyInfo
 from services.sync.server.connections import ConnectionCreated
 from tests.ui.registers_helpers import table, table_rows

@@ -17,7 +17,7 @@ from models.types import utcnow
 from services.config import Settings
 from services.container import build_services
 from services.local.presence import HEARTBEAT_SECONDS
-from services.passwords import hash_password
+from services.secrets.passwords import hash_password
 from tests.conftest import ADMIN_PASSWORD
 from tests.services.local.licensing_factories import prepare_connectable_company
 from tests.ui.test_connect_wizard import open_wizard

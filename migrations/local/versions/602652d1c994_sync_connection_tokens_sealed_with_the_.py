@@ -1,7 +1,7 @@
 """sync connection tokens sealed with the installation secret
 
 The token a company's sync presents was kept in clear in ``sync_connections.token``. It moves to
-``sealed_token``, encrypted with the installation's secret key (``services.sealing``); rows that
+``sealed_token``, encrypted with the installation's secret key (``services.secrets.sealing``); rows that
 exist are sealed here, so no clear token is left in the database.
 
 Revision ID: 602652d1c994
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import context, op
 
-from services.sealing import TokenSeal
+from services.secrets.sealing import TokenSeal
 
 revision: str = "602652d1c994"
 down_revision: str | Sequence[str] | None = "73c894f1cb87"

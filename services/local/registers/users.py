@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.local import Employee, User
 from services.errors import NotFound, PermissionDenied, ValidationFailed
 from services.local.registers.listing import MAX_PAGE_SIZE
-from services.passwords import hash_password, password_problem
 from services.records.fields import BOOL, REF, Field, clean_values
 from services.records.views import ListPage, RegisterRow
+from services.secrets.passwords import hash_password, password_problem
 
 USER_FIELDS = (
     Field(name="username", required=True, max_length=100, label_key="registers.users.username"),

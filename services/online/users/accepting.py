@@ -20,7 +20,7 @@ from services.online.identity import MAX_PASSWORD_LENGTH, OnlineIdView, id_view
 from services.online.names import labelled
 from services.online.tokens import LinkExpired, LinkTokens, LinkUsed
 from services.online.users.invitations import PURPOSE
-from services.passwords import hash_password, password_problem
+from services.secrets.passwords import hash_password, password_problem
 
 
 class InvitationInvalid(ServiceError):

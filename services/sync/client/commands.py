@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.local import Company, SyncConnection
 from services.config import Settings
-from services.sealing import TokenSeal
+from services.secrets.sealing import TokenSeal
 from services.sync.client.connect import installed_licence, post_connection, store_connection
 from services.sync.client.http import HttpLink
 from services.sync.client.manager import SyncManager

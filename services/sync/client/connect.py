@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.local import Licence, SyncConnection
-from services.sealing import TokenSeal
+from services.secrets.sealing import TokenSeal
 from services.sync.client.store import LocalStore
 from services.sync.protocol.messages import PROTOCOL_VERSION, CompanyInfo
 from services.sync.protocol.tables import SCHEMA_VERSION

@@ -26,7 +26,7 @@ from sqlalchemy import Engine
 
 from services.local.changes import ChangeHub
 from services.local.locks import InitialSyncLock
-from services.sealing import SealBroken, TokenSeal
+from services.secrets.sealing import SealBroken, TokenSeal
 from services.sync.client.agent import AgentOptions, SyncAgent, SyncStopped
 from services.sync.client.db import read_tx, write_tx
 from services.sync.client.http import HttpLink, SyncClient

@@ -17,8 +17,8 @@ from services.container import Services, build_services
 from services.db import make_engine, make_session_factory
 from services.errors import NotAuthenticated, PermissionDenied, ServiceError, ValidationFailed
 from services.local.connect_wizard import ConnectWizardService, OnlineLogin
-from services.passwords import hash_password
-from services.sealing import TokenSeal
+from services.secrets.passwords import hash_password
+from services.secrets.sealing import TokenSeal
 from services.sync.protocol.messages import ProtocolError
 from services.sync.server.service import SyncServer
 from tests.conftest import ADMIN_PASSWORD

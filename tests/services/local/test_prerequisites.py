@@ -14,7 +14,7 @@ from services.container import Services
 from services.licence_keys import ONLINE_DESKTOP
 from services.local.prerequisites import PrerequisiteReport, PrerequisiteService
 from services.local.views import CompanyView, SessionView
-from services.passwords import hash_password
+from services.secrets.passwords import hash_password
 from services.sync.client.http import HttpLink
 from tests.sealing import TEST_SEAL
 from tests.services.local.licensing_factories import (

@@ -14,7 +14,7 @@ from services.container import Services
 from services.errors import NotAuthenticated, NotFound, PermissionDenied
 from services.local.presence import LOGGED_IN_URL, SESSION_LIVE_LIMIT
 from services.local.views import SessionView
-from services.passwords import hash_password, token_hash
+from services.secrets.passwords import hash_password, token_hash
 from tests.services.local.test_prerequisites import check, health_url, world
 
 __all__ = ["health_url", "world"]  # fixtures, used by name

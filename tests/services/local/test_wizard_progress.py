@@ -17,7 +17,7 @@ from services.container import Services, build_services
 from services.db import make_engine, make_session_factory
 from services.errors import ServiceError, ValidationFailed
 from services.local.wizard_progress import OnlineLogin
-from services.passwords import hash_password
+from services.secrets.passwords import hash_password
 from services.sync.client.http import HttpLink
 from services.sync.protocol.messages import CompanyInfo
 from services.sync.server.connections import ConnectionService

@@ -16,8 +16,8 @@ from models.online import OnlineId
 from services.config import Settings
 from services.container import build_services
 from services.db import make_engine, make_session_factory
-from services.passwords import hash_password
-from services.sealing import TokenSeal
+from services.secrets.passwords import hash_password
+from services.secrets.sealing import TokenSeal
 from services.sync.server.service import SyncServer
 from tests.conftest import ADMIN_PASSWORD
 from tests.live_server import ROOT, ServerFactory, server_environment

@@ -21,7 +21,7 @@ from models.online import OnlineContact, OnlineId
 from services.config import Settings
 from services.container import build_services
 from services.db import make_engine, make_session_factory
-from services.passwords import hash_password
+from services.secrets.passwords import hash_password
 from tests.conftest import ADMIN_PASSWORD
 from tests.live_server import ServerFactory
 from tests.services.local.licensing_factories import prepare_connectable_company

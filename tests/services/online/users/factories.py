@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from models.online import Invitation, Membership, OnlineEmployee, OnlineId, Tenant
 from services.container import OnlineUsers, Services
 from services.online.users.directory import UserRow
-from services.passwords import hash_password
+from services.secrets.passwords import hash_password
 from tests.services.conftest import link_token, mails_to
 
 PASSWORD = "Blue-Tomato-Sunrise-7"

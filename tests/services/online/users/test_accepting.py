@@ -17,7 +17,7 @@ from services.online.users.accepting import (
     InvitationUsed,
     InvitedAnotherAddress,
 )
-from services.passwords import verify_password
+from services.secrets.passwords import verify_password
 from tests.services.conftest import link_token, mails_to
 from tests.services.online.users.factories import (
     PASSWORD,
