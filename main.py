@@ -242,7 +242,7 @@ def main(argv: Sequence[str]) -> int:
 
         return run_demo_data_command(settings, company=args.company, size=args.size, locale=args.locale)
     if args.command == "licence":
-        return run_licence_command(settings, args, lambda: _licensing(settings))
+        return run_licence_command(settings, args=args, licensing=lambda: _licensing(settings))
     if args.command == "sync":
         return sync_command(settings, args)
     return 2

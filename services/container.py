@@ -344,7 +344,7 @@ def bootstrap(services: Services, *, initial_admin_password: str | None = None) 
     password = local.auth.ensure_admin(initial_admin_password)
     sample = local.companies.ensure_sample_company()
     if sample is not None and services.settings.sample_demo_data:
-        local.demo_data.fill(sample.id, "S", "de")
+        local.demo_data.fill(sample.id, size="S", locale="de")
     local.licensing.ensure_demo_licence()
     local.network.register_computer(services.settings.computer_name)
     local.licensing.restart()

@@ -63,11 +63,11 @@ def translate(key: str, lang: str, /, **params: Any) -> str:
     return text
 
 
-def format_date(value: dt.date | None, lang: str, fmt: str = "medium") -> str:
+def format_date(value: dt.date | None, *, lang: str, fmt: str = "medium") -> str:
     return "" if value is None else dates.format_date(value, format=fmt, locale=lang)
 
 
-def format_datetime(value: dt.datetime | None, lang: str, fmt: str = "medium") -> str:
+def format_datetime(value: dt.datetime | None, *, lang: str, fmt: str = "medium") -> str:
     return "" if value is None else dates.format_datetime(value, format=fmt, locale=lang)
 
 
@@ -80,5 +80,5 @@ def format_number(value: int | float | Decimal, lang: str) -> str:
     return numbers.format_decimal(value, locale=lang)
 
 
-def format_money(value: Decimal | float | int, lang: str, currency: str = "EUR") -> str:
+def format_money(value: Decimal | float | int, *, lang: str, currency: str = "EUR") -> str:
     return numbers.format_currency(value, currency, locale=lang)

@@ -35,15 +35,15 @@ def _(key: str, **params: Any) -> str:
 
 
 def fmt_date(value: dt.date | None) -> str:
-    return i18n.format_date(value, lang())
+    return i18n.format_date(value, lang=lang())
 
 
 def fmt_datetime(value: dt.datetime | None) -> str:
-    return i18n.format_datetime(value, lang(), "short")
+    return i18n.format_datetime(value, lang=lang(), fmt="short")
 
 
 def fmt_money(value: Decimal | float | int) -> str:
-    return i18n.format_money(value, lang())
+    return i18n.format_money(value, lang=lang())
 
 
 def fmt_number(value: Decimal | float | int) -> str:

@@ -110,7 +110,7 @@ class _Register(Generic[R]):
 
     def _published(self, company_id: int, uuid: str) -> None:
         if self._changes is not None:
-            self._changes.publish(company_id, self._spec.name, [uuid], by=API)
+            self._changes.publish(company_id, table=self._spec.name, uuids=[uuid], by=API)
 
     def list(self, company_id: int, *, search: str = "", limit: int = 100, offset: int = 0) -> RecordPage[R]:
         m = self._model
@@ -143,7 +143,7 @@ class _Register(Generic[R]):
         self._published(company_id, uuid)
         return record
 
-    def update(self, company_id: int, uuid: str, values: dict[str, Any], *, if_match: int | None = None) -> R:
+    def update(self, company_id: int, *, uuid: str, values: dict[str, Any], if_match: int | None = None) -> R:
         """Change only the fields given; with ``if_match`` only while the record is at that version
         (``VersionMismatch`` otherwise, nothing written)."""
         cleaned = clean_values(self._spec.fields, values, partial=True)
@@ -155,7 +155,7 @@ class _Register(Generic[R]):
         return record
 
     def _save(self, s: Session, company_id: int, row: Any, cleaned: dict[str, Any]) -> R:
-        rules.before_save(s, self._spec, company_id, row, cleaned)
+        rules.before_save(s, spec=self._spec, company_id=company_id, obj=row, values=cleaned)
         for field, value in cleaned.items():
             setattr(row, field, value)
         s.add(row)
@@ -166,7 +166,7 @@ class _Register(Generic[R]):
         with self._sessions.begin() as s:
             row = self._own(s, company_id, uuid)
             check_version(if_match, row.version)
-            rules.before_delete(s, self._spec, row)
+            rules.before_delete(s, spec=self._spec, obj=row)
             s.delete(row)
         self._published(company_id, uuid)
 

@@ -103,7 +103,7 @@ class ApiUserService:
             rows = s.scalars(select(ApiUser).where(ApiUser.company_id == company_id).order_by(ApiUser.name))
             return [self._view(s, r) for r in rows]
 
-    def set_active(self, company_id: int, api_user_id: int, active: bool) -> None:
+    def set_active(self, company_id: int, *, api_user_id: int, active: bool) -> None:
         """Deactivating an API user also logs out its sessions."""
         with self._sessions.begin() as s:
             row = self._own(s, company_id, api_user_id)

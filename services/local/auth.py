@@ -121,7 +121,7 @@ class LocalAuthService:
                 .values(ended_at=utcnow())
             )
 
-    def change_password(self, token: str, old: str, new: str) -> None:
+    def change_password(self, token: str, *, old: str, new: str) -> None:
         with self._sessions.begin() as s:
             row = s.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token)))
             user = s.get(User, row.user_id) if row else None

@@ -73,7 +73,7 @@ class ChangeHub:
 
         return unsubscribe
 
-    def publish(self, company_id: int, table: str, uuids: Iterable[str], *, by: str = "") -> None:
+    def publish(self, company_id: int, *, table: str, uuids: Iterable[str], by: str = "") -> None:
         notice = RecordsChanged(company_id=company_id, table=table, uuids=frozenset(uuids), by=by)
         if not notice.uuids:
             return

@@ -106,7 +106,7 @@ class ConflictHistory:
             s.flush()
             entry = _entry(s, company_id, row, {})
         if self._changes is not None:
-            self._changes.publish(company_id, entry.table, [entry.uuid])
+            self._changes.publish(company_id, table=entry.table, uuids=[entry.uuid])
         return entry
 
 

@@ -123,7 +123,7 @@ class ConnectWizardService:
             email = s.scalar(select(Employee.email).where(Employee.uuid == user.employee_uuid))
         return (email or "").strip()
 
-    async def log_in(self, email: str, password: str, language: str = "en") -> OnlineLogin:
+    async def log_in(self, email: str, *, password: str, language: str = "en") -> OnlineLogin:
         """Log in with an Online ID (not the Business Software login)."""
         given = {"email": email.strip(), "password": password}
         if not all(given.values()):
@@ -319,11 +319,11 @@ class ConnectWizardService:
             response = await self._with_client(
                 lambda http: post_connection(
                     http,
-                    url,
-                    login.token,
-                    info,
-                    self._settings.computer_name,
-                    tenant,
+                    url=url,
+                    login_token=login.token,
+                    info=info,
+                    computer=self._settings.computer_name,
+                    tenant=tenant,
                     licence=licence,
                     attempt_key=attempt_key,
                 )
@@ -336,8 +336,8 @@ class ConnectWizardService:
         await asyncio.to_thread(
             store_connection,
             self._sessions,
-            self._engine,
-            company_id,
+            engine=self._engine,
+            company_id=company_id,
             online_url=url,
             tenant_uuid=str(answer["tenant"]),
             token=str(answer["token"]),

@@ -75,7 +75,7 @@ class OnlineIdLogin(Protocol):
     @property
     def online_url(self) -> str: ...
 
-    async def log_in(self, email: str, password: str, language: str = "en") -> _LoginLike: ...
+    async def log_in(self, email: str, *, password: str, language: str = "en") -> _LoginLike: ...
 
 
 class _LoginLike(Protocol):
@@ -89,7 +89,7 @@ class _LoginLike(Protocol):
     def token(self) -> str: ...
 
 
-def recent_conflicts(s: Session, company_id: int, since: dt.datetime) -> int:
+def recent_conflicts(s: Session, *, company_id: int, since: dt.datetime) -> int:
     """How many conflicts the sync recorded for the company since ``since``."""
     count = s.scalar(
         select(func.count())
@@ -126,14 +126,14 @@ class FocusAreaService:
                 tenant_uuid=link.tenant_uuid if link else "",
                 initial_status=state.initial_status if state else "pending",
                 last_sync_at=max(times) if times else None,
-                conflicts=recent_conflicts(s, company_id, since),
+                conflicts=recent_conflicts(s, company_id=company_id, since=since),
             )
 
     # --- the Online ID login of this Business Software session ----------------------------------
 
     async def log_in(self, session_token: str, *, email: str, password: str, language: str) -> FocusLoginView:
         """Log in with an Online ID; wrong address or password is the wizard's clear 401 message."""
-        result = await self._login.log_in(email, password, language)
+        result = await self._login.log_in(email, password=password, language=language)
         kept = _Kept(
             email=result.email,
             full_name=result.full_name,

@@ -51,7 +51,7 @@ def record(
         AuditEntry(
             tenant_id=tenant_id,
             actor_id=actor_id,
-            actor=labelled(s, tenant_id, actor)[:300],  # as named at the time
+            actor=labelled(s, tenant_id=tenant_id, row=actor)[:300],  # as named at the time
             action=action,
             target=target[:300],
             before=_json(before),

@@ -116,7 +116,7 @@ class AuditLog:
 
 
 def _super_user(s: Session, online_id_id: int, tenant_uuid: str) -> TenantContext:
-    ctx = resolve_context(s, online_id_id, tenant_uuid)
+    ctx = resolve_context(s, online_id_id=online_id_id, tenant_uuid=tenant_uuid)
     if ctx.role != "super_user":
         raise SuperUsersOnly()
     return ctx

@@ -140,17 +140,17 @@ class IdentityService:
     def check_link(self, purpose: Literal["verify", "reset"], token: str) -> LinkTarget:
         """Validate a link (without using it) so its page can show the form or say what is wrong."""
         with self._sessions() as s:
-            claim = self._tokens.check(s, purpose, token)
+            claim = self._tokens.check(s, purpose=purpose, token=token)
             row = self._link_subject(s, claim.subject)
             return LinkTarget(purpose=purpose, email=row.email)
 
     def complete_sign_up(self, token: str, password: str) -> OnlineIdView:
         """Use the verification link: set the first password and activate the ID."""
         with self._sessions.begin() as s:
-            claim = self._tokens.check(s, "verify", token)
+            claim = self._tokens.check(s, purpose="verify", token=token)
             row = self._link_subject(s, claim.subject)
             self._set_password(row, password)
-            self._tokens.consume(s, "verify", token)
+            self._tokens.consume(s, purpose="verify", token=token)
             row.status = "active"
             row.verified_at = self._clock()
             return id_view(row)
@@ -185,18 +185,18 @@ class IdentityService:
             found = self._live_session(s, api_token, "api")
             if found is None:
                 raise NotAuthenticated("id.session.invalid")
-            token = self._tokens.issue(s, "focus_login", str(found[1].id))
+            token = self._tokens.issue(s, purpose="focus_login", subject=str(found[1].id))
             lifetime = self._tokens.lifetimes["focus_login"]
             return FocusLink(token=token, expires_in=int(lifetime.total_seconds()))
 
     def focus_login(self, token: str) -> LoginResult:
         """Use a focus-login link: a browser session; a used, expired or altered link is refused."""
         with self._sessions.begin() as s:
-            claim = self._tokens.check(s, "focus_login", token)
+            claim = self._tokens.check(s, purpose="focus_login", token=token)
             row = self._link_subject(s, claim.subject)
             if row.status != "active":
                 raise LinkInvalid()
-            self._tokens.consume(s, "focus_login", token)
+            self._tokens.consume(s, purpose="focus_login", token=token)
             return self._open_session(s, row, "browser")
 
     def authenticate_api_token(self, token: str) -> OnlineIdView:
@@ -244,16 +244,16 @@ class IdentityService:
     def reset_password(self, token: str, password: str) -> OnlineIdView:
         """Use a reset link: new password, every session of the ID ends, the lockout is lifted."""
         with self._sessions.begin() as s:
-            claim = self._tokens.check(s, "reset", token)
+            claim = self._tokens.check(s, purpose="reset", token=token)
             row = self._link_subject(s, claim.subject)
             self._set_password(row, password)
-            self._tokens.consume(s, "reset", token)
+            self._tokens.consume(s, purpose="reset", token=token)
             self._end_sessions(s, row.id)
             self._throttle.record_success(s, self._throttle.keys(row.email, ""))
             return id_view(row)
 
     def change_password(
-        self, token: str, current_password: str, new_password: str, *, kind: SessionKind = "browser"
+        self, token: str, *, current_password: str, new_password: str, kind: SessionKind = "browser"
     ) -> None:
         """Change the password of the logged-in ID; its other sessions and open reset links end."""
         with self._sessions.begin() as s:
@@ -268,7 +268,7 @@ class IdentityService:
             except ValidationFailed as refused:
                 raise ValidationFailed({"new_password": refused.fields["password"]}) from None
             self._end_sessions(s, row.id, keep=session.id)
-            self._tokens.retire(s, "reset", str(row.id))
+            self._tokens.retire(s, purpose="reset", subject=str(row.id))
 
     def _count_mail_request(self, client_address: str) -> None:
         """One more request that sends mail from this client; refused while it sent too many."""
@@ -282,10 +282,10 @@ class IdentityService:
     # --- helpers (take the session, never commit) ---------------------------------------------
 
     def _send_link(self, s: Session, row: OnlineId, purpose: str, *, kind: str | None = None) -> None:
-        last = self._tokens.last_issued_at(s, purpose, str(row.id))
+        last = self._tokens.last_issued_at(s, purpose=purpose, subject=str(row.id))
         if last is not None and self._clock() - last < RESEND_PAUSE:
             return
-        token = self._tokens.issue(s, purpose, str(row.id))
+        token = self._tokens.issue(s, purpose=purpose, subject=str(row.id))
         page = {"verify": "/id/verify", "reset": "/id/reset"}[purpose]
         link = f"{self._base}{page}?token={token}"
         message = self._mail.compose(

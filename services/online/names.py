@@ -17,7 +17,7 @@ def employee_name(first: str | None, last: str | None) -> str:
     return " ".join(p for p in (first, last) if p)
 
 
-def name_in(s: Session, tenant_id: int, row: OnlineId | None) -> str:
+def name_in(s: Session, *, tenant_id: int, row: OnlineId | None) -> str:
     """The person's name in this account ("" when nothing but the address is known)."""
     if row is None:
         return ""
@@ -45,9 +45,9 @@ def name_in(s: Session, tenant_id: int, row: OnlineId | None) -> str:
     return employee_name(employee.first_name, employee.last_name) if employee is not None else ""
 
 
-def labelled(s: Session, tenant_id: int, row: OnlineId | None) -> str:
+def labelled(s: Session, *, tenant_id: int, row: OnlineId | None) -> str:
     """ "Anna Berg (anna@example.com)", or the address alone."""
     if row is None:
         return ""
-    name = name_in(s, tenant_id, row)
+    name = name_in(s, tenant_id=tenant_id, row=row)
     return f"{name} ({row.email})" if name else row.email

@@ -81,18 +81,18 @@ class LinkTokens:
 
         self._serializer = URLSafeTimedSerializer(secret_key, signer=ClockSigner)
 
-    def issue(self, s: Session, purpose: str, subject: str) -> str:
+    def issue(self, s: Session, *, purpose: str, subject: str) -> str:
         """A new link token for ``subject``; its nonce is stored unconsumed."""
-        return self.issue_with_nonce(s, purpose, subject)[0]
+        return self.issue_with_nonce(s, purpose=purpose, subject=subject)[0]
 
-    def issue_with_nonce(self, s: Session, purpose: str, subject: str) -> tuple[str, str]:
+    def issue_with_nonce(self, s: Session, *, purpose: str, subject: str) -> tuple[str, str]:
         """Like ``issue``, and also the nonce (to tie the link to a row that names its newest link)."""
         self._lifetime(purpose)
         nonce = secrets.token_urlsafe(24)
         s.add(TokenUse(nonce=nonce, purpose=purpose, subject=subject, created_at=self._clock()))
         return self._serializer.dumps({"n": nonce, "s": subject}, salt=_salt(purpose)), nonce
 
-    def check(self, s: Session, purpose: str, token: str) -> LinkClaim:
+    def check(self, s: Session, *, purpose: str, token: str) -> LinkClaim:
         """Validate a link without using it up (to show the form the link leads to)."""
         claim = self._unsign(purpose, token)
         row = s.get(TokenUse, claim.nonce)
@@ -102,12 +102,12 @@ class LinkTokens:
             raise LinkUsed()
         return claim
 
-    def consume(self, s: Session, purpose: str, token: str) -> LinkClaim:
+    def consume(self, s: Session, *, purpose: str, token: str) -> LinkClaim:
         """Validate and use up a link, and retire every other open link of the same purpose and subject.
 
         The conditional UPDATE makes the single use hold even when two requests race.
         """
-        claim = self.check(s, purpose, token)
+        claim = self.check(s, purpose=purpose, token=token)
         used = s.execute(
             update(TokenUse)
             .where(TokenUse.nonce == claim.nonce, TokenUse.consumed_at.is_(None))
@@ -115,10 +115,10 @@ class LinkTokens:
         )
         if getattr(used, "rowcount", 1) != 1:
             raise LinkUsed()
-        self.retire(s, purpose, claim.subject)
+        self.retire(s, purpose=purpose, subject=claim.subject)
         return claim
 
-    def retire(self, s: Session, purpose: str, subject: str) -> None:
+    def retire(self, s: Session, *, purpose: str, subject: str) -> None:
         """Make every open link of this purpose and subject unusable (e.g. after a password change)."""
         s.execute(
             update(TokenUse)
@@ -126,7 +126,7 @@ class LinkTokens:
             .values(consumed_at=self._clock())
         )
 
-    def last_issued_at(self, s: Session, purpose: str, subject: str) -> dt.datetime | None:
+    def last_issued_at(self, s: Session, *, purpose: str, subject: str) -> dt.datetime | None:
         """When the newest link of this purpose and subject was issued (to pace re-sending)."""
         return s.scalar(
             select(TokenUse.created_at)

@@ -17,7 +17,7 @@ CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 
 
-def line_amount(quantity: Decimal, unit_price: Decimal, discount_percent: Decimal = Decimal(0)) -> Decimal:
+def line_amount(quantity: Decimal, *, unit_price: Decimal, discount_percent: Decimal = Decimal(0)) -> Decimal:
     """Net amount of one line, rounded half-up to the cent (the amount printed on the document)."""
     return (
         Decimal(quantity) * Decimal(unit_price) * (HUNDRED - Decimal(discount_percent)) / HUNDRED
@@ -58,7 +58,9 @@ def order_totals(lines: Iterable[LineFigures]) -> Totals:
     per_rate: dict[Decimal, Decimal] = {}
     amounts = []
     for line in lines:
-        amount = line_amount(line.quantity, line.unit_price, line.discount_percent)
+        amount = line_amount(
+            line.quantity, unit_price=line.unit_price, discount_percent=line.discount_percent
+        )
         amounts.append(amount)
         rate = Decimal(line.vat_rate).quantize(CENT)
         per_rate[rate] = per_rate.get(rate, Decimal(0)) + amount

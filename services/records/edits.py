@@ -46,7 +46,12 @@ class Edit:
 
     @classmethod
     def between(
-        cls, loaded: Mapping[str, Any], typed: Mapping[str, Any], now: Mapping[str, Any], version: int | None
+        cls,
+        loaded: Mapping[str, Any],
+        *,
+        typed: Mapping[str, Any],
+        now: Mapping[str, Any],
+        version: int | None,
     ) -> Edit:
         """The edit from a form: ``loaded`` are the service's values, ``typed`` the raw input values
         right after loading, ``now`` the raw input values at save time."""
@@ -115,9 +120,9 @@ class VersionMismatch(ServiceError):
 
 def merge(
     edit: Edit,
+    *,
     cleaned: Mapping[str, Any],
     current: Mapping[str, Any],
-    *,
     version: int,
     changed_at: dt.datetime | None = None,
     changed_by: str = "",

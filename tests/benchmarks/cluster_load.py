@@ -268,7 +268,7 @@ def _local_edit(local: sessionmaker[Session], uuid: str, value: str) -> float:
 
 
 def _online_edit(server: SyncServer, tenant_id: int, uuid: str, value: str) -> float:
-    server.apply_online_change(tenant_id, "contacts", uuid, {"phone": value})
+    server.apply_online_change(tenant_id, table="contacts", uuid=uuid, fields={"phone": value})
     return time.perf_counter()
 
 

@@ -58,7 +58,9 @@ def orders_with_wrong_total(sessions: sessionmaker[Session], company_id: int) ->
             ),
             {"c": company_id},
         ):
-            amount = line_amount(_money(quantity), _money(price), _money(discount))
+            amount = line_amount(
+                _money(quantity), unit_price=_money(price), discount_percent=_money(discount)
+            )
             lines.setdefault(order_uuid, []).append(amount)
         orders = s.execute(
             text("SELECT uuid, number, total FROM sales_orders WHERE company_id = :c"), {"c": company_id}

@@ -75,7 +75,7 @@ def prepare(services: Services, size: str, locale: str, *, reuse: bool) -> tuple
     company = services.local.demo_data.ensure_company(COMPANY, locale)
     if reuse and count_contacts(services, company.id) >= DemoDataPlan.for_size(size).contacts:
         return company.id, None
-    report = services.local.demo_data.fill(company.id, size, locale)
+    report = services.local.demo_data.fill(company.id, size=size, locale=locale)
     return company.id, round(report.seconds, 2)
 
 

@@ -32,7 +32,7 @@ def fill_in_process(data_dir: Path, company: str, size: str, locale: str) -> dic
         demo = services.local.demo_data
         company_id = demo.ensure_company(company, locale).id
         cpu = time.process_time()
-        report = demo.fill(company_id, size, locale)
+        report = demo.fill(company_id, size=size, locale=locale)
         cpu = time.process_time() - cpu
     finally:
         services.db.dispose()

@@ -100,7 +100,7 @@ async def measure(setup: Setup, edits: int, seed: int = 0) -> dict[str, Any]:
         return bool(found == value)
 
     def online_edit(uuid: str, value: str) -> float:
-        server.apply_online_change(tenant_id, "contacts", uuid, {"phone": value})
+        server.apply_online_change(tenant_id, table="contacts", uuid=uuid, fields={"phone": value})
         return time.perf_counter()  # committed
 
     def local_has(uuid: str, value: str) -> bool:

@@ -86,7 +86,11 @@ async def measure(world: LiveWorld, business: Page, online: Page, edits: int) ->
             up.append(await _seen(online, row.name, value, time.perf_counter()))
             value = f"O{i:03d}x"
             await asyncio.to_thread(
-                server.apply_online_change, world.tenant_id, "contacts", row.uuid, {"city": value}
+                server.apply_online_change,
+                world.tenant_id,
+                table="contacts",
+                uuid=row.uuid,
+                fields={"city": value},
             )
             down.append(await _seen(business, row.name, value, time.perf_counter()))
             started = time.perf_counter()

@@ -143,7 +143,7 @@ async def probe(
         return bool(found == value)
 
     def online_edit(uuid: str, value: str) -> float:
-        server.apply_online_change(tenant_id, "contacts", uuid, {"phone": value})
+        server.apply_online_change(tenant_id, table="contacts", uuid=uuid, fields={"phone": value})
         return time.perf_counter()
 
     def local_has(uuid: str, value: str) -> bool:

@@ -73,8 +73,8 @@ def prepare_live_world(data_dir: Path, *, contacts: int = 20) -> LiveWorld:
         )
         store_connection(
             services.db.local,
-            services.db.local_engine,
-            company_id,
+            engine=services.db.local_engine,
+            company_id=company_id,
             online_url=f"http://127.0.0.1:{port}",
             tenant_uuid=created.tenant_uuid,
             token=created.token,

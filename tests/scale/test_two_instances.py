@@ -218,7 +218,9 @@ def test_a_company_syncs_through_the_balancer_finishes_through_b_when_a_dies_the
             wait_for(
                 lambda u=uuid, v=f"Lokal {i}": _online_city(cluster, tenant_id, u) == v, 20, "a local edit"
             )
-            server.apply_online_change(tenant_id, "contacts", uuid, {"phone": f"+49 30 {i}"})
+            server.apply_online_change(
+                tenant_id, table="contacts", uuid=uuid, fields={"phone": f"+49 30 {i}"}
+            )
             wait_for(lambda u=uuid, v=f"+49 30 {i}": _local_phone(sessions, u) == v, 20, "an online edit")
         assert local_summary(engine, company_id) == online_summary(server, tenant_id)
 
@@ -228,7 +230,8 @@ def test_a_company_syncs_through_the_balancer_finishes_through_b_when_a_dies_the
                 number = s.scalar(select(Contact.number).where(Contact.uuid == uuid))
             asyncio.run(_live_list_on_b(cluster, address, tenant_uuid, str(number),
                                         lambda: server.apply_online_change(
-                                            tenant_id, "contacts", uuid, {"city": "Livestadt"})))  # fmt: skip
+                                            tenant_id, table="contacts", uuid=uuid,
+                                            fields={"city": "Livestadt"})))  # fmt: skip
     finally:
         run.terminate()
         run.wait(30)

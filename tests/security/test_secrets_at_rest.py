@@ -166,8 +166,8 @@ def test_the_stored_value_of_a_new_connection_is_sealed(tmp_path: Path) -> None:
     company = create_company(services.db.local)
     seal = TokenSeal(services.secret_key)
     store_connection(
-        services.db.local, services.db.local_engine, company, online_url="http://o", tenant_uuid="t",
-        token="CLEAR-TOKEN-456", seal=seal, connected_by="a@example.com", new_account=True,
+        services.db.local, engine=services.db.local_engine, company_id=company, online_url="http://o",
+        tenant_uuid="t", token="CLEAR-TOKEN-456", seal=seal, connected_by="a@example.com", new_account=True,
     )  # fmt: skip
     with services.db.local() as s:
         connection = s.get(SyncConnection, company)

@@ -95,18 +95,21 @@ def _plant_local(services: Services, world: World) -> None:
     for i, payload in enumerate(XSS_CORPUS):
         refs: dict[str, str] = {}
         for name in LOCAL_REGISTERS:
-            row = registers.create_row(target, name, filled(name, payload, i, refs))
+            row = registers.create_row(target, register=name, values=filled(name, payload, i, refs))
             refs[name] = row.uuid
             world.local_rows.setdefault(name, []).append(row.id)
             if name in CHILDREN:
                 registers.create_row(
-                    target, CHILDREN[name], filled(CHILDREN[name], payload, i, refs), parent_id=row.id
+                    target,
+                    register=CHILDREN[name],
+                    values=filled(CHILDREN[name], payload, i, refs),
+                    parent_id=row.id,
                 )
         user = users.create_user(
             admin,
-            target,
-            {"username": fit(payload, 100) + str(i), "full_name": payload},
-            "Long-Enough-Pass-42",
+            company_id=target,
+            values={"username": fit(payload, 100) + str(i), "full_name": payload},
+            password="Long-Enough-Pass-42",
         )
         world.user_ids.append(user.id)
         services.require_local().api_users.create_api_user(target, fit(payload, 90) + str(i))
@@ -144,11 +147,11 @@ def _plant_online(services: Services, world: World) -> None:
             uuid=None,
             values=filled("activities", payload, i, {"contacts": contact}),
         )
-        server.apply_online_change(tenant_id, "employees", None, {
+        server.apply_online_change(tenant_id, table="employees", uuid=None, fields={
             "first_name": fit(payload, 100), "last_name": fit(payload, 100), "position": fit(payload, 100),
             "email": HOSTILE_EMAILS[i], "phone": fit(payload, 50),
         })  # fmt: skip
-        server.apply_online_change(tenant_id, "products", None, {
+        server.apply_online_change(tenant_id, table="products", uuid=None, fields={
             "number": f"P-{i}", "name": fit(payload, 200), "description": payload, "unit": fit(payload, 20),
         })  # fmt: skip
 

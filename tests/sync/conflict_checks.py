@@ -56,12 +56,14 @@ def _local(client: Client, ledger: Ledger, uuid: str, mode: str) -> None:
 
 def _online(world: World, tenant: int, ledger: Ledger, uuid: str, mode: str) -> None:
     if mode == "deleted_online":
-        world.online.apply_online_change(tenant, "contacts", uuid, None, delete=True)
+        world.online.apply_online_change(tenant, table="contacts", uuid=uuid, fields=None, delete=True)
         ledger.delete("contacts", uuid)
     elif mode == "different_fields":
-        world.online.apply_online_change(tenant, "contacts", uuid, {"phone": "+49 30 999"})
+        world.online.apply_online_change(tenant, table="contacts", uuid=uuid, fields={"phone": "+49 30 999"})
     else:
-        world.online.apply_online_change(tenant, "contacts", uuid, {"name": f"Online {uuid[-6:]}"})
+        world.online.apply_online_change(
+            tenant, table="contacts", uuid=uuid, fields={"name": f"Online {uuid[-6:]}"}
+        )
 
 
 def _expect(world: World, client: Client, plan: dict[str, str]) -> None:

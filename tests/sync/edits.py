@@ -80,7 +80,9 @@ class Edits:
                 parent = None if table == "contacts" else self._pick("contacts")
                 if table != "contacts" and parent is None:
                     return
-                made = self.world.online.apply_online_change(tenant, table, None, self._values(table, parent))
+                made = self.world.online.apply_online_change(
+                    tenant, table=table, uuid=None, fields=self._values(table, parent)
+                )
                 self.ledger.add(table, made.uuid, {} if parent is None else {"contact_uuid": parent})
             elif (target := self._pick(table)) is not None:
                 if op == "update":
@@ -90,10 +92,12 @@ class Edits:
                         else ("email" if table == "contact_persons" else "subject")
                     )
                     self.world.online.apply_online_change(
-                        tenant, table, target, {field: f"online {self.rng.random():.6f}"}
+                        tenant, table=table, uuid=target, fields={field: f"online {self.rng.random():.6f}"}
                     )
                 else:
-                    self.world.online.apply_online_change(tenant, table, target, None, delete=True)
+                    self.world.online.apply_online_change(
+                        tenant, table=table, uuid=target, fields=None, delete=True
+                    )
                     self.ledger.delete(table, target)
         except (NotFound, ValidationFailed):
             return  # the row (or its parent) is already gone on this side: nothing happened

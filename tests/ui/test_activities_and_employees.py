@@ -50,4 +50,7 @@ async def test_an_employee_in_use_is_not_deleted_and_says_why(user: User, servic
     user.find(marker="delete").click()
     user.find(marker="confirm-delete").click()
     await user.should_see("Activities still refer to this record, so it cannot be deleted.")
-    assert services.local.registers.get_row(company, "employees", eva.id).values["email"] == "eva@example.com"
+    assert (
+        services.local.registers.get_row(company, register="employees", row_id=eva.id).values["email"]
+        == "eva@example.com"
+    )

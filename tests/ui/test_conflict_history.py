@@ -59,7 +59,7 @@ async def _round_trip(agent: SyncAgent) -> None:
         await agent.push(batch)
     cursor = (await asyncio.to_thread(agent.store.state)).cursor
     page = (await agent.pull_once(cursor)).answer
-    await asyncio.to_thread(agent.store.apply_page, page, cursor)
+    await asyncio.to_thread(agent.store.apply_page, page, after=cursor)
 
 
 async def test_a_conflict_reads_with_names_and_labels_and_the_online_value_can_be_applied(
@@ -72,7 +72,7 @@ async def test_a_conflict_reads_with_names_and_labels_and_the_online_value_can_b
     with local.begin() as s:
         s.add(OnlineDesktopSettings(company_id=company, sync_computer="ELSEWHERE"))  # this test runs the sync
     contact = services.local.registers.create_row(
-        company, "contacts", {"name": "Bäckerei Schmidt", "phone": "1"}
+        company, register="contacts", values={"name": "Bäckerei Schmidt", "phone": "1"}
     )
     created = connect_company(local, online, company)
     agent = SyncAgent(
@@ -86,7 +86,7 @@ async def test_a_conflict_reads_with_names_and_labels_and_the_online_value_can_b
     )
     await agent.initial_sync()
     online.apply_online_change(
-        created.tenant_id, "contacts", contact.uuid, {"phone": "0221 99"}, by="Anna Berg"
+        created.tenant_id, table="contacts", uuid=contact.uuid, fields={"phone": "0221 99"}, by="Anna Berg"
     )
     with local.begin() as s:  # the same field, changed here before the online change arrived
         s.execute(update(Contact).where(Contact.uuid == contact.uuid).values(phone="0221 55"))

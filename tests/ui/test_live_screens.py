@@ -35,7 +35,12 @@ async def test_an_open_list_shows_a_colleagues_change_on_the_same_page_and_searc
     request_page(user, page=2)
     await wait_for_rows(user, lambda shown: [r["name"] for r in shown][:1] == ["Kunde 25"])
     await asyncio.to_thread(
-        registers(services).update_row, company, "contacts", rows[27].id, {"city": "Köln"}, by="Anna"
+        registers(services).update_row,
+        company,
+        register="contacts",
+        row_id=rows[27].id,
+        values={"city": "Köln"},
+        by="Anna",
     )
     shown = await wait_for_rows(
         user, lambda shown: {r["name"]: r["city"] for r in shown}.get("Kunde 27") == "Köln"
@@ -53,7 +58,12 @@ async def test_an_open_form_says_who_changed_it_and_marks_the_field_until_reload
     await user.should_see(marker="field-phone")
     user.find(marker="field-notes").type("mein Text")
     await asyncio.to_thread(
-        registers(services).update_row, company, "contacts", row.id, {"phone": "0221 99"}, by="Anna Berg"
+        registers(services).update_row,
+        company,
+        register="contacts",
+        row_id=row.id,
+        values={"phone": "0221 99"},
+        by="Anna Berg",
     )
     await user.should_see("Changed by Anna Berg — reload")
     phone = next(iter(user.find(marker="field-phone").elements))

@@ -21,14 +21,16 @@ async def test_the_home_page_shows_the_figures_in_the_readers_language_and_opens
     services = online_side(app_env)
     mine = account(services, "anna@example.com", "Müller GmbH", hours_since_sync=0.1)
     server = services.online.sync_server
-    customer = server.apply_online_change(mine.tenant_id, "contacts", None, {"name": "Großkunde AG"}).uuid
+    customer = server.apply_online_change(
+        mine.tenant_id, table="contacts", uuid=None, fields={"name": "Großkunde AG"}
+    ).uuid
     today = dt.date.today()
     for status, total in (("invoice", "1234.50"), ("quote", "99.99"), ("quote", "0.01"), ("order", "10.00")):
         server.apply_online_change(
             mine.tenant_id,
-            "sales_orders",
-            None,
-            {
+            table="sales_orders",
+            uuid=None,
+            fields={
                 "number": new_uuid()[:8],
                 "status": status,
                 "order_date": today,

@@ -159,7 +159,9 @@ async def test_an_expired_link_says_so(user: User, app_env: Path) -> None:
     three_days_ago = FrozenClock(dt.datetime.now(dt.UTC) - dt.timedelta(days=3))
     with sessions.begin() as s:
         online_id = s.scalar(select(OnlineId.id).where(OnlineId.email == ADDRESS))
-        token = LinkTokens(load_secret_key(app_env), clock=three_days_ago).issue(s, "verify", str(online_id))
+        token = LinkTokens(load_secret_key(app_env), clock=three_days_ago).issue(
+            s, purpose="verify", subject=str(online_id)
+        )
     engine.dispose()
     await user.open(f"/id/verify?token={token}")
     await user.should_see("Link expired")

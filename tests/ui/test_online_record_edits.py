@@ -46,7 +46,9 @@ def _uuid_of(services: Services, tenant_id: int, name: str) -> str:
 
 def _colleague_sets(app_env: Path, tenant_id: int, uuid: str, **fields: str) -> None:
     services = online_side(app_env)
-    services.online.sync_server.apply_online_change(tenant_id, "contacts", uuid, fields, by="Ben Kraus")
+    services.online.sync_server.apply_online_change(
+        tenant_id, table="contacts", uuid=uuid, fields=fields, by="Ben Kraus"
+    )
     services.db.dispose()
 
 

@@ -43,7 +43,10 @@ def account(
     )
     for i in range(30):
         services.online.sync_server.apply_online_change(
-            created.tenant_id, "contacts", None, {"name": f"{name} Kunde {i:02d}", "city": "Ulm"}
+            created.tenant_id,
+            table="contacts",
+            uuid=None,
+            fields={"name": f"{name} Kunde {i:02d}", "city": "Ulm"},
         )
     if hours_since_sync is not None:
         with services.db.online.begin() as s:
@@ -148,10 +151,13 @@ async def test_the_other_registers_are_listed_read_only_with_formatted_values(
     mine = account(services, "anna@example.com", "Müller GmbH", hours_since_sync=0.1)
     server = services.online.sync_server
     server.apply_online_change(
-        mine.tenant_id, "products", None, {"number": "P-1", "name": "Schraube", "price": "1234.5"}
+        mine.tenant_id,
+        table="products",
+        uuid=None,
+        fields={"number": "P-1", "name": "Schraube", "price": "1234.5"},
     )
     server.apply_online_change(
-        mine.tenant_id, "employees", None, {"last_name": "Berg", "position": "Vertrieb"}
+        mine.tenant_id, table="employees", uuid=None, fields={"last_name": "Berg", "position": "Vertrieb"}
     )
     services.db.dispose()
     await log_in(user, "anna@example.com", PASSWORD)
@@ -226,7 +232,7 @@ async def test_the_calendar_shows_a_week_of_activities_and_moves_by_weeks(user: 
     for day, hour, subject in ((2, 9, "Montag früh"), (6, 15, "Freitag spät"), (9, 10, "Nächste Woche")):
         start = dt.datetime(2030, 12, day, hour, tzinfo=zone)  # 2 December 2030 is a Monday
         services.online.sync_server.apply_online_change(
-            mine.tenant_id, "activities", None, {"subject": subject, "start_at": start}
+            mine.tenant_id, table="activities", uuid=None, fields={"subject": subject, "start_at": start}
         )
     services.db.dispose()
     await log_in(user, "anna@example.com", PASSWORD)

@@ -23,7 +23,7 @@ async def _open_form(user: User, services: Services, **values: str) -> tuple[int
 
 
 def _stored(services: Services, company: int, row_id: int) -> dict[str, object]:
-    return registers(services).get_row(company, "contacts", row_id).values
+    return registers(services).get_row(company, register="contacts", row_id=row_id).values
 
 
 def _conflict_rows(user: User) -> list[dict[str, object]]:
@@ -34,7 +34,9 @@ async def test_a_stale_form_saving_notes_keeps_the_phone_a_colleague_changed(
     user: User, services: Services
 ) -> None:
     company, row_id = await _open_form(user, services, phone="0221 1")
-    registers(services).update_row(company, "contacts", row_id, {"phone": "0221 99"}, by="Anna")
+    registers(services).update_row(
+        company, register="contacts", row_id=row_id, values={"phone": "0221 99"}, by="Anna"
+    )
     user.find(marker="field-notes").type("Rückruf erbeten")
     user.find(marker="save").click()
     await user.should_see("Saved")
@@ -46,7 +48,7 @@ async def test_the_same_field_shows_both_values_and_take_mine_saves_mine(
     user: User, services: Services
 ) -> None:
     company, row_id = await _open_form(user, services, phone="0221 1")
-    registers(services).update_row(company, "contacts", row_id, {"phone": "0221 99"})
+    registers(services).update_row(company, register="contacts", row_id=row_id, values={"phone": "0221 99"})
     user.find(marker="field-phone").clear().type("0221 55")
     user.find(marker="save").click()
     await user.should_see(marker="edits-conflict")
@@ -61,7 +63,7 @@ async def test_keep_theirs_puts_their_value_in_the_form_and_saves_the_rest(
     user: User, services: Services
 ) -> None:
     company, row_id = await _open_form(user, services, phone="0221 1")
-    registers(services).update_row(company, "contacts", row_id, {"phone": "0221 99"})
+    registers(services).update_row(company, register="contacts", row_id=row_id, values={"phone": "0221 99"})
     user.find(marker="field-phone").clear().type("0221 55")
     user.find(marker="field-city").type("Köln")
     user.find(marker="save").click()
@@ -77,7 +79,7 @@ async def test_edit_keeps_mine_typed_and_the_next_save_overwrites_deliberately(
     user: User, services: Services
 ) -> None:
     company, row_id = await _open_form(user, services, phone="0221 1")
-    registers(services).update_row(company, "contacts", row_id, {"phone": "0221 99"})
+    registers(services).update_row(company, register="contacts", row_id=row_id, values={"phone": "0221 99"})
     user.find(marker="field-phone").clear().type("0221 55")
     user.find(marker="save").click()
     await user.should_see(marker="edits-conflict")
@@ -103,7 +105,7 @@ async def test_a_record_deleted_meanwhile_is_said_and_can_be_created_again(
     user: User, services: Services
 ) -> None:
     company, row_id = await _open_form(user, services, phone="0221 1")
-    registers(services).delete_row(company, "contacts", row_id)
+    registers(services).delete_row(company, register="contacts", row_id=row_id)
     user.find(marker="field-city").type("Köln")
     user.find(marker="save").click()
     await user.should_see(marker="edits-deleted")

@@ -52,7 +52,7 @@ async def test_a_line_with_a_negative_quantity_is_refused_and_the_total_stays(
     contact = add_contact(services, company, "Kunde AG")
     add_product(services, company, "K-1", "5.00")
     order = services.local.registers.create_row(
-        company, "sales_orders", {"contact_uuid": contact.uuid, "order_date": "2025-01-31"}
+        company, register="sales_orders", values={"contact_uuid": contact.uuid, "order_date": "2025-01-31"}
     )
     await user.open(f"/registers/sales_orders/{order.id}")
     user.find(marker="add-sales_order_lines").click()
@@ -65,5 +65,8 @@ async def test_a_line_with_a_negative_quantity_is_refused_and_the_total_stays(
     await user.should_see("Please check the highlighted fields.")
     quantity = user.find(marker="field-quantity").elements.pop()
     assert quantity.error == "Must not be negative"
-    assert services.local.registers.list_children(company, "sales_order_lines", order.id) == ()
+    assert (
+        services.local.registers.list_children(company, register="sales_order_lines", parent_id=order.id)
+        == ()
+    )
     await user.should_see("Total: €0.00")

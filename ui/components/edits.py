@@ -63,7 +63,7 @@ class TrackedForm:
 
     def edit(self) -> Edit:
         """What the person changed since the form was loaded (or last saved)."""
-        return Edit.between(self.values, self.typed, read_values(self.inputs), self.version)
+        return Edit.between(self.values, typed=self.typed, now=read_values(self.inputs), version=self.version)
 
     async def save(self, send: Send, *, recreate: Recreate | None = None) -> RegisterRow | None:
         edit = self.edit()

@@ -154,7 +154,12 @@ def _change_password_form(identity: IdentityService, address: str) -> None:
             return
         token = app.storage.user.get(ONLINE_TOKEN_KEY) or ""
         try:
-            await call(identity.change_password, token, current.value or "", new.value or "")
+            await call(
+                identity.change_password,
+                token,
+                current_password=current.value or "",
+                new_password=new.value or "",
+            )
         except CallFailed as failed:
             show_field_errors(inputs, failed)
             return

@@ -59,7 +59,7 @@ def register(shell: Shell) -> None:
 
 def _user_row(api_users: ApiUserService, company_id: int, user: ApiUserView, redraw: object) -> None:
     async def toggle() -> None:
-        await call(api_users.set_active, company_id, user.id, not user.active)
+        await call(api_users.set_active, company_id, api_user_id=user.id, active=not user.active)
         await redraw()  # type: ignore[operator]
 
     async def delete() -> None:

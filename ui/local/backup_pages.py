@@ -104,7 +104,9 @@ def register(shell: Shell) -> None:
                 if not await _confirm(view):
                     return
                 try:
-                    done = await progress.run(lambda report: service.restore(company_id, view.name, report))
+                    done = await progress.run(
+                        lambda report: service.restore(company_id, name=view.name, progress=report)
+                    )
                 except CallFailed:
                     return
                 ui.notify(_("backup.restore.done", rows=fmt_number(done.rows)), type="positive")

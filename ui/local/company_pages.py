@@ -83,7 +83,7 @@ def _create_dialog(shell: Shell, open_company: object) -> None:
             if with_demo_data.value and shell.services.demo_data is not None:
                 # The company exists either way; a failed fill is reported and it opens empty.
                 with contextlib.suppress(CallFailed):
-                    report = await call(shell.services.demo_data.fill, company.id, "S", lang())
+                    report = await call(shell.services.demo_data.fill, company.id, size="S", locale=lang())
                     ui.notify(_("demo.filled", rows=fmt_number(report.rows)), type="positive")
             await open_company(company.id)  # type: ignore[operator]
 

@@ -91,7 +91,7 @@ def next_run_text(o: SyncOverview) -> str:
 
 def chart_options(days: tuple[DayRows, ...]) -> dict[str, object]:
     """A stacked bar per day: rows sent to and rows received from the Online Desktop."""
-    labels = [i18n.format_date(d.day, lang(), "d MMM") for d in days]
+    labels = [i18n.format_date(d.day, lang=lang(), fmt="d MMM") for d in days]
     up, down = _("sync.col.rows_up"), _("sync.col.rows_down")
     return {
         "tooltip": {"trigger": "axis"},

@@ -56,7 +56,7 @@ async def _calendar(online: OnlineServices, workspace: Workspace, week: str) -> 
         for offset in range(7):
             day = monday + dt.timedelta(days=offset)
             with ui.card().classes("gap-1 p-2 min-h-[10rem]").mark(f"calendar-day-{day.isoformat()}"):
-                ui.label(i18n.format_date(day, lang(), "EEE d MMM")).classes(
+                ui.label(i18n.format_date(day, lang=lang(), fmt="EEE d MMM")).classes(
                     "text-sm font-medium text-indigo-9"
                 )
                 for row in by_day.get(day, []):

@@ -78,7 +78,7 @@ def _sales_per_month(tenant_uuid: str, sales: SalesFigures) -> None:
         ui.label(_("dashboard.sales_total", total=fmt_money(total))).classes("text-grey-8").mark(
             "sales-total"
         )
-        labels = [i18n.format_date(m.month, lang(), "MMM yy") for m in sales.months]
+        labels = [i18n.format_date(m.month, lang=lang(), fmt="MMM yy") for m in sales.months]
         data = [
             _point(m.total, f"{label}: {fmt_money(m.total)} ({fmt_number(m.count)})", label)
             for m, label in zip(sales.months, labels, strict=True)
@@ -139,7 +139,10 @@ def _week(tenant_uuid: str, board: Dashboard) -> None:
         ui.label(_("dashboard.activities_count", count=fmt_number(count))).classes("text-grey-8").mark(
             "activities-count"
         )
-        labels = [i18n.format_date(d.day, lang(), "EEE d.M." if lang() == "de" else "EEE d/M") for d in week]
+        labels = [
+            i18n.format_date(d.day, lang=lang(), fmt="EEE d.M." if lang() == "de" else "EEE d/M")
+            for d in week
+        ]
         data = [
             _point(d.count, f"{label}: {fmt_number(d.count)}", label)
             for d, label in zip(week, labels, strict=True)
@@ -161,10 +164,12 @@ def _sync_health(sync: SyncHealth) -> None:
             text = _(
                 "dashboard.last_round_trip",
                 ago=ago,
-                at=i18n.format_datetime(sync.last_round_trip.astimezone(), lang(), "short"),
+                at=i18n.format_datetime(sync.last_round_trip.astimezone(), lang=lang(), fmt="short"),
             )
         ui.label(text).classes("text-grey-8").mark("sync-last")
-        labels = [i18n.format_date(d.day, lang(), "d.M." if lang() == "de" else "d/M") for d in sync.days]
+        labels = [
+            i18n.format_date(d.day, lang=lang(), fmt="d.M." if lang() == "de" else "d/M") for d in sync.days
+        ]
         up = [
             _point(d.rows_up, f"{label}: {fmt_number(d.rows_up)}", label)
             for d, label in zip(sync.days, labels, strict=True)

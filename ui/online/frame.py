@@ -131,7 +131,7 @@ def workspace_frame(online: OnlineServices, workspace: Workspace, title: str) ->
 def contract_notice(header: WorkspaceHeader) -> None:
     """An expired service contract: why everything is read-only, and what to do about it."""
     until = header.contract_valid_until
-    date = i18n.format_date(until, lang()) if until is not None else ""
+    date = i18n.format_date(until, lang=lang()) if until is not None else ""
     with tag(ui.card().classes("w-full bg-amber-1 gap-1"), "contract-expired"):
         with ui.row().classes("items-center gap-2"):
             ui.icon("lock_clock", size="md").classes("text-amber-9")

@@ -154,7 +154,9 @@ class LinesEditor:
         live = [row for row in self.rows if not row.removed]
         for row in live:
             f = row.figures()
-            row.amount.text = fmt_money(line_amount(f.quantity, f.unit_price, f.discount_percent))
+            row.amount.text = fmt_money(
+                line_amount(f.quantity, unit_price=f.unit_price, discount_percent=f.discount_percent)
+            )
         totals = order_totals(row.figures() for row in live)
         self.totals.clear()
         with self.totals:

@@ -126,7 +126,9 @@ def local_api_router(
         caller: Caller, uuid: RecordUuid, body: ContactPatch, response: Response, if_match: IfMatch = None
     ) -> Any:
         values = body.model_dump(exclude_unset=True, exclude_none=True)
-        done = records.contacts.update(caller.company_id, uuid, values, if_match=if_match_version(if_match))
+        done = records.contacts.update(
+            caller.company_id, uuid=uuid, values=values, if_match=if_match_version(if_match)
+        )
         return tagged(response, contact_out(done))
 
     @router.delete("/contacts/{uuid}", status_code=204, response_class=Response, responses=GUARDED)
@@ -152,7 +154,9 @@ def local_api_router(
         caller: Caller, uuid: RecordUuid, body: ProductPatch, response: Response, if_match: IfMatch = None
     ) -> Any:
         values = body.model_dump(exclude_unset=True, exclude_none=True)
-        done = records.products.update(caller.company_id, uuid, values, if_match=if_match_version(if_match))
+        done = records.products.update(
+            caller.company_id, uuid=uuid, values=values, if_match=if_match_version(if_match)
+        )
         return tagged(response, product_out(done))
 
     @router.delete("/products/{uuid}", status_code=204, response_class=Response, responses=GUARDED)

@@ -160,7 +160,9 @@ def identity_router(identity: IdentityService) -> APIRouter:
     @router.post("/password", status_code=204, response_class=Response)
     def change_password(body: ChangePasswordRequest, token: BearerToken) -> Response:
         """Change the password; other sessions of the Online ID end (this token stays valid)."""
-        identity.change_password(token, body.current_password, body.new_password, kind="api")
+        identity.change_password(
+            token, current_password=body.current_password, new_password=body.new_password, kind="api"
+        )
         return Response(status_code=204)
 
     return router

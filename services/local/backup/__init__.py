@@ -106,7 +106,7 @@ class BackupService:
             )
         return RestoreRefusedConnected.key if connected else None
 
-    def restore(self, company_id: int, name: str, progress: Progress | None = None) -> RestoreResult:
+    def restore(self, company_id: int, *, name: str, progress: Progress | None = None) -> RestoreResult:
         """Replace the company's data by one of its backups; refused while connected."""
         company = self._company(company_id)
         if self.restore_refusal(company_id):
@@ -115,7 +115,9 @@ class BackupService:
         view = self._check(company, path)
         database = self._engine.url.database
         assert database, "the Business Software database is a SQLite file"
-        rows = restore_company(Path(database), path, view, company_id=company.id, progress=progress)
+        rows = restore_company(
+            Path(database), backup=path, view=view, company_id=company.id, progress=progress
+        )
         return RestoreResult(rows=rows, backup=view)
 
     def upload_target(self) -> Path:
@@ -131,7 +133,7 @@ class BackupService:
             raise NotFound("backup.not_found")
         try:
             view = self._check(company, upload)
-            final = folder / file_name(company.uuid, view.created_at, folder)
+            final = folder / file_name(company.uuid, at=view.created_at, folder=folder)
             upload.chmod(FILE_MODE)
             upload.replace(final)
         except BaseException:

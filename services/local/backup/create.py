@@ -45,7 +45,7 @@ def take_backup(
 ) -> Path:
     """Write the company's backup into the backups folder and return its path."""
     folder = backup_folder(data_dir)
-    final = folder / file_name(company_uuid, now, folder)
+    final = folder / file_name(company_uuid, at=now, folder=folder)
     partial = folder / f".{final.name}.partial"
     private_file(partial)
     try:

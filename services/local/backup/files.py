@@ -65,7 +65,7 @@ def backup_folder(data_dir: Path) -> Path:
     return private_directory(data_dir / FOLDER)
 
 
-def file_name(company_uuid: str, at: dt.datetime, folder: Path) -> str:
+def file_name(company_uuid: str, *, at: dt.datetime, folder: Path) -> str:
     base = f"company-{company_uuid}-{at.astimezone(dt.UTC).strftime(STAMP)}"
     name, n = f"{base}.sqlite3", 1
     while (folder / name).exists():

@@ -41,7 +41,7 @@ def is_connected(conn: sqlite3.Connection, company_id: int) -> bool:
 
 
 def restore_company(
-    database: Path, backup: Path, view: BackupView, *, company_id: int, progress: Progress | None = None
+    database: Path, *, backup: Path, view: BackupView, company_id: int, progress: Progress | None = None
 ) -> int:
     """Replace the company's data by the backup's; returns the number of rows restored."""
     conn = sqlite3.connect(database, isolation_level=None, timeout=30, uri=True)

@@ -20,7 +20,7 @@ def run_demo_data_command(settings: Settings, *, company: str, size: str, locale
     demo = DemoDataService(db.local)
     try:
         view = demo.ensure_company(company, locale)
-        report = demo.fill(view.id, size, locale)
+        report = demo.fill(view.id, size=size, locale=locale)
     except ServiceError as error:
         fields = getattr(error, "fields", {})
         print(f"demo-data: {company!r} was not filled: {error.key} {fields or ''}".rstrip(), file=sys.stderr)

@@ -203,7 +203,7 @@ class RowFactory:
             unit_price=price,
             discount_percent=discount,
             vat_rate=REDUCED_VAT if fractional else STANDARD_VAT,  # goods sold by weight: food
-            _amount=line_amount(quantity, price, discount),
+            _amount=line_amount(quantity, unit_price=price, discount_percent=discount),
         )
 
     def activity_chunks(self, count: int) -> Iterator[list[Row]]:

@@ -99,7 +99,7 @@ class DemoDataService:
         self._sessions = sessions
 
     def fill(
-        self, company_id: int, size: str, locale: str = "de", *, seed: int = DEFAULT_SEED
+        self, company_id: int, *, size: str, locale: str = "de", seed: int = DEFAULT_SEED
     ) -> DemoDataReport:
         """Replace the company's data by a fresh demo set; the same seed gives the same data."""
         started = time.perf_counter()
@@ -136,7 +136,7 @@ class DemoDataService:
         companies = CompanyService(self._sessions)
         if existing is not None:
             return companies.get_company(existing)
-        return companies.create_company(registration_for(name, locale, seed))
+        return companies.create_company(registration_for(name, locale=locale, seed=seed))
 
     def count_rows(self, company_id: int) -> dict[str, int]:
         """Rows per register of one company (what a fill left behind)."""
@@ -148,7 +148,7 @@ class DemoDataService:
             }
 
 
-def registration_for(name: str, locale: str, seed: int = DEFAULT_SEED) -> dict[str, str]:
+def registration_for(name: str, *, locale: str, seed: int = DEFAULT_SEED) -> dict[str, str]:
     """Plausible registration information for a demo company of ``locale``."""
     pools = pools_for(locale, seed)
     rng = random.Random(f"{seed}:{name}")
@@ -170,7 +170,7 @@ def registration_for(name: str, locale: str, seed: int = DEFAULT_SEED) -> dict[s
 def _delete_company_data(s: Session, company_id: int) -> None:
     """Children before parents, one statement per register; search index entries first."""
     for table in fulltext.INDEXED:
-        fulltext.forget_company(s.connection(), table, company_id)
+        fulltext.forget_company(s.connection(), table=table, company_id=company_id)
     for model in reversed(SYNCED_MODELS):
         s.execute(delete(model).where(model.company_id == company_id))
 
@@ -178,7 +178,7 @@ def _delete_company_data(s: Session, company_id: int) -> None:
 def _reindex_company(connection: Connection, company_id: int) -> None:
     """The triggers that keep the search index current were suspended: index the new rows."""
     for table in fulltext.INDEXED:
-        fulltext.index_company(connection, table, company_id)
+        fulltext.index_company(connection, table=table, company_id=company_id)
 
 
 def _write_all(s: Session, factory: RowFactory, plan: DemoDataPlan, company_name: str) -> dict[str, int]:

@@ -52,7 +52,7 @@ def add_licence_commands(sub: Any) -> None:
 
 
 def run_licence_command(
-    settings: Settings, args: argparse.Namespace, licensing: Callable[[], LicensingHandle]
+    settings: Settings, *, args: argparse.Namespace, licensing: Callable[[], LicensingHandle]
 ) -> int:
     """Run ``licence issue|install|show``; ``licensing`` opens the installation's licensing service
     (only ``install`` and ``show`` need it, so ``issue`` never touches a database)."""

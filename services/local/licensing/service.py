@@ -193,7 +193,7 @@ class LicensingService:
                 binding = AddonBinding(addon=addon, company_id=company_id)
                 s.add(binding)
                 s.flush()
-            return addon_view(addon, granted, binding, company, self._today())
+            return addon_view(addon, granted=granted, binding=binding, company=company, today=self._today())
 
     def unbind_addon(self, addon: str) -> None:
         """Release an add-on from its company database, unless that company is connected online."""
@@ -262,7 +262,9 @@ class LicensingService:
         for code, granted in doc.addons.items():
             binding = bindings.get(code)
             company = s.get(Company, binding.company_id) if binding else None
-            addons.append(addon_view(code, granted, binding, company, self._today()))
+            addons.append(
+                addon_view(code, granted=granted, binding=binding, company=company, today=self._today())
+            )
         return LicenceView(
             number=doc.number,
             holder=doc.holder,

@@ -71,7 +71,7 @@ def holder_view(row: LicenceHolder) -> HolderView:
 
 
 def addon_view(
-    code: str, granted: AddonDoc, binding: AddonBinding | None, company: Company | None, today: dt.date
+    code: str, *, granted: AddonDoc, binding: AddonBinding | None, company: Company | None, today: dt.date
 ) -> AddonView:
     contract = None
     if granted.contract is not None:

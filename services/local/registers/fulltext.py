@@ -99,7 +99,7 @@ def has_index(connection: Connection, table: str) -> bool:
     return found is not None
 
 
-def forget_company(connection: Connection, table: str, company_id: int) -> None:
+def forget_company(connection: Connection, *, table: str, company_id: int) -> None:
     """Take a company's rows out of the index (before deleting them with triggers suspended)."""
     if has_index(connection, table):
         name, cols = index_name(table), ", ".join(INDEXED[table])
@@ -110,7 +110,7 @@ def forget_company(connection: Connection, table: str, company_id: int) -> None:
         )
 
 
-def index_company(connection: Connection, table: str, company_id: int) -> None:
+def index_company(connection: Connection, *, table: str, company_id: int) -> None:
     """Add a company's rows to the index (after inserting them with triggers suspended)."""
     if has_index(connection, table):
         name, cols = index_name(table), ", ".join(INDEXED[table])

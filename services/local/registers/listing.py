@@ -25,9 +25,9 @@ MAX_PAGE_SIZE = 200
 
 def fetch_page(
     s: Session,
+    *,
     spec: RegisterSpec,
     company_id: int,
-    *,
     search: str = "",
     sort: str | None = None,
     descending: bool = False,
@@ -71,7 +71,8 @@ def fetch_page(
         rows_stmt.where(*conditions).order_by(*order).limit(page_size).offset((page - 1) * page_size)
     )
     rows = tuple(
-        row_of(spec, r[0], {name: r[i + 1] for i, name in enumerate(lookup_columns)}) for r in result
+        row_of(spec, obj=r[0], extra={name: r[i + 1] for i, name in enumerate(lookup_columns)})
+        for r in result
     )
     return ListPage(rows=rows, total=total, page=page, page_size=page_size)
 
@@ -84,7 +85,7 @@ def _company_condition(model: Any, company_id: int, scan: bool) -> ColumnElement
     return column == company_id
 
 
-def row_of(spec: RegisterSpec, obj: Any, extra: dict[str, Any] | None = None) -> RegisterRow:
+def row_of(spec: RegisterSpec, *, obj: Any, extra: dict[str, Any] | None = None) -> RegisterRow:
     """A frozen row from an ORM object: its fields, list columns and lookups."""
     names = {f.name for f in spec.fields} | {c for c in spec.columns if spec.lookup(c) is None}
     values = {name: getattr(obj, name) for name in names if hasattr(obj, name)}

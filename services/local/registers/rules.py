@@ -30,7 +30,7 @@ UNIQUE_NUMBERS = ("contacts", "products", "sales_orders")
 AUTO_NUMBERS = ("contacts", "sales_orders")
 
 
-def is_read_only(s: Session, spec: RegisterSpec, obj: Any) -> bool:
+def is_read_only(s: Session, *, spec: RegisterSpec, obj: Any) -> bool:
     if spec.name == "sales_orders":
         return bool(obj.status == INVOICE)
     if spec.name == "sales_order_lines":
@@ -47,9 +47,9 @@ def defaults(spec: RegisterSpec) -> dict[str, Any]:
     return {}
 
 
-def before_save(s: Session, spec: RegisterSpec, company_id: int, obj: Any, values: dict[str, Any]) -> None:
+def before_save(s: Session, *, spec: RegisterSpec, company_id: int, obj: Any, values: dict[str, Any]) -> None:
     """Checks and defaults before ``values`` are written to ``obj`` (new or existing)."""
-    if obj.id is not None and is_read_only(s, spec, obj):
+    if obj.id is not None and is_read_only(s, spec=spec, obj=obj):
         raise ReadOnlyRecord()
     if spec.name in UNIQUE_NUMBERS and "number" in values:
         _number(s, spec, company_id, obj, values)
@@ -63,20 +63,20 @@ def before_save(s: Session, spec: RegisterSpec, company_id: int, obj: Any, value
             raise ValidationFailed({"end_at": "registers.validation.end_before_start"})
 
 
-def after_save(s: Session, spec: RegisterSpec, obj: Any) -> None:
+def after_save(s: Session, *, spec: RegisterSpec, obj: Any) -> None:
     if spec.name == "sales_order_lines":
         recompute_total(s, obj.order_uuid)
 
 
-def check_parent_writable(s: Session, spec: RegisterSpec, parent: Any) -> None:
+def check_parent_writable(s: Session, *, spec: RegisterSpec, parent: Any) -> None:
     """New lines cannot be added to an invoiced order."""
     if spec.name == "sales_orders" and parent.status == INVOICE:
         raise ReadOnlyRecord()
 
 
-def before_delete(s: Session, spec: RegisterSpec, obj: Any) -> None:
+def before_delete(s: Session, *, spec: RegisterSpec, obj: Any) -> None:
     """Refuse deleting what others depend on; delete the record's own parts first."""
-    if is_read_only(s, spec, obj):
+    if is_read_only(s, spec=spec, obj=obj):
         raise ReadOnlyRecord()
     if spec.name == "contacts":
         _refuse_if_used(s, SalesOrder.contact_uuid == obj.uuid, "sales_orders")
@@ -95,7 +95,7 @@ def before_delete(s: Session, spec: RegisterSpec, obj: Any) -> None:
             order.contact_person_uuid = None
 
 
-def after_delete(s: Session, spec: RegisterSpec, obj: Any) -> None:
+def after_delete(s: Session, *, spec: RegisterSpec, obj: Any) -> None:
     if spec.name == "sales_order_lines":
         recompute_total(s, obj.order_uuid)
 
@@ -103,13 +103,17 @@ def after_delete(s: Session, spec: RegisterSpec, obj: Any) -> None:
 def computed_values(spec: RegisterSpec, obj: Any) -> dict[str, Any]:
     """Values shown with a record that are derived from its fields."""
     if spec.name == "sales_order_lines":
-        return {"line_total": line_total(obj.quantity, obj.unit_price, obj.discount_percent)}
+        return {
+            "line_total": line_total(
+                obj.quantity, unit_price=obj.unit_price, discount_percent=obj.discount_percent
+            )
+        }
     return {}
 
 
-def line_total(quantity: Decimal, unit_price: Decimal, discount_percent: Decimal) -> Decimal:
+def line_total(quantity: Decimal, *, unit_price: Decimal, discount_percent: Decimal) -> Decimal:
     """A line's amount: quantity × price less the discount, rounded to cents (``amounts``)."""
-    return line_amount(quantity, unit_price, discount_percent)
+    return line_amount(quantity, unit_price=unit_price, discount_percent=discount_percent)
 
 
 def order_figures(s: Session, order_uuid: str) -> Totals:

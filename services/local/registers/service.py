@@ -41,7 +41,7 @@ class RegisterService:
     def _published(self, company_id: int, register: str, row: RegisterRow, by: str) -> RegisterRow:
         """Tell open screens of the company (after the commit) that the record changed."""
         if self._changes is not None:
-            self._changes.publish(company_id, register, [row.uuid], by=by)
+            self._changes.publish(company_id, table=register, uuids=[row.uuid], by=by)
         return row
 
     def list_rows(
@@ -61,18 +61,18 @@ class RegisterService:
         spec = spec_of(register)
         with self._sessions() as s:
             return fetch_page(
-                s, spec, company_id, search=search, sort=sort, descending=descending, page=page,
-                page_size=page_size, language=language,
+                s, spec=spec, company_id=company_id, search=search, sort=sort, descending=descending,
+                page=page, page_size=page_size, language=language,
             )  # fmt: skip
 
-    def list_children(self, company_id: int, register: str, parent_id: int) -> tuple[RegisterRow, ...]:
+    def list_children(self, company_id: int, *, register: str, parent_id: int) -> tuple[RegisterRow, ...]:
         """The parts of one record (contact persons of a contact, lines of an order)."""
         spec = spec_of(register)
         assert spec.parent and spec.parent_field, "not a child register"
         model: Any = spec.model
         with self._sessions() as s:
             parent = _load(s, spec_of(spec.parent), company_id, parent_id)
-            read_only = rules.is_read_only(s, spec_of(spec.parent), parent)
+            read_only = rules.is_read_only(s, spec=spec_of(spec.parent), obj=parent)
             query = (
                 select(model)
                 .where(model.company_id == company_id, getattr(model, spec.parent_field) == parent.uuid)
@@ -81,18 +81,18 @@ class RegisterService:
             )
             return tuple(_with_labels(s, spec, obj, read_only) for obj in s.scalars(query))
 
-    def get_row(self, company_id: int, register: str, row_id: int) -> RegisterRow:
+    def get_row(self, company_id: int, *, register: str, row_id: int) -> RegisterRow:
         spec = spec_of(register)
         with self._sessions() as s:
             obj = _load(s, spec, company_id, row_id)
-            return _with_labels(s, spec, obj, rules.is_read_only(s, spec, obj))
+            return _with_labels(s, spec, obj, rules.is_read_only(s, spec=spec, obj=obj))
 
     def create_row(
         self,
         company_id: int,
+        *,
         register: str,
         values: Mapping[str, Any],
-        *,
         parent_id: int | None = None,
         by: str = "",
     ) -> RegisterRow:
@@ -105,13 +105,13 @@ class RegisterService:
                 if parent_id is None:
                     raise NotFound("registers.not_found")
                 parent = _load(s, spec_of(spec.parent), company_id, parent_id)
-                rules.check_parent_writable(s, spec_of(spec.parent), parent)
+                rules.check_parent_writable(s, spec=spec_of(spec.parent), parent=parent)
                 setattr(obj, spec.parent_field, parent.uuid)
             row = self._save(s, spec, company_id, obj, cleaned)
         return self._published(company_id, register, row, by)
 
     def update_row(
-        self, company_id: int, register: str, row_id: int, values: Mapping[str, Any], *, by: str = ""
+        self, company_id: int, *, register: str, row_id: int, values: Mapping[str, Any], by: str = ""
     ) -> RegisterRow:
         """Validate and change the given fields of a record (unconditionally: see ``save_edit``)."""
         spec = spec_of(register)
@@ -121,7 +121,7 @@ class RegisterService:
         return self._published(company_id, register, row, by)
 
     def save_edit(
-        self, company_id: int, register: str, row_id: int, edit: Edit, *, by: str = ""
+        self, company_id: int, *, register: str, row_id: int, edit: Edit, by: str = ""
     ) -> RegisterRow:
         """Write only the fields the person changed, in one transaction guarded by the row version:
         ``EditConflict`` when someone else changed one of them meanwhile (nothing written),
@@ -134,32 +134,34 @@ class RegisterService:
             except NotFound:
                 raise RecordDeleted() from None
             current = {f.name: getattr(obj, f.name) for f in spec.fields}
-            values = merge(edit, cleaned, current, version=obj.version, changed_at=obj.updated_at)
+            values = merge(
+                edit, cleaned=cleaned, current=current, version=obj.version, changed_at=obj.updated_at
+            )
             row = self._save(s, spec, company_id, obj, values)
         return self._published(company_id, register, row, by)
 
-    def delete_row(self, company_id: int, register: str, row_id: int, *, by: str = "") -> None:
+    def delete_row(self, company_id: int, *, register: str, row_id: int, by: str = "") -> None:
         spec = spec_of(register)
         with self._sessions.begin() as s:
             obj = _load(s, spec, company_id, row_id)
             uuid = obj.uuid
-            rules.before_delete(s, spec, obj)
+            rules.before_delete(s, spec=spec, obj=obj)
             s.delete(obj)
             s.flush()
-            rules.after_delete(s, spec, obj)
+            rules.after_delete(s, spec=spec, obj=obj)
         if self._changes is not None:
-            self._changes.publish(company_id, register, [uuid], by=by)
+            self._changes.publish(company_id, table=register, uuids=[uuid], by=by)
 
     def new_values(self, register: str) -> dict[str, Any]:
         """What a new record's form starts with (an order is dated today)."""
         spec = spec_of(register)
         return rules.defaults(spec)
 
-    def options(self, company_id: int, register: str, search: str = "", limit: int = 20) -> list[Option]:
+    def options(self, company_id: int, *, register: str, search: str = "", limit: int = 20) -> list[Option]:
         """Records to choose from (for example the product of an order line), found by search."""
         spec = spec_of(register)
         with self._sessions() as s:
-            found = fetch_page(s, spec, company_id, search=search, page_size=limit)
+            found = fetch_page(s, spec=spec, company_id=company_id, search=search, page_size=limit)
         return [
             Option(uuid=r.uuid, label=" ".join(str(r.values[c]) for c in spec.title if r.values[c]))
             for r in found.rows
@@ -170,13 +172,13 @@ class RegisterService:
         s: Session, spec: RegisterSpec, company_id: int, obj: Any, cleaned: dict[str, Any]
     ) -> RegisterRow:
         _check_references(s, spec, company_id, cleaned)
-        rules.before_save(s, spec, company_id, obj, cleaned)
+        rules.before_save(s, spec=spec, company_id=company_id, obj=obj, values=cleaned)
         for name, value in cleaned.items():
             setattr(obj, name, value)
         s.add(obj)
         s.flush()
-        rules.after_save(s, spec, obj)
-        return _with_labels(s, spec, obj, rules.is_read_only(s, spec, obj))
+        rules.after_save(s, spec=spec, obj=obj)
+        return _with_labels(s, spec, obj, rules.is_read_only(s, spec=spec, obj=obj))
 
 
 def _load(s: Session, spec: RegisterSpec, company_id: int, row_id: int) -> Any:
@@ -203,7 +205,7 @@ def _check_references(s: Session, spec: RegisterSpec, company_id: int, cleaned: 
 
 def _with_labels(s: Session, spec: RegisterSpec, obj: Any, read_only: bool) -> RegisterRow:
     """The row with the display names of the records it points to."""
-    row = row_of(spec, obj)
+    row = row_of(spec, obj=obj)
     labels = {}
     for field in spec.fields:
         uuid = getattr(obj, field.name)

@@ -70,7 +70,7 @@ class UserAdminService:
             return _row(s, _load(s, user_id))
 
     def create_user(
-        self, actor_id: int, company_id: int, values: Mapping[str, Any], password: str
+        self, actor_id: int, *, company_id: int, values: Mapping[str, Any], password: str
     ) -> RegisterRow:
         """A new user with a password that follows the policy; the employee is of the open company."""
         problem = password_problem(password, username=str(values.get("username") or ""))
@@ -87,7 +87,7 @@ class UserAdminService:
             return _row(s, user)
 
     def update_user(
-        self, actor_id: int, company_id: int, user_id: int, values: Mapping[str, Any]
+        self, actor_id: int, *, company_id: int, user_id: int, values: Mapping[str, Any]
     ) -> RegisterRow:
         cleaned = clean_values(USER_FIELDS, values, partial=True)
         with self._sessions.begin() as s:
@@ -104,7 +104,7 @@ class UserAdminService:
                 raise ValidationFailed({"is_super_user": "registers.users.last_super_user"})
             return _row(s, user)
 
-    def reset_password(self, actor_id: int, user_id: int, password: str) -> None:
+    def reset_password(self, actor_id: int, *, user_id: int, password: str) -> None:
         with self._sessions.begin() as s:
             _require_super_user(s, actor_id)
             user = _load(s, user_id)

@@ -102,7 +102,7 @@ class InvitationAcceptance:
                 company=tenant.name,
                 email=invitation.email,
                 role=invitation.role,
-                inviter=labelled(s, tenant.id, inviter),
+                inviter=labelled(s, tenant_id=tenant.id, row=inviter),
                 expires_at=invitation.expires_at,
                 has_online_id=existing == "active",
             )
@@ -150,12 +150,12 @@ class InvitationAcceptance:
             row.verified_at = now
             s.flush()
             # An open sign-up link of this address is no longer needed.
-            self._tokens.retire(s, "verify", str(row.id))
+            self._tokens.retire(s, purpose="verify", subject=str(row.id))
             return self._join(s, token, invitation, row, client_address)
 
     def _valid_invitation(self, s: Session, token: str) -> Invitation:
         try:
-            claim = self._tokens.check(s, PURPOSE, token)
+            claim = self._tokens.check(s, purpose=PURPOSE, token=token)
         except LinkExpired:
             raise InvitationExpired() from None
         except LinkUsed:
@@ -177,7 +177,7 @@ class InvitationAcceptance:
         self, s: Session, token: str, invitation: Invitation, row: OnlineId, client_address: str
     ) -> Joined:
         try:
-            self._tokens.consume(s, PURPOSE, token)
+            self._tokens.consume(s, purpose=PURPOSE, token=token)
         except LinkUsed:  # a simultaneous request used the link first
             raise InvitationUsed() from None
         member = s.scalar(

@@ -77,7 +77,7 @@ def page_of(
     return tuple(listed[(page - 1) * page_size : page * page_size]), len(listed), page, counts
 
 
-def count_seats(s: Session, tenant_id: int, now: dt.datetime) -> SeatCounter:
+def count_seats(s: Session, *, tenant_id: int, now: dt.datetime) -> SeatCounter:
     """Seats of the contract; used by active members and held by open, unexpired invitations."""
     seats = s.scalar(select(Tenant.seats).where(Tenant.id == tenant_id)) or 0
     used = s.scalar(
@@ -114,7 +114,7 @@ class UserDirectory:
         size = max(1, min(page_size, MAX_PAGE_SIZE))
         show = show if show in SHOW_FILTERS else "all"
         with self._sessions() as s:
-            ctx = admin_context(s, online_id_id, tenant_uuid, level="read")
+            ctx = admin_context(s, online_id_id=online_id_id, tenant_uuid=tenant_uuid, level="read")
             rows = match_users(
                 employees=_employees(s, ctx.tenant_id),
                 members=_members(s, ctx.tenant_id),
@@ -123,7 +123,7 @@ class UserDirectory:
                 now=now,
                 read_only=ctx.expired,
             )
-            seats = count_seats(s, ctx.tenant_id, now)
+            seats = count_seats(s, tenant_id=ctx.tenant_id, now=now)
         listed, total, page, counts = page_of(rows, show=show, page=page, page_size=size)
         return UserOverview(
             show=show,
@@ -141,8 +141,8 @@ class UserDirectory:
 
     def seats(self, online_id_id: int, tenant_uuid: str) -> SeatCounter:
         with self._sessions() as s:
-            ctx = admin_context(s, online_id_id, tenant_uuid, level="read")
-            return count_seats(s, ctx.tenant_id, self._clock())
+            ctx = admin_context(s, online_id_id=online_id_id, tenant_uuid=tenant_uuid, level="read")
+            return count_seats(s, tenant_id=ctx.tenant_id, now=self._clock())
 
 
 def _employees(s: Session, tenant_id: int) -> list[EmployeeEntry]:

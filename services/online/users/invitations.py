@@ -103,11 +103,11 @@ class InvitationMailer:
         return self._base
 
     def send(
-        self, s: Session, invitation: Invitation, tenant: Tenant, lang: str, *, kind: str = "invitation"
+        self, s: Session, *, invitation: Invitation, tenant: Tenant, lang: str, kind: str = "invitation"
     ) -> None:
         """Retire the invitation's older links, issue a new one and queue the mail (same transaction)."""
-        self._tokens.retire(s, PURPOSE, str(invitation.id))
-        token, nonce = self._tokens.issue_with_nonce(s, PURPOSE, str(invitation.id))
+        self._tokens.retire(s, purpose=PURPOSE, subject=str(invitation.id))
+        token, nonce = self._tokens.issue_with_nonce(s, purpose=PURPOSE, subject=str(invitation.id))
         invitation.nonce = nonce
         invitation.send_count = (invitation.send_count or 0) + 1
         invitation.last_sent_at = self._clock()
@@ -117,11 +117,11 @@ class InvitationMailer:
             lang,
             to=invitation.email,
             email=invitation.email,
-            inviter=labelled(s, tenant.id, inviter),
+            inviter=labelled(s, tenant_id=tenant.id, row=inviter),
             company=tenant.name,
             role=translate(f"online.role.{invitation.role}", lang),
             message=invitation.message,
-            expires=format_date(invitation.expires_at, lang),
+            expires=format_date(invitation.expires_at, lang=lang),
             link=f"{self._base}{INVITATION_PAGE}?token={token}",
         )
         self._mail.enqueue(s, message)
@@ -148,7 +148,7 @@ class InvitationService:
         """Create an invitation and mail its link; returns the invitation's id."""
         now = self._clock()
         with self._sessions.begin() as s:
-            ctx = admin_context(s, online_id_id, tenant_uuid, for_write=True)
+            ctx = admin_context(s, online_id_id=online_id_id, tenant_uuid=tenant_uuid, for_write=True)
             address = normalise_email(email)
             check_role(role)
             require_may_handle(ctx, role)
@@ -160,7 +160,7 @@ class InvitationService:
             invitation = _new_invitation(ctx, address, role, employee_uuid, text, now)
             s.add(invitation)
             s.flush()
-            self._mailer.send(s, invitation, tenant, normalise_language(language))
+            self._mailer.send(s, invitation=invitation, tenant=tenant, lang=normalise_language(language))
             record(
                 s,
                 tenant_id=ctx.tenant_id,
@@ -184,18 +184,18 @@ class InvitationService:
         """New expiry and a new link; the older links stop working. At most once a minute."""
         now = self._clock()
         with self._sessions.begin() as s:
-            ctx = admin_context(s, online_id_id, tenant_uuid, for_write=True)
+            ctx = admin_context(s, online_id_id=online_id_id, tenant_uuid=tenant_uuid, for_write=True)
             invitation = _open_invitation(s, ctx, invitation_id)
             if now - invitation.last_sent_at < RESEND_PAUSE:
                 wait = int((RESEND_PAUSE - (now - invitation.last_sent_at)).total_seconds()) + 1
                 raise ResendTooSoon(seconds=wait)
             _count_resend(invitation, now)
             tenant = _tenant(s, ctx)
-            if invitation.expires_at <= now and count_seats(s, ctx.tenant_id, now).left <= 0:
+            if invitation.expires_at <= now and count_seats(s, tenant_id=ctx.tenant_id, now=now).left <= 0:
                 raise SeatLimitReached(seats=tenant.seats)
             before = {"expires": invitation.expires_at.isoformat()}
             invitation.expires_at = now + INVITATION_LIFETIME
-            self._mailer.send(s, invitation, tenant, normalise_language(language))
+            self._mailer.send(s, invitation=invitation, tenant=tenant, lang=normalise_language(language))
             record(
                 s,
                 tenant_id=ctx.tenant_id,
@@ -211,7 +211,7 @@ class InvitationService:
         self, online_id_id: int, tenant_uuid: str, *, invitation_id: int, client_address: str = ""
     ) -> None:
         with self._sessions.begin() as s:
-            ctx = admin_context(s, online_id_id, tenant_uuid, for_write=True)
+            ctx = admin_context(s, online_id_id=online_id_id, tenant_uuid=tenant_uuid, for_write=True)
             invitation = _open_invitation(s, ctx, invitation_id)
             invitation.status = "revoked"
             record(
@@ -284,7 +284,7 @@ def _check_invitable(
     )
     if member is not None:
         raise AlreadyMember(email=address)
-    seats = count_seats(s, ctx.tenant_id, now)
+    seats = count_seats(s, tenant_id=ctx.tenant_id, now=now)
     if seats.left <= 0:
         raise SeatLimitReached(seats=seats.seats)
 

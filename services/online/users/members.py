@@ -35,7 +35,7 @@ class MemberService:
         self, online_id_id: int, tenant_uuid: str, *, member_id: int, role: str, client_address: str = ""
     ) -> None:
         with self._sessions.begin() as s:
-            ctx = admin_context(s, online_id_id, tenant_uuid, for_write=True)
+            ctx = admin_context(s, online_id_id=online_id_id, tenant_uuid=tenant_uuid, for_write=True)
             check_role(role)
             member = _member(s, ctx, member_id)
             if role == member.role:
@@ -51,7 +51,7 @@ class MemberService:
         self, online_id_id: int, tenant_uuid: str, *, member_id: int, client_address: str = ""
     ) -> None:
         with self._sessions.begin() as s:
-            ctx = admin_context(s, online_id_id, tenant_uuid, for_write=True)
+            ctx = admin_context(s, online_id_id=online_id_id, tenant_uuid=tenant_uuid, for_write=True)
             member = _member(s, ctx, member_id)
             if not member.active:
                 return
@@ -76,7 +76,7 @@ def _audit(
         tenant_id=ctx.tenant_id,
         actor_id=ctx.online_id_id,
         action=action,
-        target=labelled(s, ctx.tenant_id, s.get(OnlineId, member.online_id_id)),
+        target=labelled(s, tenant_id=ctx.tenant_id, row=s.get(OnlineId, member.online_id_id)),
         before=before,
         after=after,
         address=address,

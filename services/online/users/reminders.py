@@ -54,7 +54,11 @@ class InvitationReminders:
                 if tenant is None:
                     continue
                 self._mailer.send(
-                    s, invitation, tenant, _language_of(s, invitation), kind="invitation_reminder"
+                    s,
+                    invitation=invitation,
+                    tenant=tenant,
+                    lang=_language_of(s, invitation),
+                    kind="invitation_reminder",
                 )
                 sent += 1
         return sent
@@ -100,11 +104,11 @@ class InvitationReminders:
             "invitation_pending",
             lang,
             to=inviter.email,
-            inviter=name_in(s, tenant.id, inviter) or inviter.email,
+            inviter=name_in(s, tenant_id=tenant.id, row=inviter) or inviter.email,
             invitee=invitee,
             company=tenant.name,
-            sent=format_date(invitation.created_at, lang),
-            expires=format_date(invitation.expires_at, lang),
+            sent=format_date(invitation.created_at, lang=lang),
+            expires=format_date(invitation.expires_at, lang=lang),
             link=f"{self._mailer.base_url}/online/c/{tenant.uuid}/users?show=invited",
         )
         mail.enqueue(s, message)

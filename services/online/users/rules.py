@@ -25,7 +25,7 @@ class SuperUserRequired(PermissionDenied):
 
 
 def admin_context(
-    s: Session, online_id_id: int, tenant_uuid: str, *, for_write: bool = False, level: Access = "full"
+    s: Session, *, online_id_id: int, tenant_uuid: str, for_write: bool = False, level: Access = "full"
 ) -> TenantContext:
     """The caller, who must have Full access to the user administration, in the call's session
     (Read for the overview: while the contract has expired administrators still see it).
@@ -33,7 +33,14 @@ def admin_context(
     A writing call locks the tenant row first, so that seat counts, the last Super User and the
     caller's own role cannot change under it until it commits.
     """
-    return resolve_context(s, online_id_id, tenant_uuid, "users", level, for_write=for_write)
+    return resolve_context(
+        s,
+        online_id_id=online_id_id,
+        tenant_uuid=tenant_uuid,
+        module="users",
+        level=level,
+        for_write=for_write,
+    )
 
 
 def grantable_roles(caller_role: str) -> tuple[str, ...]:

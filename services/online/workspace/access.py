@@ -148,11 +148,11 @@ def contract_today() -> dt.date:
 
 def resolve_context(
     s: Session,
+    *,
     online_id_id: int,
     tenant_uuid: str,
     module: str | None = None,
     level: Access = "read",
-    *,
     for_write: bool = False,
 ) -> TenantContext:
     """The caller's active membership, inside the caller's session.
@@ -208,11 +208,13 @@ class WorkspaceAccess:
     ) -> TenantContext:
         """The caller's membership; CompanyNotFound when there is none."""
         with self._sessions() as s:
-            return resolve_context(s, online_id_id, tenant_uuid, module, level)
+            return resolve_context(
+                s, online_id_id=online_id_id, tenant_uuid=tenant_uuid, module=module, level=level
+            )
 
     def header(self, online_id_id: int, tenant_uuid: str) -> WorkspaceHeader:
         with self._sessions() as s:
-            return self._header(s, resolve_context(s, online_id_id, tenant_uuid))
+            return self._header(s, resolve_context(s, online_id_id=online_id_id, tenant_uuid=tenant_uuid))
 
     def open_page(
         self, online_id_id: int, tenant_uuid: str, *, module: str | None = None, level: Access = "read"
@@ -220,7 +222,9 @@ class WorkspaceAccess:
         """Header, company switch and the role's access map of a page that needs ``level`` on
         ``module`` (NoAccess otherwise), in one transaction."""
         with self._sessions() as s:
-            ctx = resolve_context(s, online_id_id, tenant_uuid, module, level)
+            ctx = resolve_context(
+                s, online_id_id=online_id_id, tenant_uuid=tenant_uuid, module=module, level=level
+            )
             header = self._header(s, ctx)
             companies = _companies(s, online_id_id)
         access = {m: ctx.access(m) for m in MODULES}
@@ -238,7 +242,7 @@ class WorkspaceAccess:
             role=ctx.role,
             last_sync_at=last,
             stale=stale,
-            user_name=name_in(s, ctx.tenant_id, s.get(OnlineId, ctx.online_id_id)),
+            user_name=name_in(s, tenant_id=ctx.tenant_id, row=s.get(OnlineId, ctx.online_id_id)),
             contract_expired=ctx.expired,
             contract_valid_until=ctx.valid_until,
         )

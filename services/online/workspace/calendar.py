@@ -26,7 +26,9 @@ class WorkspaceCalendar:
         if end <= start or end - start > MAX_SPAN:
             raise ValidationFailed({"range": "validation.choice"})
         with self._sessions() as s:
-            ctx = resolve_context(s, online_id_id, tenant_uuid, "activities", "read")
+            ctx = resolve_context(
+                s, online_id_id=online_id_id, tenant_uuid=tenant_uuid, module="activities", level="read"
+            )
             found = s.scalars(
                 select(OnlineActivity)
                 .where(

@@ -102,7 +102,7 @@ class WorkspaceDashboard:
     def build(self, online_id_id: int, tenant_uuid: str) -> Dashboard:
         today = self._clock().date()
         with self._sessions() as s:
-            ctx = resolve_context(s, online_id_id, tenant_uuid)
+            ctx = resolve_context(s, online_id_id=online_id_id, tenant_uuid=tenant_uuid)
             sales = _sales(s, ctx, today) if ctx.can("sales") else None
             week = _week(s, ctx.tenant_id, today) if ctx.can("activities") else None
             sync = _sync(s, ctx.tenant_id, today)

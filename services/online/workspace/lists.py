@@ -114,7 +114,9 @@ class WorkspaceLists:
         if view is None:
             raise NotFound()
         with self._sessions() as s:
-            ctx = resolve_context(s, online_id_id, tenant_uuid, view.module, "read")
+            ctx = resolve_context(
+                s, online_id_id=online_id_id, tenant_uuid=tenant_uuid, module=view.module, level="read"
+            )
             return _page(
                 s,
                 view,
@@ -157,7 +159,7 @@ def _page(
     if text:
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         table = model.__tablename__
-        if view.search_text is not None and search_index.usable(s.connection(), table, text):
+        if view.search_text is not None and search_index.usable(s.connection(), table=table, fragment=text):
             query = query.where(search_index.rowid_of(table).in_(search_index.matching_rowids(table, text)))
         elif view.search_text is not None:
             query = query.where(literal_column(view.search_text).like(pattern.lower(), escape="\\"))
@@ -178,7 +180,7 @@ def _page(
     return ListPage(rows=rows, total=total, page=page, page_size=page_size)
 
 
-def record_label(s: Session, tenant_id: int, register: str, uuid: str) -> str:
+def record_label(s: Session, *, tenant_id: int, register: str, uuid: str) -> str:
     """The display name of a referenced record ("" when it is gone)."""
     view = LIST_VIEWS[register]
     model: Any = view.model

@@ -19,17 +19,19 @@ from services.errors import ValidationFailed
 from services.records.numbers import next_free_number
 
 
-def number_contact(s: Session, tenant_id: int, uuid: str | None, fields: dict[str, Any]) -> None:
+def number_contact(s: Session, *, tenant_id: int, uuid: str | None, fields: dict[str, Any]) -> None:
     """Fill a blank ``number`` with the next free one; refuse one another live contact has."""
-    number_record(s, OnlineContact, tenant_id, uuid, fields)
+    number_record(s, model=OnlineContact, tenant_id=tenant_id, uuid=uuid, fields=fields)
 
 
-def number_sales_order(s: Session, tenant_id: int, uuid: str | None, fields: dict[str, Any]) -> None:
+def number_sales_order(s: Session, *, tenant_id: int, uuid: str | None, fields: dict[str, Any]) -> None:
     """The same rule for quotes, orders and invoices (one number range, as in Business Software)."""
-    number_record(s, OnlineSalesOrder, tenant_id, uuid, fields)
+    number_record(s, model=OnlineSalesOrder, tenant_id=tenant_id, uuid=uuid, fields=fields)
 
 
-def number_record(s: Session, model: Any, tenant_id: int, uuid: str | None, fields: dict[str, Any]) -> None:
+def number_record(
+    s: Session, *, model: Any, tenant_id: int, uuid: str | None, fields: dict[str, Any]
+) -> None:
     if "number" not in fields:
         return
     live = (model.tenant_id == tenant_id, model.deleted.is_(False))

@@ -43,7 +43,9 @@ class WorkspacePersons:
     def persons(self, online_id_id: int, tenant_uuid: str, *, contact_uuid: str) -> list[PersonView]:
         """The contact's persons by last and first name."""
         with self._sessions() as s:
-            ctx = resolve_context(s, online_id_id, tenant_uuid, "contacts", "read")
+            ctx = resolve_context(
+                s, online_id_id=online_id_id, tenant_uuid=tenant_uuid, module="contacts", level="read"
+            )
             _live_contact(s, ctx.tenant_id, contact_uuid)
             rows = s.scalars(
                 select(P)
@@ -69,7 +71,14 @@ class WorkspacePersons:
         ``changes`` holds the fields the person changed (all for a new one), ``original`` the
         values they saw and ``seq`` the row's sequence when they opened it."""
         with self._sessions.begin() as s:
-            ctx = resolve_context(s, online_id_id, tenant_uuid, "contacts", "full", for_write=True)
+            ctx = resolve_context(
+                s,
+                online_id_id=online_id_id,
+                tenant_uuid=tenant_uuid,
+                module="contacts",
+                level="full",
+                for_write=True,
+            )
             _live_contact(s, ctx.tenant_id, contact_uuid)
             if uuid is None:
                 cleaned = clean_values(CONTACT_PERSON_FIELDS, changes)
@@ -104,7 +113,12 @@ def _refuse_conflicts(
     current = {name: getattr(row, name) for name in cleaned}
     version = -1 if seq is None else seq
     try:
-        merge(Edit(changes=cleaned, base=seen, version=version), cleaned, current, version=row.seq)
+        merge(
+            Edit(changes=cleaned, base=seen, version=version),
+            cleaned=cleaned,
+            current=current,
+            version=row.seq,
+        )
     except SharedConflict as conflict:
         raise EditConflict({c.field: (c.base, c.theirs) for c in conflict.conflicts}) from None
 

@@ -52,10 +52,10 @@ class ApplyChange(Protocol):
     def __call__(
         self,
         tenant_id: int,
+        *,
         table: str,
         uuid: str | None,
         fields: dict[str, Any] | None,
-        *,
         delete: bool = False,
         must_exist: bool = False,
         session: Session | None = None,
@@ -85,14 +85,16 @@ class WorkspaceRecords:
         """One live record's editable values, and the names of the records it refers to."""
         fields, module = _editable(register)
         with self._sessions() as s:
-            ctx = resolve_context(s, online_id_id, tenant_uuid, module, "read")
+            ctx = resolve_context(
+                s, online_id_id=online_id_id, tenant_uuid=tenant_uuid, module=module, level="read"
+            )
             row = _live(s, ctx, register, uuid)
             values = {f.name: getattr(row, f.name) for f in fields}
             labels = {
                 f.name: label
                 for f in fields
                 if f.ref is not None and values[f.name]
-                for label in [record_label(s, ctx.tenant_id, f.ref, values[f.name])]
+                for label in [record_label(s, tenant_id=ctx.tenant_id, register=f.ref, uuid=values[f.name])]
                 if label
             }
             return values, labels
@@ -102,7 +104,9 @@ class WorkspaceRecords:
         record's sync sequence) that a save of the form is guarded by (``save_edit``)."""
         fields, module = _editable(register)
         with self._sessions() as s:
-            ctx = resolve_context(s, online_id_id, tenant_uuid, module, "read")
+            ctx = resolve_context(
+                s, online_id_id=online_id_id, tenant_uuid=tenant_uuid, module=module, level="read"
+            )
             return _loaded(s, ctx, register, fields, uuid)
 
     def latest_change(
@@ -112,10 +116,16 @@ class WorkspaceRecords:
         latest online edit at the record's sequence, else the Business Software."""
         fields, module = _editable(register)
         with self._sessions() as s:
-            ctx = resolve_context(s, online_id_id, tenant_uuid, module, "read")
+            ctx = resolve_context(
+                s, online_id_id=online_id_id, tenant_uuid=tenant_uuid, module=module, level="read"
+            )
             row = _loaded(s, ctx, register, fields, uuid)
-            changes = store.field_changes(s.connection(), ctx.tenant_id, register, [uuid])
-            authors = store.field_authors(s.connection(), ctx.tenant_id, register, [uuid])
+            changes = store.field_changes(
+                s.connection(), tenant_id=ctx.tenant_id, table=register, uuids=[uuid]
+            )
+            authors = store.field_authors(
+                s.connection(), tenant_id=ctx.tenant_id, table=register, uuids=[uuid]
+            )
             latest = [
                 authors[key][0] for key, seq in changes.items() if seq == row.version and key in authors
             ]
@@ -131,21 +141,32 @@ class WorkspaceRecords:
         fields, module = _editable(register)
         cleaned = clean_values(fields, edit.changes, partial=True)
         with self._sessions.begin() as s:
-            ctx = resolve_context(s, online_id_id, tenant_uuid, module, "full", for_write=True)
+            ctx = resolve_context(
+                s,
+                online_id_id=online_id_id,
+                tenant_uuid=tenant_uuid,
+                module=module,
+                level="full",
+                for_write=True,
+            )
             try:
                 row = _live(s, ctx, register, uuid)
             except NotFound:
                 raise RecordDeleted() from None
             current = {f.name: getattr(row, f.name) for f in fields}
             try:
-                values = merge(edit, cleaned, current, version=row.seq, changed_at=row.updated_at)
+                values = merge(
+                    edit, cleaned=cleaned, current=current, version=row.seq, changed_at=row.updated_at
+                )
             except EditConflict as conflict:
                 raise _with_author(s, ctx.tenant_id, register, uuid, conflict) from None
             _checked(register, {**current, **values})
             if register == "contacts":
-                number_contact(s, ctx.tenant_id, uuid, values)
+                number_contact(s, tenant_id=ctx.tenant_id, uuid=uuid, fields=values)
             by = _name_of(s, online_id_id)
-            self._apply_change(ctx.tenant_id, register, uuid, values, must_exist=True, session=s, by=by)
+            self._apply_change(
+                ctx.tenant_id, table=register, uuid=uuid, fields=values, must_exist=True, session=s, by=by
+            )
             s.expire_all()
             return _loaded(s, ctx, register, fields, uuid)
 
@@ -155,7 +176,9 @@ class WorkspaceRecords:
         """A contact's persons, activities (newest first) and sales orders (newest first), as far
         as the caller's role lets them read each module."""
         with self._sessions() as s:
-            ctx = resolve_context(s, online_id_id, tenant_uuid, "contacts", "read")
+            ctx = resolve_context(
+                s, online_id_id=online_id_id, tenant_uuid=tenant_uuid, module="contacts", level="read"
+            )
             _live(s, ctx, "contacts", uuid)  # the contact exists in this account
             related: dict[str, list[dict[str, Any]]] = {}
             for key, model, module, columns, order in RELATED:
@@ -191,13 +214,20 @@ class WorkspaceRecords:
         revoked meanwhile stops the write. An existing record must be live in this account."""
         fields, module = _editable(register)
         with self._sessions.begin() as s:
-            ctx = resolve_context(s, online_id_id, tenant_uuid, module, "full", for_write=True)
+            ctx = resolve_context(
+                s,
+                online_id_id=online_id_id,
+                tenant_uuid=tenant_uuid,
+                module=module,
+                level="full",
+                for_write=True,
+            )
             cleaned = _checked(register, clean_values(fields, values))
             if register == "contacts":  # numbered like in the Business Software
-                number_contact(s, ctx.tenant_id, uuid, cleaned)
+                number_contact(s, tenant_id=ctx.tenant_id, uuid=uuid, fields=cleaned)
             change = self._apply_change(
-                ctx.tenant_id, register, uuid, cleaned, must_exist=uuid is not None, session=s,
-                by=_name_of(s, online_id_id),
+                ctx.tenant_id, table=register, uuid=uuid, fields=cleaned, must_exist=uuid is not None,
+                session=s, by=_name_of(s, online_id_id),
             )  # fmt: skip
             return change.uuid
 
@@ -221,7 +251,7 @@ def _loaded(
         f.name: label
         for f in fields
         if f.ref is not None and values[f.name]
-        for label in [record_label(s, ctx.tenant_id, f.ref, values[f.name])]
+        for label in [record_label(s, tenant_id=ctx.tenant_id, register=f.ref, uuid=values[f.name])]
         if label
     }
     return RegisterRow(id=0, uuid=uuid, values=values, labels=labels, version=int(row.seq))
@@ -237,7 +267,7 @@ def _with_author(
 ) -> EditConflict:
     """The conflict with who changed theirs online and when; a field no online edit recorded was
     last written by the Business Software (its pushes win and clear the online record)."""
-    authors = store.field_authors(s.connection(), tenant_id, register, [uuid])
+    authors = store.field_authors(s.connection(), tenant_id=tenant_id, table=register, uuids=[uuid])
     found = [authors[(uuid, c.field)] for c in conflict.conflicts if (uuid, c.field) in authors]
     by, at = max(found, key=lambda a: a[1]) if found else (BUSINESS_SOFTWARE, "")
     when = conflict.changed_at

@@ -90,7 +90,9 @@ class WorkspaceSales:
         dashboard's links); the search finds a document number or the customer's name."""
         page_size = max(1, min(page_size, MAX_PAGE_SIZE))
         with self._sessions() as s:
-            ctx = resolve_context(s, online_id_id, tenant_uuid, MODULE, "read")
+            ctx = resolve_context(
+                s, online_id_id=online_id_id, tenant_uuid=tenant_uuid, module=MODULE, level="read"
+            )
             o = OnlineSalesOrder
             query = select(o.uuid).where(o.tenant_id == ctx.tenant_id, o.deleted == false())  # list indexes
             if status in (QUOTE, ORDER, "invoice"):
@@ -136,13 +138,17 @@ class WorkspaceSales:
         if status not in NEW_STATUSES:
             raise ValidationFailed({"status": "sales.validation.new_status"})
         with self._sessions() as s:
-            ctx = resolve_context(s, online_id_id, tenant_uuid, MODULE, "full")
+            ctx = resolve_context(
+                s, online_id_id=online_id_id, tenant_uuid=tenant_uuid, module=MODULE, level="full"
+            )
             values: dict[str, Any] = {f.name: None for f in SALES_ORDER_FIELDS}
             values.update(number="", status=status, order_date=today(), our_reference="", notes="")
             labels = {}
             if contact_uuid:
                 values["contact_uuid"] = contact_uuid
-                labels["contact_uuid"] = ref_label(s, ctx.tenant_id, "contacts", contact_uuid)
+                labels["contact_uuid"] = ref_label(
+                    s, tenant_id=ctx.tenant_id, register="contacts", uuid=contact_uuid
+                )
             return SalesDocument(
                 uuid=None,
                 seq=0,
@@ -156,15 +162,24 @@ class WorkspaceSales:
     def document(self, online_id_id: int, tenant_uuid: str, *, uuid: str) -> SalesDocument:
         """One document with its lines (by position), totals and what the caller may do."""
         with self._sessions() as s:
-            ctx = resolve_context(s, online_id_id, tenant_uuid, MODULE, "read")
-            return read_document(s, ctx, _live_order(s, ctx.tenant_id, uuid))
+            ctx = resolve_context(
+                s, online_id_id=online_id_id, tenant_uuid=tenant_uuid, module=MODULE, level="read"
+            )
+            return read_document(s, ctx=ctx, order=_live_order(s, ctx.tenant_id, uuid))
 
     def save(self, online_id_id: int, tenant_uuid: str, *, uuid: str | None, edit: SalesEdit) -> str:
         """Create (``uuid`` None) or change a quote or an order with its lines; returns its UUID.
 
         Header and lines are written together as one change, or nothing is written."""
         with self._sessions.begin() as s:
-            ctx = resolve_context(s, online_id_id, tenant_uuid, MODULE, "full", for_write=True)
+            ctx = resolve_context(
+                s,
+                online_id_id=online_id_id,
+                tenant_uuid=tenant_uuid,
+                module=MODULE,
+                level="full",
+                for_write=True,
+            )
             order = _live_order(s, ctx.tenant_id, uuid) if uuid is not None else None
             if order is not None and order.status not in EDITABLE_STATUSES:
                 raise ReadOnlyDocument()
@@ -174,9 +189,13 @@ class WorkspaceSales:
             except EditConflict as conflict:
                 header, clashes = {}, conflict.fields
             doc_uuid = uuid or new_uuid()
-            existing = live_lines(s, ctx.tenant_id, doc_uuid) if order is not None else []
+            existing = (
+                live_lines(s, tenant_id=ctx.tenant_id, order_uuid=doc_uuid) if order is not None else []
+            )
             try:
-                rows, figures = line_changes(s, ctx.tenant_id, doc_uuid, existing, edit.lines)
+                rows, figures = line_changes(
+                    s, tenant_id=ctx.tenant_id, order_uuid=doc_uuid, existing=existing, edits=edit.lines
+                )
             except EditConflict as conflict:
                 raise EditConflict({**clashes, **conflict.fields}) from None
             if clashes:
@@ -195,7 +214,14 @@ class WorkspaceSales:
     def convert(self, online_id_id: int, tenant_uuid: str, *, uuid: str) -> str:
         """Turn a quote into an order (the same document, its lines and figures kept)."""
         with self._sessions.begin() as s:
-            ctx = resolve_context(s, online_id_id, tenant_uuid, MODULE, "full", for_write=True)
+            ctx = resolve_context(
+                s,
+                online_id_id=online_id_id,
+                tenant_uuid=tenant_uuid,
+                module=MODULE,
+                level="full",
+                for_write=True,
+            )
             order = _live_order(s, ctx.tenant_id, uuid)
             if order.status != QUOTE:
                 raise ValidationFailed({"status": "sales.validation.not_a_quote"})
@@ -206,7 +232,9 @@ class WorkspaceSales:
     def product(self, online_id_id: int, tenant_uuid: str, *, uuid: str) -> ProductFacts:
         """Name and price of a live product (what a new line is filled with)."""
         with self._sessions() as s:
-            ctx = resolve_context(s, online_id_id, tenant_uuid, MODULE, "read")
+            ctx = resolve_context(
+                s, online_id_id=online_id_id, tenant_uuid=tenant_uuid, module=MODULE, level="read"
+            )
             p = OnlineProduct
             row = s.scalar(
                 select(p).where(p.tenant_id == ctx.tenant_id, p.uuid == uuid, p.deleted.is_(False))
@@ -227,7 +255,9 @@ class WorkspaceSales:
     ) -> list[Option]:
         """Choices of a document: customers, their contact persons, employees, active products."""
         with self._sessions() as s:
-            ctx = resolve_context(s, online_id_id, tenant_uuid, MODULE, "read")
+            ctx = resolve_context(
+                s, online_id_id=online_id_id, tenant_uuid=tenant_uuid, module=MODULE, level="read"
+            )
             return sales_options(
                 s, ctx.tenant_id, register=register, search=search, contact_uuid=contact_uuid, limit=limit
             )
@@ -255,7 +285,7 @@ def _searched(s: Session, tenant_id: int, text: str, pattern: str) -> Any:
     or e-mail does: through the trigram indexes where they exist (SQLite), else by LIKE."""
     c, conn = OnlineContact, s.connection()
     live = (c.tenant_id == tenant_id, c.deleted == false())
-    if search_index.usable(conn, c.__tablename__, text):
+    if search_index.usable(conn, table=c.__tablename__, fragment=text):
         matched = search_index.matching_rowids(c.__tablename__, text)
         customers = select(c.uuid).where(*live, search_index.rowid_of(c.__tablename__).in_(matched))
     else:
@@ -263,7 +293,7 @@ def _searched(s: Session, tenant_id: int, text: str, pattern: str) -> Any:
             *live, literal_column(CONTACT_SEARCH).like(pattern.lower(), escape="\\")
         )
     o = OnlineSalesOrder
-    if not search_index.usable(conn, o.__tablename__, text):
+    if not search_index.usable(conn, table=o.__tablename__, fragment=text):
         return o.number.ilike(pattern, escape="\\") | o.contact_uuid.in_(customers)
     other = aliased(OnlineSalesOrder)
     # The customers are this account's; the outer query keeps to the account's documents.
@@ -303,7 +333,7 @@ def _header_changes(
     contact = cleaned.get("contact_uuid", order.contact_uuid if order else None)
     person = cleaned.get("contact_person_uuid", order.contact_person_uuid if order else None)
     _check_parties(s, ctx.tenant_id, contact, person, cleaned)
-    number_sales_order(s, ctx.tenant_id, order.uuid if order else None, cleaned)
+    number_sales_order(s, tenant_id=ctx.tenant_id, uuid=order.uuid if order else None, fields=cleaned)
     return cleaned
 
 
@@ -312,7 +342,12 @@ def _check_conflicts(order: OnlineSalesOrder, edit: SalesEdit, cleaned: dict[str
     seen = clean_values(HEADER_FIELDS, {k: edit.original.get(k) for k in cleaned}, partial=True)
     current = {name: getattr(order, name) for name in cleaned}
     try:
-        merge(Edit(changes=cleaned, base=seen, version=edit.seq), cleaned, current, version=order.seq)
+        merge(
+            Edit(changes=cleaned, base=seen, version=edit.seq),
+            cleaned=cleaned,
+            current=current,
+            version=order.seq,
+        )
     except SharedConflict as conflict:
         raise EditConflict({c.field: (c.base, c.theirs) for c in conflict.conflicts}) from None
 
@@ -328,7 +363,9 @@ def _check_parties(
 ) -> None:
     """The customer exists in this account; the contact person is one of the customer's."""
     errors = {}
-    if "contact_uuid" in cleaned and not ref_label(s, tenant_id, "contacts", contact or ""):
+    if "contact_uuid" in cleaned and not ref_label(
+        s, tenant_id=tenant_id, register="contacts", uuid=contact or ""
+    ):
         errors["contact_uuid"] = "validation.choice"
     if person and ("contact_person_uuid" in cleaned or "contact_uuid" in cleaned):
         p = OnlineContactPerson

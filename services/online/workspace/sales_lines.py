@@ -44,7 +44,7 @@ from services.sync.server.online_changes import RowChange
 L = OnlineSalesOrderLine
 
 
-def live_lines(s: Session, tenant_id: int, order_uuid: str) -> list[OnlineSalesOrderLine]:
+def live_lines(s: Session, *, tenant_id: int, order_uuid: str) -> list[OnlineSalesOrderLine]:
     return list(
         s.scalars(
             select(L)
@@ -65,6 +65,7 @@ def figures(line: Any) -> LineFigures:
 
 def line_changes(
     s: Session,
+    *,
     tenant_id: int,
     order_uuid: str,
     existing: list[OnlineSalesOrderLine],
@@ -125,7 +126,12 @@ def _line_clashes(
     seen = clean_values(SALES_ORDER_LINE_FIELDS, {k: edit.original.get(k) for k in cleaned}, partial=True)
     current = {name: getattr(line, name) for name in cleaned}
     try:
-        merge(Edit(changes=cleaned, base=seen, version=edit.seq), cleaned, current, version=line.seq)
+        merge(
+            Edit(changes=cleaned, base=seen, version=edit.seq),
+            cleaned=cleaned,
+            current=current,
+            version=line.seq,
+        )
     except SharedConflict as conflict:
         return {f"lines.{line.uuid}.{c.field}": (c.base, c.theirs) for c in conflict.conflicts}
     return {}
@@ -148,8 +154,8 @@ def _product(s: Session, tenant_id: int, uuid: str) -> OnlineProduct | None:
     return s.scalar(select(p).where(p.tenant_id == tenant_id, p.uuid == uuid, p.deleted.is_(False)))
 
 
-def read_document(s: Session, ctx: TenantContext, order: OnlineSalesOrder) -> SalesDocument:
-    lines = live_lines(s, ctx.tenant_id, order.uuid)
+def read_document(s: Session, *, ctx: TenantContext, order: OnlineSalesOrder) -> SalesDocument:
+    lines = live_lines(s, tenant_id=ctx.tenant_id, order_uuid=order.uuid)
     products = _product_labels(s, ctx.tenant_id, {line.product_uuid for line in lines if line.product_uuid})
     shown = tuple(
         SalesLine(
@@ -163,7 +169,9 @@ def read_document(s: Session, ctx: TenantContext, order: OnlineSalesOrder) -> Sa
             unit_price=line.unit_price,
             discount_percent=line.discount_percent,
             vat_rate=line.vat_rate,
-            line_total=line_amount(line.quantity, line.unit_price, line.discount_percent),
+            line_total=line_amount(
+                line.quantity, unit_price=line.unit_price, discount_percent=line.discount_percent
+            ),
         )
         for line in lines
     )
@@ -176,7 +184,7 @@ def read_document(s: Session, ctx: TenantContext, order: OnlineSalesOrder) -> Sa
             ("employee_uuid", "employees"),
         )
         if values[name]
-        for label in [ref_label(s, ctx.tenant_id, register, values[name])]
+        for label in [ref_label(s, tenant_id=ctx.tenant_id, register=register, uuid=values[name])]
         if label
     }
     editable = ctx.can("sales", "full") and order.status in EDITABLE_STATUSES
@@ -217,7 +225,7 @@ def _label(register: str, row: Any) -> str:
     return f"{row.first_name} {row.last_name}".strip()
 
 
-def ref_label(s: Session, tenant_id: int, register: str, uuid: str) -> str:
+def ref_label(s: Session, *, tenant_id: int, register: str, uuid: str) -> str:
     """The display name of a live record of this account ("" when there is none)."""
     m = _MODELS[register]
     row = s.scalar(select(m).where(m.tenant_id == tenant_id, m.uuid == uuid, m.deleted.is_(False)))

@@ -78,7 +78,7 @@ def install_online_search(engine: Engine) -> int:
         raw.close()
 
 
-def usable(connection: Connection, table: str, fragment: str) -> bool:
+def usable(connection: Connection, *, table: str, fragment: str) -> bool:
     """Whether ``fragment`` can be looked up in ``table``'s index here."""
     if connection.dialect.name != "sqlite" or table not in INDEXED or len(fragment) < MIN_LENGTH:
         return False

@@ -99,7 +99,10 @@ class SyncAgent:
             except AuthFailed as exc:
                 self.trace.error("the Online Desktop refused the connection token: %s", exc)
                 await asyncio.to_thread(
-                    runs.set_connection_status, self.engine, self.company_id, "needs_reconnect"
+                    runs.set_connection_status,
+                    self.engine,
+                    company_id=self.company_id,
+                    status="needs_reconnect",
                 )
                 raise SyncStopped("sync.needs_reconnect") from exc
             self.bytes_sent += sent.bytes_up
@@ -111,7 +114,9 @@ class SyncAgent:
         """Upload everything (resuming a broken run) while the initial-sync lock is held, then verify."""
         if self.lock is not None:
             await asyncio.to_thread(self.lock.acquire, self.company_id, self.holder)
-        run_id = await asyncio.to_thread(runs.start_run, self.engine, self.company_id, "initial")
+        run_id = await asyncio.to_thread(
+            runs.start_run, self.engine, company_id=self.company_id, kind="initial"
+        )
         status, error = "failed", ""
         try:
             upload = SnapshotUpload(
@@ -132,7 +137,9 @@ class SyncAgent:
             error = runs.error_record(exc)
             raise
         finally:
-            await asyncio.shield(asyncio.to_thread(runs.finish_run, self.engine, run_id, status, error))
+            await asyncio.shield(
+                asyncio.to_thread(runs.finish_run, self.engine, run_id=run_id, status=status, error=error)
+            )
             if self.lock is not None:
                 await asyncio.shield(asyncio.to_thread(self.lock.release, self.company_id))
         self.trace.info("initial sync finished")
@@ -142,7 +149,9 @@ class SyncAgent:
     async def continuous(self, stop: asyncio.Event, *, verify_now: bool = False) -> None:
         """Push, pull and verify until ``stop``; ``verify_now`` verifies as soon as the first pulls
         have caught up (right after an initial sync), then every ``verify_every`` seconds."""
-        run_id = await asyncio.to_thread(runs.start_run, self.engine, self.company_id, "continuous")
+        run_id = await asyncio.to_thread(
+            runs.start_run, self.engine, company_id=self.company_id, kind="continuous"
+        )
         loops = [
             asyncio.ensure_future(self._push_loop(run_id)),
             asyncio.ensure_future(self._pull_loop(run_id)),
@@ -166,7 +175,9 @@ class SyncAgent:
             for task in loops:
                 task.cancel()
             await asyncio.gather(*loops, return_exceptions=True)
-            await asyncio.shield(asyncio.to_thread(runs.finish_run, self.engine, run_id, status, error))
+            await asyncio.shield(
+                asyncio.to_thread(runs.finish_run, self.engine, run_id=run_id, status=status, error=error)
+            )
 
     async def _push_loop(self, run_id: int) -> None:
         """Push whenever the outbox holds entries; woken by every commit to the database (this
@@ -193,14 +204,14 @@ class SyncAgent:
             lambda: encode(self.client.payload(mutations=[m.model_dump() for m in batch]))
         )
         try:
-            sent = await self.call(lambda: self.client.post("/push", body, PushResponse))
+            sent = await self.call(lambda: self.client.post("/push", body=body, model=PushResponse))
         except Refused as exc:
             if exc.error not in CONTENT_ERRORS:
                 raise
             if len(batch) == 1:
                 m = batch[0]
                 self.trace.warning("change %s of %s %s rejected: %s", m.id, m.table, m.uuid, exc)
-                await asyncio.to_thread(self.store.reject, m.id, m.table, m.uuid, str(exc))
+                await asyncio.to_thread(self.store.reject, m.id, table=m.table, uuid=m.uuid, reason=str(exc))
                 return
             half = len(batch) // 2
             await self.push(batch[:half], run_id)
@@ -213,7 +224,7 @@ class SyncAgent:
             )
         for rejection in answer.rejections:
             self.trace.warning("rejected %s %s: %s", rejection.table, rejection.uuid, rejection.reason)
-        await asyncio.to_thread(self.store.acknowledge, answer, run_id, sent.bytes_up)
+        await asyncio.to_thread(self.store.acknowledge, answer, run_id=run_id, nbytes=sent.bytes_up)
 
     async def _pull_loop(self, run_id: int) -> None:
         cursor = (await asyncio.to_thread(self.store.state)).cursor
@@ -224,7 +235,9 @@ class SyncAgent:
             page: PullResponse = sent.answer
             try:
                 if page.changes or page.cursor != cursor:
-                    await asyncio.to_thread(self.store.apply_page, page, cursor, run_id, sent.bytes_down)
+                    await asyncio.to_thread(
+                        self.store.apply_page, page, after=cursor, run_id=run_id, nbytes=sent.bytes_down
+                    )
                     self._publish(page)
                     touched = time.monotonic()
                 elif time.monotonic() - touched >= TOUCH_EVERY:
@@ -237,7 +250,7 @@ class SyncAgent:
             except Exception as exc:  # a page that cannot be applied now: log, wait, pull it again
                 self.trace.error("could not apply changes after %s: %s", cursor, exc)
                 await asyncio.to_thread(
-                    runs.record_error, self.engine, self.company_id, runs.error_record(exc)
+                    runs.record_error, self.engine, company_id=self.company_id, error=runs.error_record(exc)
                 )
                 await backoff.wait()
 
@@ -245,11 +258,13 @@ class SyncAgent:
         if self.changes is not None:
             for change in page.changes:
                 uuids = [*(change.data[0] if change.data else ()), *change.deleted]
-                self.changes.publish(self.company_id, change.table, uuids, by=SYNC)
+                self.changes.publish(self.company_id, table=change.table, uuids=uuids, by=SYNC)
 
     async def pull_once(self, cursor: int, *, wait: float = 0.0) -> Sent:
         body = encode(self.client.payload(cursor=cursor, limit=self.options.pull_limit, wait=wait))
-        return await self.call(lambda: self.client.post("/pull", body, PullResponse, seconds=wait + 30))
+        return await self.call(
+            lambda: self.client.post("/pull", body=body, model=PullResponse, seconds=wait + 30)
+        )
 
     async def _verify_loop(self, verify_now: bool = False) -> None:
         if verify_now:
@@ -274,7 +289,9 @@ class SyncAgent:
         # Both sides summarise at the same time: each summary is one consistent read, and the
         # checks below accept the pair only when both describe the same sequence.
         sent, local = await asyncio.gather(
-            self.call(lambda: self.client.post("/verify", encode(self.client.payload()), VerifyResponse)),
+            self.call(
+                lambda: self.client.post("/verify", body=encode(self.client.payload()), model=VerifyResponse)
+            ),
             asyncio.to_thread(self.snapshot.summary),
         )
         server: VerifyResponse = sent.answer
@@ -291,18 +308,24 @@ class SyncAgent:
         if result is None:
             return None
         bad = [name for name, same in result.items() if not same]
-        run_id = await asyncio.to_thread(runs.start_run, self.engine, self.company_id, "verify")
+        run_id = await asyncio.to_thread(
+            runs.start_run, self.engine, company_id=self.company_id, kind="verify"
+        )
         found = runs.error_record(runs.MISMATCH, tables=",".join(bad)) if bad else ""
-        await asyncio.to_thread(runs.finish_run, self.engine, run_id, "mismatch" if bad else "ok", found)
+        await asyncio.to_thread(
+            runs.finish_run, self.engine, run_id=run_id, status="mismatch" if bad else "ok", error=found
+        )
         if bad:
             self.trace.warning("verify found differences in %s: re-syncing", bad)
-            resync = await asyncio.to_thread(runs.start_run, self.engine, self.company_id, "resync")
+            resync = await asyncio.to_thread(
+                runs.start_run, self.engine, company_id=self.company_id, kind="resync"
+            )
             upload = SnapshotUpload(
                 store=self.store, snapshot=self.snapshot, client=self.client, call=self.call, trace=self.trace
             )
-            await upload.run("resync", bad, run_id=resync)
+            await upload.run("resync", tables=bad, run_id=resync)
             repaired = runs.error_record(runs.RESYNCED, tables=",".join(bad))
-            await asyncio.to_thread(runs.finish_run, self.engine, resync, "ok", repaired)
+            await asyncio.to_thread(runs.finish_run, self.engine, run_id=resync, status="ok", error=repaired)
         else:
             self.trace.info("verify: all tables match")
         return result

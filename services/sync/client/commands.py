@@ -87,8 +87,8 @@ def connect_command(
         )
         store_connection(
             ctx.sessions,
-            ctx.engine,
-            target.id,
+            engine=ctx.engine,
+            company_id=target.id,
             online_url=url,
             tenant_uuid=answer["tenant"],
             token=answer["token"],
@@ -118,7 +118,13 @@ async def _create_connection(
         if login.status_code != 200:
             raise SystemExit(f"Online ID login failed ({login.status_code}): {login.text[:200]}")
         created = await post_connection(
-            http, url, login.json()["token"], info, computer, tenant, licence=licence
+            http,
+            url=url,
+            login_token=login.json()["token"],
+            info=info,
+            computer=computer,
+            tenant=tenant,
+            licence=licence,
         )
         if created.status_code != 200:
             raise SystemExit(f"Connecting failed ({created.status_code}): {created.text[:300]}")

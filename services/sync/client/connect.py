@@ -28,7 +28,7 @@ def installed_licence(s: Session) -> str:
 
 
 def connection_request(
-    info: CompanyInfo, computer: str, tenant: str | None, licence: str, attempt_key: str | None = None
+    info: CompanyInfo, *, computer: str, tenant: str | None, licence: str, attempt_key: str | None = None
 ) -> dict[str, Any]:
     """The body of ``POST /connections`` (``tenant`` reuses an existing company account;
     ``attempt_key`` makes a retried request land on the account the first one created)."""
@@ -47,27 +47,29 @@ def connection_request(
 
 async def post_connection(
     http: httpx.AsyncClient,
+    *,
     url: str,
     login_token: str,
     info: CompanyInfo,
     computer: str,
     tenant: str | None,
-    *,
     licence: str,
     attempt_key: str | None = None,
 ) -> httpx.Response:
     return await http.post(
         url.rstrip("/") + CONNECTIONS_PATH,
-        json=connection_request(info, computer, tenant, licence, attempt_key),
+        json=connection_request(
+            info, computer=computer, tenant=tenant, licence=licence, attempt_key=attempt_key
+        ),
         headers={"Authorization": f"Bearer {login_token}"},
     )
 
 
 def store_connection(
     sessions: sessionmaker[Session],
+    *,
     engine: Engine,
     company_id: int,
-    *,
     online_url: str,
     tenant_uuid: str,
     token: str,

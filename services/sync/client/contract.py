@@ -47,7 +47,7 @@ class ContractReporter:
             return None
         body = encode(self._client.payload(licence=key))
         try:
-            sent = await self._call(lambda: self._client.post("/contract", body, ContractResponse))
+            sent = await self._call(lambda: self._client.post("/contract", body=body, model=ContractResponse))
         except Refused as exc:
             self._trace.warning("the Online Desktop refused the licence: %s", exc)
             self.reported = key  # the same key is not sent again; a new one is

@@ -137,7 +137,7 @@ class SyncClient:
     def payload(self, **fields: Any) -> dict[str, Any]:
         return {**request_fields(self.tenant), **fields}
 
-    async def post(self, path: str, body: bytes, model: type[M], *, seconds: float = 60.0) -> Sent:
+    async def post(self, path: str, *, body: bytes, model: type[M], seconds: float = 60.0) -> Sent:
         """POST an encoded body (gzip or plain JSON); returns the validated answer or raises a
         sorted error."""
         headers = {"Authorization": f"Bearer {self._token}", "Content-Type": "application/json"}

@@ -57,7 +57,7 @@ class SnapshotUpload:
         self._trace, self._page_rows = trace, page_rows
         self.bytes_sent = 0
 
-    async def run(self, kind: str, tables: list[str] | None = None, run_id: int | None = None) -> int:
+    async def run(self, kind: str, *, tables: list[str] | None = None, run_id: int | None = None) -> int:
         """Upload the snapshot; returns the cursor continuous sync starts from."""
         tables = tables or list(TABLE_ORDER)
         state = await asyncio.to_thread(self._store.state)
@@ -73,15 +73,15 @@ class SnapshotUpload:
             finish = await self._call(
                 lambda: self._client.post(
                     "/snapshot/finish",
-                    encode(self._client.payload(snapshot_id=snapshot_id)),
-                    SnapshotFinishResponse,
+                    body=encode(self._client.payload(snapshot_id=snapshot_id)),
+                    model=SnapshotFinishResponse,
                 )
             )
         except Refused as exc:
             if exc.error == "unknown_snapshot":  # the server forgot it (e.g. restored): start over
                 self._trace.warning("server does not know snapshot %s; starting again", snapshot_id)
                 await asyncio.to_thread(self._snap.forget)
-                return await self.run(kind, tables, run_id)
+                return await self.run(kind, tables=tables, run_id=run_id)
             raise
         answer: SnapshotFinishResponse = finish.answer
         await asyncio.to_thread(self._snap.finish, cursor=answer.cursor, kind=kind)
@@ -96,7 +96,9 @@ class SnapshotUpload:
         body = encode(
             self._client.payload(snapshot_id=str(uuid.uuid4()), kind=kind, tables=tables, known_seq=known)
         )  # the same body on every retry: a repeated begin opens nothing new
-        sent = await self._call(lambda: self._client.post("/snapshot/begin", body, SnapshotBeginResponse))
+        sent = await self._call(
+            lambda: self._client.post("/snapshot/begin", body=body, model=SnapshotBeginResponse)
+        )
         begin: SnapshotBeginResponse = sent.answer
         await asyncio.to_thread(
             self._snap.start, snapshot_id=begin.snapshot_id, base_seq=begin.base_seq, kind=kind, tables=tables
@@ -110,7 +112,7 @@ class SnapshotUpload:
     def _prepare(self, snapshot_id: str, table: str, page: int, after_id: int) -> Prepared:
         """Read and encode one page (in a worker thread). SQLite writes the column arrays; only
         the small envelope goes through orjson."""
-        rows, last_id, data = self._snap.read_page_json(table, after_id, self._page_rows)
+        rows, last_id, data = self._snap.read_page_json(table, after_id=after_id, limit=self._page_rows)
         envelope = orjson.dumps(
             self._client.payload(
                 snapshot_id=snapshot_id, table=table, page=page, columns=["uuid", *TABLES[table].column_names]
@@ -121,7 +123,9 @@ class SnapshotUpload:
 
     async def _send(self, prepared: Prepared) -> None:
         if prepared.rows:
-            post = partial(self._client.post, "/snapshot/page", prepared.body, SnapshotPageResponse)
+            post = partial(
+                self._client.post, "/snapshot/page", body=prepared.body, model=SnapshotPageResponse
+            )
             await self._call(post)
             self.bytes_sent += len(prepared.body)
 

@@ -169,7 +169,7 @@ class SyncManager:
             return self._seal.open(sealed)
         except SealBroken:
             log.warning("sync token of company %s does not open with this secret key: reconnect", company_id)
-            set_connection_status(self._engine, company_id, "needs_reconnect")
+            set_connection_status(self._engine, company_id=company_id, status="needs_reconnect")
             return None
 
     def _ready(self, c: Candidate) -> bool:

@@ -28,7 +28,7 @@ def error_record(error: BaseException | str, **params: str) -> str:
     return json.dumps({"key": key, "params": {**values, **params}}, ensure_ascii=False, sort_keys=True)
 
 
-def start_run(engine: Engine, company_id: int, kind: str) -> int:
+def start_run(engine: Engine, *, company_id: int, kind: str) -> int:
     with write_tx(engine) as conn:
         cur = conn.execute(
             "INSERT INTO sync_runs (company_id, kind, status, started_at, rows_up, rows_down, bytes_up, "
@@ -39,7 +39,7 @@ def start_run(engine: Engine, company_id: int, kind: str) -> int:
         return int(cur.lastrowid or 0)
 
 
-def finish_run(engine: Engine, run_id: int, status: str, error: str = "") -> None:
+def finish_run(engine: Engine, *, run_id: int, status: str, error: str = "") -> None:
     with write_tx(engine) as conn:
         conn.execute(
             "UPDATE sync_runs SET status = ?, error = ?, finished_at = ? WHERE id = ?",
@@ -68,7 +68,7 @@ def interrupt_stale_runs(engine: Engine, company_id: int) -> None:
         )
 
 
-def set_connection_status(engine: Engine, company_id: int, status: str) -> None:
+def set_connection_status(engine: Engine, *, company_id: int, status: str) -> None:
     """connected | needs_reconnect | disconnected (models.local.SyncConnection.status).
 
     The agent's view never overrides a disconnect the user made meanwhile."""
@@ -80,6 +80,6 @@ def set_connection_status(engine: Engine, company_id: int, status: str) -> None:
         )
 
 
-def record_error(engine: Engine, company_id: int, error: str) -> None:
+def record_error(engine: Engine, *, company_id: int, error: str) -> None:
     with write_tx(engine) as conn:
         conn.execute("UPDATE sync_states SET last_error = ? WHERE company_id = ?", (error[:2000], company_id))

@@ -121,7 +121,7 @@ class LocalSnapshot:
             for r in rows
         ]
 
-    def read_page(self, table: str, page: int, after_id: int, limit: int) -> SnapshotPage:
+    def read_page(self, table: str, *, page: int, after_id: int, limit: int) -> SnapshotPage:
         """The next ``limit`` rows after ``after_id``, columnar and in wire form.
 
         ``+company_id`` keeps SQLite on the rowid range (a company's rows are mostly contiguous);
@@ -146,7 +146,7 @@ class LocalSnapshot:
             data=columns_to_wire(spec, columns[1:]),
         )
 
-    def read_page_json(self, table: str, after_id: int, limit: int) -> tuple[int, int, bytes]:
+    def read_page_json(self, table: str, *, after_id: int, limit: int) -> tuple[int, int, bytes]:
         """Like ``read_page``, but SQLite itself writes the columns as JSON arrays (C speed, no
         Python object per value): returns (rows, last id, ``[col0, col1, ...]`` as JSON bytes)."""
         spec = TABLES[table]
@@ -213,7 +213,9 @@ class LocalSnapshot:
             ).fetchone()
             seq_row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'sync_outbox'").fetchone()
             for name in tables or TABLE_ORDER:
-                digest = sqlite_digest(conn, TABLES[name], name, "company_id = ?", (self.company_id,))
+                digest = sqlite_digest(
+                    conn, spec=TABLES[name], table=name, where="company_id = ?", params=(self.company_id,)
+                )
                 result[name] = (digest.count, digest.checksum)
         return LocalSummary(
             cursor=cursor, pending=pending, outbox_seq=seq_row[0] if seq_row else 0, tables=result

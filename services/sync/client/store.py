@@ -83,7 +83,7 @@ class LocalStore:
 
     # --- push -------------------------------------------------------------------------------------
 
-    def reject(self, entry_id: int, table: str, uuid: str, reason: str) -> None:
+    def reject(self, entry_id: int, *, table: str, uuid: str, reason: str) -> None:
         """A change the server refuses on its own: record why and drop it, so the queue goes on."""
         with write_tx(self._engine) as conn:
             conn.execute(
@@ -158,7 +158,7 @@ class LocalStore:
         wire = columns_to_wire(spec, transpose(rows, len(spec.columns) + 1))
         return {u: dict(zip(spec.column_names, vals, strict=True)) for u, *vals in zip(*wire, strict=True)}
 
-    def acknowledge(self, response: PushResponse, run_id: int | None, nbytes: int) -> None:
+    def acknowledge(self, response: PushResponse, *, run_id: int | None, nbytes: int) -> None:
         """Drop acknowledged entries; keep the conflicts and rejections the server reported."""
         cid = self.company_id
         with write_tx(self._engine) as conn:
@@ -192,7 +192,9 @@ class LocalStore:
 
     # --- pull -------------------------------------------------------------------------------------
 
-    def apply_page(self, page: PullResponse, after: int, run_id: int | None = None, nbytes: int = 0) -> int:
+    def apply_page(
+        self, page: PullResponse, *, after: int, run_id: int | None = None, nbytes: int = 0
+    ) -> int:
         """Apply a pulled page and store the cursor after it, in one transaction; returns rows applied.
 
         ``after`` is the cursor the page was asked for; if the stored cursor moved meanwhile (a

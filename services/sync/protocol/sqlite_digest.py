@@ -45,7 +45,7 @@ def _not_wire(column: ColumnSpec) -> str:
 
 
 def sqlite_digest(
-    conn: sqlite3.Connection, spec: TableSpec, table: str, where: str, params: Sequence[object]
+    conn: sqlite3.Connection, *, spec: TableSpec, table: str, where: str, params: Sequence[object]
 ) -> TableDigest:
     """Digest of ``SELECT uuid, <columns> FROM <table> WHERE <where> ORDER BY uuid`` (``where``
     names the table's own columns, e.g. ``company_id = ?``), inside the caller's transaction."""

@@ -45,11 +45,11 @@ def _true(conn: Connection) -> str:
 
 def upsert_rows(
     conn: Connection,
+    *,
     spec: TableSpec,
     tenant_id: int,
     seq: int,
     rows: Sequence[Sequence[Any]],
-    *,
     deleted_after: int | None = None,
 ) -> None:
     """Insert or overwrite full rows (uuid first, then the synced columns) at sequence ``seq``.
@@ -58,16 +58,23 @@ def upsert_rows(
     page sent again must not bring back what was deleted meanwhile: delete wins).
     """
     if rows:
-        write_columns(conn, spec, tenant_id, seq, list(zip(*rows, strict=True)), deleted_after=deleted_after)
+        write_columns(
+            conn,
+            spec=spec,
+            tenant_id=tenant_id,
+            seq=seq,
+            data=list(zip(*rows, strict=True)),
+            deleted_after=deleted_after,
+        )
 
 
 def write_columns(
     conn: Connection,
+    *,
     spec: TableSpec,
     tenant_id: int,
     seq: int,
     data: Sequence[Sequence[Any]],
-    *,
     deleted_after: int | None = None,
 ) -> None:
     """``upsert_rows`` for columnar wire data (uuids first), as snapshot pages carry it."""

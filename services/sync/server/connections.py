@@ -83,7 +83,9 @@ class ConnectionService:
                 )
             ).all()
             if contract is not None:
-                apply_contract(s, tenant, contract, actor_id=online_id_id, audit=tenant_uuid is not None)
+                apply_contract(
+                    s, tenant=tenant, terms=contract, actor_id=online_id_id, audit=tenant_uuid is not None
+                )
             # A new token for the same company database keeps counting its mutation ids.
             applied = s.scalar(
                 select(func.max(Connection.last_mutation_id)).where(Connection.tenant_id == tenant.id)
@@ -204,7 +206,7 @@ class ConnectionService:
             tenant = s.scalar(select(Tenant).where(Tenant.id == ctx.tenant_id).with_for_update())
             if tenant is None:
                 raise NotFound("sync.tenant_not_found")
-            return apply_contract(s, tenant, terms, actor_id=None, address=ctx.client_address)
+            return apply_contract(s, tenant=tenant, terms=terms, actor_id=None, address=ctx.client_address)
 
     def revoke_connection(self, connection_id: int) -> None:
         """Disconnect: the token stops working at once."""

@@ -77,9 +77,9 @@ def tenant_terms(tenant: Tenant) -> dict[str, object]:
 
 def apply_contract(
     s: Session,
+    *,
     tenant: Tenant,
     terms: ContractTerms,
-    *,
     actor_id: int | None,
     address: str = "",
     audit: bool = True,

@@ -26,7 +26,7 @@ def count_rows(conn: Connection, tenant_id: int, *, up: int = 0, down: int = 0) 
     )
 
 
-def count_pulled(sessions: sessionmaker[Session], tenant_id: int, page: PullResponse) -> None:
+def count_pulled(sessions: sessionmaker[Session], *, tenant_id: int, page: PullResponse) -> None:
     """A pull page's rows (changed and deleted), in a short write of its own (a pull only reads)."""
     rows = sum(len(c.data[0]) if c.data else 0 for c in page.changes) + sum(
         len(c.deleted) for c in page.changes

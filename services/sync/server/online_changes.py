@@ -63,12 +63,12 @@ def _defaults(spec: TableSpec) -> dict[str, Any]:
 
 def apply_online_change(
     sessions: sessionmaker[Session],
+    *,
     notifier: TenantNotifier,
     tenant_id: int,
     table: str,
     uuid: str | None,
     fields: dict[str, Any] | None,
-    *,
     delete: bool = False,
     must_exist: bool = False,
     session: Session | None = None,
@@ -90,10 +90,10 @@ def apply_online_change(
 
 def apply_online_transaction(
     sessions: sessionmaker[Session],
+    *,
     notifier: TenantNotifier,
     tenant_id: int,
     changes: Sequence[RowChange],
-    *,
     session: Session | None = None,
     by: str = "",
 ) -> list[OnlineChange]:
@@ -162,7 +162,7 @@ def _write(
 ) -> OnlineChange:
     conn = s.connection()
     if delete:
-        if uuid is None or not store.tombstone(conn, spec, tenant_id, seq, [uuid]):
+        if uuid is None or not store.tombstone(conn, spec=spec, tenant_id=tenant_id, seq=seq, uuids=[uuid]):
             raise NotFound()
         result = OnlineChange(table=spec.name, uuid=uuid, seq=seq, deleted=True)
     else:
@@ -210,7 +210,7 @@ def _upsert(
     if unknown:
         raise ValidationFailed(dict.fromkeys(sorted(unknown), "validation.choice"))
     wire = {k: column_to_wire(spec.column(k).kind, [v])[0] for k, v in fields.items()}
-    current = store.fetch_rows(conn, spec, tenant_id, [uuid]).get(uuid)
+    current = store.fetch_rows(conn, spec=spec, tenant_id=tenant_id, uuids=[uuid]).get(uuid)
     if (current is None and must_exist) or (current is not None and current[0]):
         raise NotFound()  # unknown here (perhaps another tenant's) or deleted
     if current is None:
@@ -226,8 +226,10 @@ def _upsert(
         column = exc.message.split(":")[0].split(".")[-1]
         raise ValidationFailed({column: "sync.invalid_value"}) from None
     _check_references(conn, spec, tenant_id, row)
-    store.upsert_rows(conn, spec, tenant_id, seq, [[uuid, *(row[c] for c in spec.column_names)]])
-    store.record_fields(conn, tenant_id, spec.name, uuid, changed, seq, by)
+    store.upsert_rows(
+        conn, spec=spec, tenant_id=tenant_id, seq=seq, rows=[[uuid, *(row[c] for c in spec.column_names)]]
+    )
+    store.record_fields(conn, tenant_id=tenant_id, table=spec.name, uuid=uuid, fields=changed, seq=seq, by=by)
     return OnlineChange(table=spec.name, uuid=uuid, seq=seq, deleted=False)
 
 
@@ -236,6 +238,8 @@ def _check_references(conn: Connection, spec: TableSpec, tenant_id: int, row: di
         target = row[ref.column]
         if target is None:
             continue
-        found = store.fetch_rows(conn, TABLES[ref.target], tenant_id, [target]).get(target)
+        found = store.fetch_rows(conn, spec=TABLES[ref.target], tenant_id=tenant_id, uuids=[target]).get(
+            target
+        )
         if found is None or found[0]:
             raise ValidationFailed({ref.column: "sync.reference_missing"})

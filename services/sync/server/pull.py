@@ -32,7 +32,7 @@ COLLATE_C = ' COLLATE "C"'  # byte order, like SQLite's
 Row = tuple[Any, ...]  # (seq, uuid, deleted, *columns)
 
 
-def read_page(conn: Connection, tenant_id: int, cursor: int, limit: int) -> PullResponse:
+def read_page(conn: Connection, *, tenant_id: int, cursor: int, limit: int) -> PullResponse:
     """Changes after ``cursor``: whole transactions, about ``limit`` rows (more if one is bigger)."""
     top = store.tenant_seq(conn, tenant_id)
     if top <= cursor:
@@ -123,7 +123,7 @@ def _table_changes(spec: TableSpec, rows: list[Row]) -> TableChanges:
     )
 
 
-def summarize(conn: Connection, tenant_id: int, tables: list[str]) -> dict[str, TableSummary]:
+def summarize(conn: Connection, *, tenant_id: int, tables: list[str]) -> dict[str, TableSummary]:
     """Count and checksum of the live rows of each table (the verify call)."""
     result: dict[str, TableSummary] = {}
     p = store.ph(conn)
@@ -133,7 +133,7 @@ def summarize(conn: Connection, tenant_id: int, tables: list[str]) -> dict[str, 
         if not postgres:  # SQLite joins the columns itself
             raw: Any = conn.connection.dbapi_connection
             live = "tenant_id = ? AND deleted = 0"
-            digest = sqlite_digest(raw, spec, spec.online_table, live, (tenant_id,))
+            digest = sqlite_digest(raw, spec=spec, table=spec.online_table, where=live, params=(tenant_id,))
             result[name] = TableSummary(count=digest.count, checksum=digest.checksum)
             continue
         cols = ", ".join(f'"{c}"' for c in spec.column_names)

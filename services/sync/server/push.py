@@ -34,7 +34,7 @@ class PushOutcome:
     rejections: list[Rejection] = field(default_factory=list)
 
 
-def apply_mutations(conn: Connection, tenant_id: int, seq: int, mutations: list[Mutation]) -> PushOutcome:
+def apply_mutations(conn: Connection, *, tenant_id: int, seq: int, mutations: list[Mutation]) -> PushOutcome:
     """Apply new mutations at sequence ``seq``: upserts parents first, then deletes."""
     outcome = PushOutcome()
     by_table: dict[str, list[Mutation]] = defaultdict(list)
@@ -101,10 +101,14 @@ def _apply_upserts(
     mutations: list[Mutation],
     outcome: PushOutcome,
 ) -> None:
-    existing = store.fetch_rows(conn, spec, tenant_id, [m.uuid for m in mutations])
-    online_changes = store.field_changes(conn, tenant_id, spec.name, [m.uuid for m in mutations])
+    existing = store.fetch_rows(conn, spec=spec, tenant_id=tenant_id, uuids=[m.uuid for m in mutations])
+    online_changes = store.field_changes(
+        conn, tenant_id=tenant_id, table=spec.name, uuids=[m.uuid for m in mutations]
+    )
     authors = (
-        store.field_authors(conn, tenant_id, spec.name, [m.uuid for m in mutations]) if online_changes else {}
+        store.field_authors(conn, tenant_id=tenant_id, table=spec.name, uuids=[m.uuid for m in mutations])
+        if online_changes
+        else {}
     )
     dead = _dead_references(conn, tenant_id, spec, mutations)
     rows: list[list[Any]] = []
@@ -124,8 +128,8 @@ def _apply_upserts(
                 values[ref.column] = None
         rows.append([m.uuid, *(values[c] for c in spec.column_names)])
         outcome.applied += 1
-    store.upsert_rows(conn, spec, tenant_id, seq, rows)
-    store.forget_fields(conn, tenant_id, spec.name, overwritten)
+    store.upsert_rows(conn, spec=spec, tenant_id=tenant_id, seq=seq, rows=rows)
+    store.forget_fields(conn, tenant_id=tenant_id, table=spec.name, pairs=overwritten)
 
 
 def _merge(
@@ -180,7 +184,7 @@ def _dead_references(
     for ref in spec.refs:
         targets = sorted({m.values[ref.column] for m in mutations if m.values[ref.column]})
         if targets:
-            found = store.fetch_rows(conn, TABLES[ref.target], tenant_id, targets)
+            found = store.fetch_rows(conn, spec=TABLES[ref.target], tenant_id=tenant_id, uuids=targets)
             dead[ref.target].update(u for u, row in found.items() if row[0])
     return dead
 
@@ -194,16 +198,16 @@ def _apply_deletes(
     outcome: PushOutcome,
 ) -> None:
     uuids = [m.uuid for m in mutations]
-    online_changes = store.field_changes(conn, tenant_id, spec.name, uuids)
+    online_changes = store.field_changes(conn, tenant_id=tenant_id, table=spec.name, uuids=uuids)
     for m in mutations:
         edited = sorted(f for (u, f), s in online_changes.items() if u == m.uuid and s > m.base)
         for name in edited:
             outcome.conflicts.append(_conflict(spec, m, name, None, "deleted_locally"))
-    store.tombstone(conn, spec, tenant_id, seq, uuids)
+    store.tombstone(conn, spec=spec, tenant_id=tenant_id, seq=seq, uuids=uuids)
     outcome.applied += len(mutations)
 
 
-def log_conflicts(conn: Connection, ctx: ConnectionContext, seq: int, conflicts: list[Any]) -> None:
+def log_conflicts(conn: Connection, *, ctx: ConnectionContext, seq: int, conflicts: list[Any]) -> None:
     if not conflicts:
         return
     p = store.ph(conn)

@@ -172,10 +172,12 @@ class SyncServer:
             _tables, base, pages, _status, _finish, known = self._open_snapshot(
                 conn, ctx, req.snapshot_id, req.table
             )
-            store.write_columns(conn, spec, ctx.tenant_id, seq, req.data, deleted_after=known)
+            store.write_columns(
+                conn, spec=spec, tenant_id=ctx.tenant_id, seq=seq, data=req.data, deleted_after=known
+            )
             count_rows(conn, ctx.tenant_id, up=len(req.data[0]) if req.data else 0)
             if not (known == base - 1 and seq - 1 - base == pages):
-                store.respect_deleted_parents(conn, spec, ctx.tenant_id, seq)
+                store.respect_deleted_parents(conn, spec=spec, tenant_id=ctx.tenant_id, seq=seq)
             p = store.ph(conn)
             conn.exec_driver_sql(
                 f"UPDATE sync_snapshots SET pages = pages + 1 WHERE id = {p}", (req.snapshot_id,)
@@ -247,7 +249,11 @@ class SyncServer:
                     (tenant_id, known),
                 )
             ]
-            hit += len(store.tombstone(conn, spec, tenant_id, seq, stale)) if stale else 0
+            hit += (
+                len(store.tombstone(conn, spec=spec, tenant_id=tenant_id, seq=seq, uuids=stale))
+                if stale
+                else 0
+            )
         return hit
 
     # --- continuous sync ------------------------------------------------------------------------
@@ -267,7 +273,7 @@ class SyncServer:
                 f"SELECT last_mutation_id FROM connections WHERE id = {p}", (ctx.connection_id,)
             ).scalar_one()
             fresh = [m for m in req.mutations if m.id > last]
-            outcome = apply_mutations(conn, ctx.tenant_id, seq, fresh)
+            outcome = apply_mutations(conn, tenant_id=ctx.tenant_id, seq=seq, mutations=fresh)
             conn.exec_driver_sql(
                 f"UPDATE connections SET last_mutation_id = {p}, last_round_trip_at = {p} WHERE id = {p}",
                 (max(ids[-1], last), store.now_text(), ctx.connection_id),
@@ -277,7 +283,7 @@ class SyncServer:
                 f"DELETE FROM sync_field_changes WHERE tenant_id = {p} AND seq <= {p}",
                 (ctx.tenant_id, min(m.base for m in req.mutations)),
             )
-            log_conflicts(conn, ctx, seq, outcome.conflicts)
+            log_conflicts(conn, ctx=ctx, seq=seq, conflicts=outcome.conflicts)
             count_rows(conn, ctx.tenant_id, up=outcome.applied)
         self.notifier.notify(ctx.tenant_id)
         return PushResponse(
@@ -305,12 +311,12 @@ class SyncServer:
             conn = s.connection()
             if store.is_postgres(conn):
                 conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            page = read_page(conn, ctx.tenant_id, req.cursor, req.limit)
+            page = read_page(conn, tenant_id=ctx.tenant_id, cursor=req.cursor, limit=req.limit)
             applied = conn.exec_driver_sql(
                 f"SELECT last_mutation_id FROM connections WHERE id = {store.ph(conn)}", (ctx.connection_id,)
             ).scalar_one()
         self.connections.record_round_trip(ctx)
-        count_pulled(self._sessions, ctx.tenant_id, page)
+        count_pulled(self._sessions, tenant_id=ctx.tenant_id, page=page)
         return page.model_copy(update={"applied_mutation_id": int(applied or 0)})
 
     async def pull(self, ctx: ConnectionContext, req: PullRequest) -> PullResponse:
@@ -347,7 +353,7 @@ class SyncServer:
             if store.is_postgres(conn):
                 conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             seq = store.tenant_seq(conn, ctx.tenant_id)
-            return VerifyResponse(seq=seq, tables=summarize(conn, ctx.tenant_id, tables))
+            return VerifyResponse(seq=seq, tables=summarize(conn, tenant_id=ctx.tenant_id, tables=tables))
 
     def last_round_trip(self, tenant_id: int) -> dt.datetime | None:
         """When the tenant's Business Software last synchronised successfully (S16 notice)."""
@@ -356,10 +362,10 @@ class SyncServer:
     def apply_online_change(
         self,
         tenant_id: int,
+        *,
         table: str,
         uuid: str | None,
         fields: dict[str, Any] | None,
-        *,
         delete: bool = False,
         must_exist: bool = False,
         session: Session | None = None,
@@ -369,11 +375,11 @@ class SyncServer:
         or inside the caller's (``session``), by ``by`` (a person's name); see online_changes."""
         return apply_online_change(
             self._sessions,
-            self.notifier,
-            tenant_id,
-            table,
-            uuid,
-            fields,
+            notifier=self.notifier,
+            tenant_id=tenant_id,
+            table=table,
+            uuid=uuid,
+            fields=fields,
             delete=delete,
             must_exist=must_exist,
             session=session,
@@ -386,5 +392,10 @@ class SyncServer:
         """Several rows (an order with its lines) as one change under one sequence number; ``by``
         names who makes it (shown with conflicts)."""
         return apply_online_transaction(
-            self._sessions, self.notifier, tenant_id, changes, session=session, by=by
+            self._sessions,
+            notifier=self.notifier,
+            tenant_id=tenant_id,
+            changes=changes,
+            session=session,
+            by=by,
         )

@@ -71,7 +71,7 @@ def _quoted(names: Iterable[str]) -> str:
 
 
 def fetch_rows(
-    conn: Connection, spec: TableSpec, tenant_id: int, uuids: Sequence[str]
+    conn: Connection, *, spec: TableSpec, tenant_id: int, uuids: Sequence[str]
 ) -> dict[str, tuple[Any, ...]]:
     """Current rows by uuid: (deleted, seq, *synced columns), raw database values."""
     found: dict[str, tuple[Any, ...]] = {}
@@ -88,7 +88,9 @@ def fetch_rows(
     return found
 
 
-def tombstone(conn: Connection, spec: TableSpec, tenant_id: int, seq: int, uuids: Sequence[str]) -> list[str]:
+def tombstone(
+    conn: Connection, *, spec: TableSpec, tenant_id: int, seq: int, uuids: Sequence[str]
+) -> list[str]:
     """Mark rows deleted at ``seq`` and cascade like the local foreign keys; returns every table.uuid hit."""
     hit: list[str] = []
     pending: list[tuple[TableSpec, list[str]]] = [(spec, list(uuids))]
@@ -170,7 +172,7 @@ def _forget_field_changes(conn: Connection, tenant_id: int, table: str, uuids: S
 
 
 def field_changes(
-    conn: Connection, tenant_id: int, table: str, uuids: Sequence[str]
+    conn: Connection, *, tenant_id: int, table: str, uuids: Sequence[str]
 ) -> dict[tuple[str, str], int]:
     """Online field changes of these rows: (uuid, field) -> sequence of the change."""
     p = ph(conn)
@@ -186,7 +188,7 @@ def field_changes(
     return found
 
 
-def forget_fields(conn: Connection, tenant_id: int, table: str, pairs: Sequence[tuple[str, str]]) -> None:
+def forget_fields(conn: Connection, *, tenant_id: int, table: str, pairs: Sequence[tuple[str, str]]) -> None:
     """Business Software overwrote these (uuid, field) pairs: they are no longer online changes."""
     if pairs:
         p = ph(conn)
@@ -198,7 +200,7 @@ def forget_fields(conn: Connection, tenant_id: int, table: str, pairs: Sequence[
 
 
 def record_fields(
-    conn: Connection, tenant_id: int, table: str, uuid: str, fields: Iterable[str], seq: int, by: str = ""
+    conn: Connection, *, tenant_id: int, table: str, uuid: str, fields: Iterable[str], seq: int, by: str = ""
 ) -> None:
     """Remember fields changed online at ``seq`` by ``by`` (conflict detection for later pushes)."""
     p = ph(conn)
@@ -216,7 +218,7 @@ def record_fields(
 
 
 def field_authors(
-    conn: Connection, tenant_id: int, table: str, uuids: Sequence[str]
+    conn: Connection, *, tenant_id: int, table: str, uuids: Sequence[str]
 ) -> dict[tuple[str, str], tuple[str, str]]:
     """Who changed these rows' fields online and when: (uuid, field) -> (name, wire datetime)."""
     p = ph(conn)
@@ -233,7 +235,7 @@ def field_authors(
     return found
 
 
-def respect_deleted_parents(conn: Connection, spec: TableSpec, tenant_id: int, seq: int) -> int:
+def respect_deleted_parents(conn: Connection, *, spec: TableSpec, tenant_id: int, seq: int) -> int:
     """Rows just written at ``seq`` whose parent is deleted online follow the local foreign keys:
     CASCADE deletes them (a delete wins over the upload), SET NULL clears the reference."""
     p = ph(conn)
@@ -258,5 +260,5 @@ def respect_deleted_parents(conn: Connection, spec: TableSpec, tenant_id: int, s
             )
         ]
         if orphans:
-            hit += len(tombstone(conn, spec, tenant_id, seq, orphans))
+            hit += len(tombstone(conn, spec=spec, tenant_id=tenant_id, seq=seq, uuids=orphans))
     return hit

@@ -46,7 +46,7 @@ def test_the_online_value_is_applied_once_as_a_local_change(services: Services) 
     conflict = _conflict(services, company, contact.uuid)
     applied = services.local.conflicts.apply_online_value(company, conflict)
     assert applied.applied_at is not None and not applied.can_apply
-    stored = registers(services).get_row(company, "contacts", contact.id)
+    stored = registers(services).get_row(company, register="contacts", row_id=contact.id)
     assert (stored.values["phone"], stored.version) == ("2", 2)
     with pytest.raises(Conflict):
         services.local.conflicts.apply_online_value(company, conflict)

@@ -25,7 +25,10 @@ def test_a_new_record_starts_at_version_1_and_each_save_counts(services: Service
     row = add_contact(services, company, "Alt GmbH")
     assert row.version == 1
     saved = registers(services).save_edit(
-        company, "contacts", row.id, Edit(changes={"city": "Köln"}, base={"city": ""}, version=1)
+        company,
+        register="contacts",
+        row_id=row.id,
+        edit=Edit(changes={"city": "Köln"}, base={"city": ""}, version=1),
     )
     assert saved.version == 2 and saved.values["city"] == "Köln"
 
@@ -34,23 +37,27 @@ def test_a_stale_form_saving_another_field_keeps_the_colleagues_change(
     services: Services, company: int
 ) -> None:
     row = add_contact(services, company, "Alt GmbH", phone="0221 1")
-    registers(services).update_row(company, "contacts", row.id, {"phone": "0221 99"})  # the colleague
+    registers(services).update_row(
+        company, register="contacts", row_id=row.id, values={"phone": "0221 99"}
+    )  # the colleague
     edit = Edit(changes={"notes": "Rückruf"}, base={"notes": ""}, version=row.version)  # the stale form
-    saved = registers(services).save_edit(company, "contacts", row.id, edit)
+    saved = registers(services).save_edit(company, register="contacts", row_id=row.id, edit=edit)
     assert (saved.values["phone"], saved.values["notes"]) == ("0221 99", "Rückruf")
-    assert registers(services).get_row(company, "contacts", row.id).values["phone"] == "0221 99"
+    assert (
+        registers(services).get_row(company, register="contacts", row_id=row.id).values["phone"] == "0221 99"
+    )
 
 
 def test_a_stale_form_saving_the_same_field_stops_with_both_values(services: Services, company: int) -> None:
     row = add_contact(services, company, "Alt GmbH", phone="0221 1")
-    registers(services).update_row(company, "contacts", row.id, {"phone": "0221 99"})
+    registers(services).update_row(company, register="contacts", row_id=row.id, values={"phone": "0221 99"})
     edit = Edit(changes={"phone": "0221 55", "notes": "x"}, base={"phone": "0221 1", "notes": ""}, version=1)
     with pytest.raises(EditConflict) as stopped:
-        registers(services).save_edit(company, "contacts", row.id, edit)
+        registers(services).save_edit(company, register="contacts", row_id=row.id, edit=edit)
     (conflict,) = stopped.value.conflicts
     assert (conflict.field, conflict.theirs, conflict.mine) == ("phone", "0221 99", "0221 55")
     assert stopped.value.version == 2 and stopped.value.changed_at is not None
-    stored = registers(services).get_row(company, "contacts", row.id)
+    stored = registers(services).get_row(company, register="contacts", row_id=row.id)
     assert (stored.values["phone"], stored.values["notes"], stored.version) == (
         "0221 99",
         "",
@@ -60,32 +67,41 @@ def test_a_stale_form_saving_the_same_field_stops_with_both_values(services: Ser
 
 def test_keep_theirs_saves_the_rest_and_take_mine_overwrites(services: Services, company: int) -> None:
     row = add_contact(services, company, "Alt GmbH", phone="1")
-    registers(services).update_row(company, "contacts", row.id, {"phone": "2"})
+    registers(services).update_row(company, register="contacts", row_id=row.id, values={"phone": "2"})
     edit = Edit(changes={"phone": "3", "notes": "n"}, base={"phone": "1", "notes": ""}, version=1)
     with pytest.raises(EditConflict) as stopped:
-        registers(services).save_edit(company, "contacts", row.id, edit)
-    kept = registers(services).save_edit(company, "contacts", row.id, edit.keep_theirs(stopped.value))
+        registers(services).save_edit(company, register="contacts", row_id=row.id, edit=edit)
+    kept = registers(services).save_edit(
+        company, register="contacts", row_id=row.id, edit=edit.keep_theirs(stopped.value)
+    )
     assert (kept.values["phone"], kept.values["notes"]) == ("2", "n")
-    registers(services).update_row(company, "contacts", row.id, {"phone": "4"})
+    registers(services).update_row(company, register="contacts", row_id=row.id, values={"phone": "4"})
     mine = Edit(changes={"phone": "3"}, base={"phone": "2"}, version=kept.version)
     with pytest.raises(EditConflict) as again:
-        registers(services).save_edit(company, "contacts", row.id, mine)
-    taken = registers(services).save_edit(company, "contacts", row.id, mine.take_mine(again.value))
+        registers(services).save_edit(company, register="contacts", row_id=row.id, edit=mine)
+    taken = registers(services).save_edit(
+        company, register="contacts", row_id=row.id, edit=mine.take_mine(again.value)
+    )
     assert taken.values["phone"] == "3"
 
 
 def test_the_same_value_typed_on_both_sides_is_no_conflict(services: Services, company: int) -> None:
     row = add_contact(services, company, "Alt GmbH", city="Bonn")
-    registers(services).update_row(company, "contacts", row.id, {"city": "Köln"})
+    registers(services).update_row(company, register="contacts", row_id=row.id, values={"city": "Köln"})
     edit = Edit(changes={"city": "Köln"}, base={"city": "Bonn"}, version=1)
-    assert registers(services).save_edit(company, "contacts", row.id, edit).values["city"] == "Köln"
+    assert (
+        registers(services).save_edit(company, register="contacts", row_id=row.id, edit=edit).values["city"]
+        == "Köln"
+    )
 
 
 def test_a_record_deleted_meanwhile_is_reported_as_such(services: Services, company: int) -> None:
     row = add_contact(services, company, "Alt GmbH")
-    registers(services).delete_row(company, "contacts", row.id)
+    registers(services).delete_row(company, register="contacts", row_id=row.id)
     with pytest.raises(RecordDeleted):
-        registers(services).save_edit(company, "contacts", row.id, Edit(changes={"city": "x"}, version=1))
+        registers(services).save_edit(
+            company, register="contacts", row_id=row.id, edit=Edit(changes={"city": "x"}, version=1)
+        )
 
 
 async def test_saves_are_published_to_open_screens_of_the_company(services: Services, company: int) -> None:
@@ -95,7 +111,9 @@ async def test_saves_are_published_to_open_screens_of_the_company(services: Serv
     row = await asyncio.to_thread(add_contact, services, company, "Alt GmbH")
     await asyncio.to_thread(add_contact, services, other, "Fremd GmbH")
     edit = Edit(changes={"city": "Köln"}, base={"city": ""}, version=1)
-    await asyncio.to_thread(registers(services).save_edit, company, "contacts", row.id, edit, by="Anna")
+    await asyncio.to_thread(
+        registers(services).save_edit, company, register="contacts", row_id=row.id, edit=edit, by="Anna"
+    )
     await asyncio.sleep(0.05)
     stop()
     assert [(h.table, set(h.uuids), h.by) for h in heard] == [
@@ -139,7 +157,9 @@ async def test_the_api_patch_writes_only_the_given_fields_and_answers_the_versio
     assert created.headers["etag"] == '"1"' and created.json()["version"] == 1
     uuid = created.json()["uuid"]
     row = registers(services).list_rows(company, "contacts").rows[0]
-    registers(services).update_row(company, "contacts", row.id, {"phone": "2"})  # a colleague
+    registers(services).update_row(
+        company, register="contacts", row_id=row.id, values={"phone": "2"}
+    )  # a colleague
     patched = await api.patch(f"/api/local/v1/contacts/{uuid}", json={"city": "Köln"}, headers=headers)
     assert patched.status_code == 200
     assert (patched.json()["phone"], patched.json()["city"]) == ("2", "Köln")

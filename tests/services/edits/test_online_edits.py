@@ -68,7 +68,9 @@ def test_a_record_deleted_meanwhile_is_reported_and_can_be_created_again(online:
     records = workspace(online).records
     loaded = records.edit_record(ben, tenant, register="contacts", uuid=uuid)
     ctx = workspace(online).access.context(anna, tenant)
-    online.online.sync_server.apply_online_change(ctx.tenant_id, "contacts", uuid, None, delete=True)
+    online.online.sync_server.apply_online_change(
+        ctx.tenant_id, table="contacts", uuid=uuid, fields=None, delete=True
+    )
     with pytest.raises(RecordDeleted):
         records.save_edit(
             ben, tenant, register="contacts", uuid=uuid,

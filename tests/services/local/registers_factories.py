@@ -18,7 +18,7 @@ def new_company(services: Services, name: str = "Muster GmbH") -> int:
 
 
 def add(services: Services, company_id: int, register: str, **values: Any) -> RegisterRow:
-    return registers(services).create_row(company_id, register, values)
+    return registers(services).create_row(company_id, register=register, values=values)
 
 
 def add_contact(services: Services, company_id: int, name: str, **values: Any) -> RegisterRow:

@@ -158,7 +158,7 @@ def test_restore_puts_the_company_back_as_it_was_and_leaves_the_others_alone(
     assert local_summary(engine, mine) != before
     steps: list[BackupProgress] = []
 
-    result = backups(services).restore(mine, view.name, steps.append)
+    result = backups(services).restore(mine, name=view.name, progress=steps.append)
 
     assert local_summary(engine, mine) == before and local_summary(engine, other) == others
     assert result.rows == view.rows and steps[-1].done == steps[-1].total
@@ -180,14 +180,14 @@ def test_restore_is_refused_while_connected_and_backup_is_not(
     assert backups(services).restore_refusal(company) == "backup.restore.connected"
     before = local_summary(engine, company)
     with pytest.raises(RestoreRefusedConnected):
-        backups(services).restore(company, view.name)
+        backups(services).restore(company, name=view.name)
     assert local_summary(engine, company) == before
     with sessions.begin() as s:
         link = s.get(SyncConnection, company)
         assert link is not None
         link.status = "disconnected"
     assert backups(services).restore_refusal(company) is None
-    assert backups(services).restore(company, view.name).rows == view.rows
+    assert backups(services).restore(company, name=view.name).rows == view.rows
 
 
 def test_only_a_backup_of_this_company_and_this_version_is_taken(

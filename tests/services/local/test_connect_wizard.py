@@ -87,12 +87,12 @@ async def test_login_needs_the_online_id_password_not_the_business_software_one(
 ) -> None:
     active_online_id(online_db, "login@mueller.example")
     with pytest.raises(NotAuthenticated) as failed:
-        await wizard(local).log_in("login@mueller.example", ADMIN_PASSWORD)
+        await wizard(local).log_in("login@mueller.example", password=ADMIN_PASSWORD)
     assert failed.value.key == "wizard.id.login_failed"
     with pytest.raises(ValidationFailed) as empty:
-        await wizard(local).log_in("login@mueller.example", "")
+        await wizard(local).log_in("login@mueller.example", password="")
     assert empty.value.fields == {"password": "validation.required"}
-    login = await wizard(local).log_in(" login@mueller.example ", PASSWORD)
+    login = await wizard(local).log_in(" login@mueller.example ", password=PASSWORD)
     assert (login.email, login.full_name) == ("login@mueller.example", "Anna") and login.token
 
 
@@ -112,7 +112,7 @@ async def test_run_creates_the_account_makes_the_online_id_super_user_and_starts
 ) -> None:
     company, session = ready_to_connect(local)
     active_online_id(online_db, "chefin@mueller.example")
-    login = await wizard(local).log_in("chefin@mueller.example", PASSWORD)
+    login = await wizard(local).log_in("chefin@mueller.example", password=PASSWORD)
     result = await wizard(local).run(
         company.id, user_id=session.user.id, session_token=session.token, login=login, run_at=None
     )
@@ -167,7 +167,7 @@ async def test_a_scheduled_start_is_stored_and_a_past_one_refused_without_connec
 ) -> None:
     company, session = ready_to_connect(local)
     active_online_id(online_db, "plan@mueller.example")
-    login = await wizard(local).log_in("plan@mueller.example", PASSWORD)
+    login = await wizard(local).log_in("plan@mueller.example", password=PASSWORD)
     before = tenants(online_db)
     past = dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)
     with pytest.raises(ValidationFailed) as refused:
@@ -215,7 +215,7 @@ async def test_an_unreachable_online_desktop_is_a_clear_error(tmp_path: Path) ->
     )
     try:
         with pytest.raises(ServiceError) as failed:
-            await wizard(services).log_in("a@b.example", "whatever")
+            await wizard(services).log_in("a@b.example", password="whatever")
         # said in words, never the network library's English exception text
         assert failed.value.key == "wizard2.unreachable.refused" and failed.value.params == {"url": url}
     finally:
@@ -227,7 +227,7 @@ async def connected(
 ) -> tuple[int, OnlineLogin, str]:
     company, session = ready_to_connect(local)
     active_online_id(online_db, email)
-    login = await wizard(local).log_in(email, PASSWORD)
+    login = await wizard(local).log_in(email, password=PASSWORD)
     result = await wizard(local).run(
         company.id, user_id=session.user.id, session_token=session.token, login=login, run_at=None
     )
@@ -254,10 +254,10 @@ async def test_disconnect_is_only_for_the_connecting_online_id_on_the_sync_compu
     server = SyncServer(online_db)
     old_token = stored_token(local, company_id)
     tenant_id = server.connections.authenticate(old_token).tenant_id
-    server.apply_online_change(tenant_id, "contacts", None, {"name": "Online angelegt"})
+    server.apply_online_change(tenant_id, table="contacts", uuid=None, fields={"name": "Online angelegt"})
 
     active_online_id(online_db, "andere@mueller.example")
-    other = await wizard(local).log_in("andere@mueller.example", PASSWORD)
+    other = await wizard(local).log_in("andere@mueller.example", password=PASSWORD)
     with pytest.raises(PermissionDenied) as not_theirs:
         await wizard(local).disconnect(company_id, other)
     assert not_theirs.value.key == "wizard.disconnect.not_connected_by"
@@ -314,13 +314,13 @@ async def test_another_super_user_takes_over_the_connection_and_others_may_not(
             tenant_id = s.scalars(select(Tenant.id).where(Tenant.uuid == tenant_uuid)).one()
             online_id = s.scalars(select(OnlineId.id).where(OnlineId.email == email)).one()
             s.add(Membership(tenant_id=tenant_id, online_id_id=online_id, role=role))
-    standard = await wizard(local).log_in("mit@arbeit.example", PASSWORD)
+    standard = await wizard(local).log_in("mit@arbeit.example", password=PASSWORD)
     with pytest.raises(PermissionDenied) as refused:
         await wizard(local).reconnect(company_id, standard)
     assert refused.value.key == "sync.not_super_user"
     assert stored(local, company_id).connected_by == "alt@mueller.example"
 
-    successor = await wizard(local).log_in("neu@chef.example", PASSWORD)
+    successor = await wizard(local).log_in("neu@chef.example", password=PASSWORD)
     await wizard(local).reconnect(company_id, successor)
     row = stored(local, company_id)
     assert (row.connected_by, row.tenant_uuid, row.status) == ("neu@chef.example", tenant_uuid, "connected")

@@ -35,7 +35,7 @@ def names(services: Services, model: type[Contact] | type[Product], company_id: 
 
 def test_size_s_fills_about_a_thousand_rows_in_every_register(demo: DemoDataService) -> None:
     company = demo.ensure_company("Klein GmbH")
-    report = demo.fill(company.id, "S")
+    report = demo.fill(company.id, size="S")
     assert 900 <= report.rows <= 1_100
     assert all(count > 0 for count in report.counts.values()), report.counts
     assert demo.count_rows(company.id) == dict(report.counts)
@@ -43,7 +43,7 @@ def test_size_s_fills_about_a_thousand_rows_in_every_register(demo: DemoDataServ
 
 def test_size_m_fills_about_fifty_thousand_rows(demo: DemoDataService) -> None:
     company = demo.ensure_company("Mittel GmbH")
-    report = demo.fill(company.id, "M", "en")
+    report = demo.fill(company.id, size="M", locale="en")
     assert 45_000 <= report.rows <= 55_000
     assert report.counts["contacts"] == 10_000
     assert demo.count_rows(company.id) == dict(report.counts)
@@ -54,24 +54,24 @@ def test_every_reference_resolves_and_every_total_is_the_sum_of_its_lines(
 ) -> None:
     assert services.db.local is not None
     company = demo.ensure_company("Konsistent AG")
-    demo.fill(company.id, "S")
+    demo.fill(company.id, size="S")
     assert broken_references(services.db.local, company.id) == {}
     assert orders_with_wrong_total(services.db.local, company.id) == []
 
 
 def test_refilling_replaces_the_data_instead_of_adding_to_it(demo: DemoDataService) -> None:
     company = demo.ensure_company("Zweimal KG")
-    first = demo.fill(company.id, "S")
-    second = demo.fill(company.id, "S")
+    first = demo.fill(company.id, size="S")
+    second = demo.fill(company.id, size="S")
     assert demo.count_rows(company.id) == dict(second.counts) == dict(first.counts)
 
 
 def test_refilling_one_company_leaves_another_untouched(demo: DemoDataService) -> None:
     ours, theirs = demo.ensure_company("Unsere GmbH"), demo.ensure_company("Andere GmbH")
-    demo.fill(theirs.id, "S", "en")
+    demo.fill(theirs.id, size="S", locale="en")
     before = demo.count_rows(theirs.id)
-    demo.fill(ours.id, "S")
-    demo.fill(ours.id, "S")
+    demo.fill(ours.id, size="S")
+    demo.fill(ours.id, size="S")
     assert demo.count_rows(theirs.id) == before
 
 
@@ -79,18 +79,18 @@ def test_the_same_seed_gives_the_same_data_and_another_seed_other_data(
     services: Services, demo: DemoDataService
 ) -> None:
     a, b = demo.ensure_company("Saat A"), demo.ensure_company("Saat B")
-    demo.fill(a.id, "S", seed=7)
-    demo.fill(b.id, "S", seed=7)
+    demo.fill(a.id, size="S", seed=7)
+    demo.fill(b.id, size="S", seed=7)
     assert names(services, Contact, a.id) == names(services, Contact, b.id)
-    demo.fill(b.id, "S", seed=8)
+    demo.fill(b.id, size="S", seed=8)
     assert names(services, Contact, a.id) != names(services, Contact, b.id)
 
 
 def test_german_and_english_demo_data_differ(services: Services, demo: DemoDataService) -> None:
     assert services.db.local is not None
     de, en = demo.ensure_company("Deutsch GmbH", "de"), demo.ensure_company("English Ltd", "en")
-    demo.fill(de.id, "S", "de")
-    demo.fill(en.id, "S", "en")
+    demo.fill(de.id, size="S", locale="de")
+    demo.fill(en.id, size="S", locale="en")
     with services.db.local() as s:
         countries = {
             company_id: set(s.scalars(select(Contact.country).where(Contact.company_id == company_id)))
@@ -106,7 +106,7 @@ def test_german_and_english_demo_data_differ(services: Services, demo: DemoDataS
 def test_rows_carry_uuid7_company_and_an_aware_update_time(services: Services, demo: DemoDataService) -> None:
     assert services.db.local is not None
     company = demo.ensure_company("Kennung GmbH")
-    demo.fill(company.id, "S")
+    demo.fill(company.id, size="S")
     with services.db.local() as s:
         for model in (Contact, Employee, SalesOrder, Activity):
             rows = s.scalars(select(model).where(model.company_id == company.id)).all()
@@ -126,11 +126,11 @@ def test_a_company_is_created_with_registration_info_and_found_again_by_name(dem
 def test_unknown_sizes_locales_and_companies_are_refused(demo: DemoDataService) -> None:
     company = demo.ensure_company("Falsch GmbH")
     with pytest.raises(ValidationFailed):
-        demo.fill(company.id, "XL")
+        demo.fill(company.id, size="XL")
     with pytest.raises(ValidationFailed):
-        demo.fill(company.id, "S", "fr")
+        demo.fill(company.id, size="S", locale="fr")
     with pytest.raises(NotFound):
-        demo.fill(company.id + 100, "S")
+        demo.fill(company.id + 100, size="S")
 
 
 def test_a_company_connected_to_the_online_desktop_is_not_refilled(
@@ -138,7 +138,7 @@ def test_a_company_connected_to_the_online_desktop_is_not_refilled(
 ) -> None:
     assert services.db.local is not None
     company = demo.ensure_company("Verbunden GmbH")
-    demo.fill(company.id, "S")
+    demo.fill(company.id, size="S")
     with services.db.local.begin() as s:
         s.add(
             SyncConnection(
@@ -150,7 +150,7 @@ def test_a_company_connected_to_the_online_desktop_is_not_refilled(
         )
     before = demo.count_rows(company.id)
     with pytest.raises(Conflict):
-        demo.fill(company.id, "S")
+        demo.fill(company.id, size="S")
     assert demo.count_rows(company.id) == before
 
 
@@ -186,7 +186,7 @@ def test_a_fill_that_fails_half_way_keeps_the_previous_data(
     demo: DemoDataService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     company = demo.ensure_company("Abbruch GmbH")
-    demo.fill(company.id, "S")
+    demo.fill(company.id, size="S")
     before = demo.count_rows(company.id)
 
     def broken(self: RowFactory, count: int) -> Iterator[list[dict[str, object]]]:
@@ -195,7 +195,7 @@ def test_a_fill_that_fails_half_way_keeps_the_previous_data(
 
     monkeypatch.setattr(RowFactory, "activity_chunks", broken)
     with pytest.raises(RuntimeError, match="disk full"):
-        demo.fill(company.id, "S", seed=99)
+        demo.fill(company.id, size="S", seed=99)
     assert demo.count_rows(company.id) == before
 
 
@@ -212,12 +212,12 @@ def test_a_disconnected_company_may_be_refilled(services: Services, demo: DemoDa
                 status="disconnected",
             )
         )
-    assert demo.fill(company.id, "S").counts["contacts"] == 200
+    assert demo.fill(company.id, size="S").counts["contacts"] == 200
 
 
 def test_the_sync_change_tracking_is_intact_after_a_fill(services: Services, demo: DemoDataService) -> None:
     assert services.db.local_engine is not None
     company = demo.ensure_company("Verfolgt GmbH")
-    demo.fill(company.id, "S")
-    demo.fill(company.id, "S")
+    demo.fill(company.id, size="S")
+    demo.fill(company.id, size="S")
     assert install_change_tracking(services.db.local_engine) == 0

@@ -37,7 +37,9 @@ def test_umlauts_sort_with_their_letter_in_german_and_in_english(services: Servi
 def test_a_renamed_contact_moves_to_its_new_place(services: Services) -> None:
     company = new_company(services)
     rows = {name: add_contact(services, company, name) for name in NAMES}
-    registers(services).update_row(company, "contacts", rows["Buchholz"].id, {"name": "Ärger"})
+    registers(services).update_row(
+        company, register="contacts", row_id=rows["Buchholz"].id, values={"name": "Ärger"}
+    )
     assert names(services, company, sort="name", language="de") == ["Ärger", *ORDER[:-1]]
 
 
@@ -81,7 +83,7 @@ def test_contacts_written_directly_and_by_the_demo_data_carry_their_sort_key(ser
         s.add(Contact(company_id=company, name="Öztürk"))
     with services.db.local() as s:
         assert s.scalar(select(Contact.name_sort).where(Contact.name == "Öztürk")) == sort_key("Öztürk")
-    services.local.demo_data.fill(company, "S", "de")
+    services.local.demo_data.fill(company, size="S", locale="de")
     with services.db.local() as s:
         rows = s.execute(select(Contact.name, Contact.name_sort).where(Contact.company_id == company)).all()
         assert len(rows) > 100

@@ -71,12 +71,14 @@ def test_a_record_is_created_changed_and_deleted(services: Services, company: in
     created = add(
         services, company, "employees", first_name="Eva", last_name="Klein", email="eva@example.com"
     )
-    registers(services).update_row(company, "employees", created.id, {"position": "Vertrieb"})
-    changed = registers(services).get_row(company, "employees", created.id)
+    registers(services).update_row(
+        company, register="employees", row_id=created.id, values={"position": "Vertrieb"}
+    )
+    changed = registers(services).get_row(company, register="employees", row_id=created.id)
     assert (changed.values["last_name"], changed.values["position"]) == ("Klein", "Vertrieb")
-    registers(services).delete_row(company, "employees", created.id)
+    registers(services).delete_row(company, register="employees", row_id=created.id)
     with pytest.raises(NotFound):
-        registers(services).get_row(company, "employees", created.id)
+        registers(services).get_row(company, register="employees", row_id=created.id)
 
 
 def test_another_companys_record_cannot_be_read_changed_deleted_or_referenced(services: Services) -> None:
@@ -84,10 +86,12 @@ def test_another_companys_record_cannot_be_read_changed_deleted_or_referenced(se
     secret = add_contact(services, theirs, "Geheim KG")
     svc = registers(services)
     for attempt in (
-        lambda: svc.get_row(mine, "contacts", secret.id),
-        lambda: svc.update_row(mine, "contacts", secret.id, {"name": "Hacked"}),
-        lambda: svc.delete_row(mine, "contacts", secret.id),
-        lambda: svc.create_row(mine, "contact_persons", {"last_name": "X"}, parent_id=secret.id),
+        lambda: svc.get_row(mine, register="contacts", row_id=secret.id),
+        lambda: svc.update_row(mine, register="contacts", row_id=secret.id, values={"name": "Hacked"}),
+        lambda: svc.delete_row(mine, register="contacts", row_id=secret.id),
+        lambda: svc.create_row(
+            mine, register="contact_persons", values={"last_name": "X"}, parent_id=secret.id
+        ),
     ):
         with pytest.raises(NotFound):
             attempt()
@@ -95,7 +99,7 @@ def test_another_companys_record_cannot_be_read_changed_deleted_or_referenced(se
         add_order(services, mine, secret)
     assert failed.value.fields == {"contact_uuid": "validation.choice"}
     assert svc.list_rows(mine, "contacts").total == 0
-    assert svc.get_row(theirs, "contacts", secret.id).values["name"] == "Geheim KG"
+    assert svc.get_row(theirs, register="contacts", row_id=secret.id).values["name"] == "Geheim KG"
 
 
 def test_contacts_and_orders_get_the_next_free_number(services: Services, company: int) -> None:
@@ -113,27 +117,32 @@ def test_contact_persons_belong_to_their_contact_and_go_with_it(services: Servic
     contact = add_contact(services, company, "Firma")
     svc = registers(services)
     svc.create_row(
-        company, "contact_persons", {"first_name": "Jan", "last_name": "Berg"}, parent_id=contact.id
+        company,
+        register="contact_persons",
+        values={"first_name": "Jan", "last_name": "Berg"},
+        parent_id=contact.id,
     )
-    persons = svc.list_children(company, "contact_persons", contact.id)
+    persons = svc.list_children(company, register="contact_persons", parent_id=contact.id)
     assert [p.values["last_name"] for p in persons] == ["Berg"]
-    svc.delete_row(company, "contacts", contact.id)
+    svc.delete_row(company, register="contacts", row_id=contact.id)
     with pytest.raises(NotFound):
-        svc.get_row(company, "contact_persons", persons[0].id)
+        svc.get_row(company, register="contact_persons", row_id=persons[0].id)
 
 
 def test_a_contact_with_sales_orders_cannot_be_deleted(services: Services, company: int) -> None:
     contact = add_contact(services, company, "Kunde")
     add_order(services, company, contact)
     with pytest.raises(RecordInUse):
-        registers(services).delete_row(company, "contacts", contact.id)
-    assert registers(services).get_row(company, "contacts", contact.id).values["name"] == "Kunde"
+        registers(services).delete_row(company, register="contacts", row_id=contact.id)
+    assert (
+        registers(services).get_row(company, register="contacts", row_id=contact.id).values["name"] == "Kunde"
+    )
 
 
 def test_options_offer_matching_records_of_the_company_by_name(services: Services, company: int) -> None:
     add(services, company, "products", number="P-1", name="Kaffee")
     add(services, company, "products", number="P-2", name="Tee")
-    options = registers(services).options(company, "products", "kaf")
+    options = registers(services).options(company, register="products", search="kaf")
     assert [o.label for o in options] == ["P-1 Kaffee"]
 
 

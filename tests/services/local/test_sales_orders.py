@@ -24,20 +24,23 @@ def test_the_order_total_follows_every_line_change(services: Services) -> None:
     coffee, tea = add_product(services, company, "P1", "12.50"), add_product(services, company, "P2", "3.99")
     svc = registers(services)
     line = svc.create_row(
-        company, "sales_order_lines", {"product_uuid": coffee.uuid, "quantity": 4}, parent_id=order.id
+        company,
+        register="sales_order_lines",
+        values={"product_uuid": coffee.uuid, "quantity": 4},
+        parent_id=order.id,
     )
     assert line.values["description"] == "Product P1" and line.values["unit_price"] == Decimal("12.50")
     svc.create_row(
         company,
-        "sales_order_lines",
-        {"product_uuid": tea.uuid, "quantity": "3", "unit_price": "3,99", "discount_percent": 10},
+        register="sales_order_lines",
+        values={"product_uuid": tea.uuid, "quantity": "3", "unit_price": "3,99", "discount_percent": 10},
         parent_id=order.id,
     )
-    assert svc.get_row(company, "sales_orders", order.id).values["total"] == Decimal("60.77")
-    svc.update_row(company, "sales_order_lines", line.id, {"quantity": 2})
-    assert svc.get_row(company, "sales_orders", order.id).values["total"] == Decimal("35.77")
-    svc.delete_row(company, "sales_order_lines", line.id)
-    assert svc.get_row(company, "sales_orders", order.id).values["total"] == Decimal("10.77")
+    assert svc.get_row(company, register="sales_orders", row_id=order.id).values["total"] == Decimal("60.77")
+    svc.update_row(company, register="sales_order_lines", row_id=line.id, values={"quantity": 2})
+    assert svc.get_row(company, register="sales_orders", row_id=order.id).values["total"] == Decimal("35.77")
+    svc.delete_row(company, register="sales_order_lines", row_id=line.id)
+    assert svc.get_row(company, register="sales_orders", row_id=order.id).values["total"] == Decimal("10.77")
 
 
 def test_a_line_needs_an_existing_product_and_sensible_numbers(services: Services) -> None:
@@ -46,8 +49,8 @@ def test_a_line_needs_an_existing_product_and_sensible_numbers(services: Service
     with pytest.raises(ValidationFailed) as failed:
         registers(services).create_row(
             company,
-            "sales_order_lines",
-            {"product_uuid": "0" * 36, "quantity": "-2", "discount_percent": "150"},
+            register="sales_order_lines",
+            values={"product_uuid": "0" * 36, "quantity": "-2", "discount_percent": "150"},
             parent_id=order.id,
         )
     assert failed.value.fields == {
@@ -56,7 +59,10 @@ def test_a_line_needs_an_existing_product_and_sensible_numbers(services: Service
     }
     with pytest.raises(ValidationFailed) as failed:
         registers(services).create_row(
-            company, "sales_order_lines", {"product_uuid": "0" * 36, "quantity": "1"}, parent_id=order.id
+            company,
+            register="sales_order_lines",
+            values={"product_uuid": "0" * 36, "quantity": "1"},
+            parent_id=order.id,
         )
     assert failed.value.fields == {"product_uuid": "validation.choice"}
 
@@ -67,22 +73,30 @@ def test_an_invoiced_order_and_its_lines_are_read_only(services: Services) -> No
     product = add_product(services, company, "P1")
     svc = registers(services)
     line = svc.create_row(
-        company, "sales_order_lines", {"product_uuid": product.uuid, "quantity": 1}, parent_id=order.id
+        company,
+        register="sales_order_lines",
+        values={"product_uuid": product.uuid, "quantity": 1},
+        parent_id=order.id,
     )
-    invoiced = svc.update_row(company, "sales_orders", order.id, {"status": "invoice"})
+    invoiced = svc.update_row(company, register="sales_orders", row_id=order.id, values={"status": "invoice"})
     assert invoiced.read_only
     for attempt in (
-        lambda: svc.update_row(company, "sales_orders", order.id, {"notes": "changed"}),
-        lambda: svc.delete_row(company, "sales_orders", order.id),
-        lambda: svc.update_row(company, "sales_order_lines", line.id, {"quantity": 5}),
-        lambda: svc.delete_row(company, "sales_order_lines", line.id),
+        lambda: svc.update_row(
+            company, register="sales_orders", row_id=order.id, values={"notes": "changed"}
+        ),
+        lambda: svc.delete_row(company, register="sales_orders", row_id=order.id),
+        lambda: svc.update_row(company, register="sales_order_lines", row_id=line.id, values={"quantity": 5}),
+        lambda: svc.delete_row(company, register="sales_order_lines", row_id=line.id),
         lambda: svc.create_row(
-            company, "sales_order_lines", {"product_uuid": product.uuid, "quantity": 1}, parent_id=order.id
+            company,
+            register="sales_order_lines",
+            values={"product_uuid": product.uuid, "quantity": 1},
+            parent_id=order.id,
         ),
     ):
         with pytest.raises(ReadOnlyRecord):
             attempt()
-    assert svc.get_row(company, "sales_orders", order.id).values["total"] == Decimal("10.00")
+    assert svc.get_row(company, register="sales_orders", row_id=order.id).values["total"] == Decimal("10.00")
 
 
 def test_orders_are_listed_and_found_by_their_contacts_name(services: Services) -> None:

@@ -67,8 +67,10 @@ def test_renamed_and_deleted_contacts_are_found_by_their_new_state_only(
 ) -> None:
     first = add_contact(services, company, "Altname GmbH")
     second = add_contact(services, company, "Wegfall KG")
-    registers(services).update_row(company, "contacts", first.id, {**first.values, "name": "Neuname GmbH"})
-    registers(services).delete_row(company, "contacts", second.id)
+    registers(services).update_row(
+        company, register="contacts", row_id=first.id, values={**first.values, "name": "Neuname GmbH"}
+    )
+    registers(services).delete_row(company, register="contacts", row_id=second.id)
     assert names(services, company, "altname") == []
     assert names(services, company, "neuname") == ["Neuname GmbH"]
     assert names(services, company, "wegfall") == []
@@ -78,9 +80,9 @@ def test_renamed_and_deleted_contacts_are_found_by_their_new_state_only(
 def test_demo_data_fills_and_refills_keep_the_index_in_step(services: Services) -> None:
     ours = services.local.demo_data.ensure_company("Suche GmbH").id
     theirs = services.local.demo_data.ensure_company("Andere Suche KG", "en").id
-    services.local.demo_data.fill(theirs, "S", "en")
-    services.local.demo_data.fill(ours, "S")
-    services.local.demo_data.fill(ours, "S")
+    services.local.demo_data.fill(theirs, size="S", locale="en")
+    services.local.demo_data.fill(ours, size="S")
+    services.local.demo_data.fill(ours, size="S")
     assert index_is_consistent(services)
     for company_id, word in ((ours, "K100"), (theirs, "C100"), (ours, "mann"), (theirs, "son")):
         found = registers(services).list_rows(company_id, "contacts", search=word).total

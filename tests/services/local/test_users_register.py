@@ -28,9 +28,9 @@ def test_a_user_is_created_with_a_linked_employee_and_can_log_in(services: Servi
     eva = add(services, company, "employees", first_name="Eva", last_name="Klein", email="eva@example.com")
     created = users(services).create_user(
         admin_id,
-        company,
-        {"username": "eva", "full_name": "Eva Klein", "employee_uuid": eva.uuid},
-        GOOD_PASSWORD,
+        company_id=company,
+        values={"username": "eva", "full_name": "Eva Klein", "employee_uuid": eva.uuid},
+        password=GOOD_PASSWORD,
     )
     assert created.labels == {"employee_uuid": "Eva Klein"}
     assert services.local.auth.login("eva", GOOD_PASSWORD).user.employee_uuid == eva.uuid
@@ -40,7 +40,9 @@ def test_a_user_is_created_with_a_linked_employee_and_can_log_in(services: Servi
 def test_a_weak_password_and_a_taken_name_are_refused_together(services: Services, admin_id: int) -> None:
     company = new_company(services)
     with pytest.raises(ValidationFailed) as failed:
-        users(services).create_user(admin_id, company, {"username": "Admin"}, "kurz")
+        users(services).create_user(
+            admin_id, company_id=company, values={"username": "Admin"}, password="kurz"
+        )
     assert failed.value.fields == {
         "username": "registers.users.username_taken",
         "password": "password.too_short",
@@ -51,7 +53,9 @@ def test_an_employee_of_another_company_cannot_be_linked(services: Services, adm
     mine, theirs = new_company(services, "Mine"), new_company(services, "Theirs")
     stranger = add(services, theirs, "employees", last_name="Fremd")
     with pytest.raises(ValidationFailed) as failed:
-        users(services).update_user(admin_id, mine, admin_id, {"employee_uuid": stranger.uuid})
+        users(services).update_user(
+            admin_id, company_id=mine, user_id=admin_id, values={"employee_uuid": stranger.uuid}
+        )
     assert failed.value.fields == {"employee_uuid": "validation.choice"}
 
 
@@ -60,31 +64,42 @@ def test_the_last_active_super_user_cannot_be_demoted_or_deactivated(
 ) -> None:
     company = new_company(services)
     with pytest.raises(ValidationFailed) as failed:
-        users(services).update_user(admin_id, company, admin_id, {"is_super_user": False})
+        users(services).update_user(
+            admin_id, company_id=company, user_id=admin_id, values={"is_super_user": False}
+        )
     assert failed.value.fields == {"is_super_user": "registers.users.last_super_user"}
     other = users(services).create_user(
-        admin_id, company, {"username": "chefin", "is_super_user": True}, GOOD_PASSWORD
+        admin_id,
+        company_id=company,
+        values={"username": "chefin", "is_super_user": True},
+        password=GOOD_PASSWORD,
     )
-    users(services).update_user(admin_id, company, admin_id, {"is_super_user": False})
+    users(services).update_user(
+        admin_id, company_id=company, user_id=admin_id, values={"is_super_user": False}
+    )
     with pytest.raises(ValidationFailed):
-        users(services).update_user(other.id, company, other.id, {"active": False})
+        users(services).update_user(other.id, company_id=company, user_id=other.id, values={"active": False})
     assert users(services).get_user(other.id, other.id).values["is_super_user"] is True
 
 
 def test_only_a_super_user_may_manage_users(services: Services, admin_id: int) -> None:
     company = new_company(services)
-    plain = users(services).create_user(admin_id, company, {"username": "plain"}, GOOD_PASSWORD)
+    plain = users(services).create_user(
+        admin_id, company_id=company, values={"username": "plain"}, password=GOOD_PASSWORD
+    )
     with pytest.raises(PermissionDenied):
         users(services).list_users(plain.id)
     with pytest.raises(PermissionDenied):
-        users(services).reset_password(plain.id, admin_id, GOOD_PASSWORD)
+        users(services).reset_password(plain.id, user_id=admin_id, password=GOOD_PASSWORD)
 
 
 def test_a_reset_password_replaces_the_old_one(services: Services, admin_id: int) -> None:
     company = new_company(services)
-    plain = users(services).create_user(admin_id, company, {"username": "plain"}, GOOD_PASSWORD)
+    plain = users(services).create_user(
+        admin_id, company_id=company, values={"username": "plain"}, password=GOOD_PASSWORD
+    )
     with pytest.raises(ValidationFailed) as failed:
-        users(services).reset_password(admin_id, plain.id, "password123")
+        users(services).reset_password(admin_id, user_id=plain.id, password="password123")
     assert failed.value.fields == {"password": "password.too_common"}
-    users(services).reset_password(admin_id, plain.id, "Neues-Passwort-99")
+    users(services).reset_password(admin_id, user_id=plain.id, password="Neues-Passwort-99")
     assert services.local.auth.login("plain", "Neues-Passwort-99").user.username == "plain"

@@ -164,7 +164,7 @@ async def test_a_run_whose_answer_was_lost_creates_no_second_company_account_whe
         before = s.scalar(select(func.count()).select_from(Tenant)) or 0
     company, session = ready_to_connect(local)
     wizard = local.local.connect_wizard
-    login = await wizard.log_in("retry@mueller.example", PASSWORD)
+    login = await wizard.log_in("retry@mueller.example", password=PASSWORD)
     lossy = LosesConnectAnswers(lose=1)
     wizard._http = HttpLink(transport=lossy)  # the network between the two loses one answer
     run = {"user_id": session.user.id, "session_token": session.token, "login": login, "run_at": None}

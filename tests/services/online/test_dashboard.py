@@ -23,9 +23,9 @@ NOW = dt.datetime(2030, 1, 16, 10, 0, tzinfo=dt.UTC)  # a Wednesday
 def order(online: Services, tenant_id: int, contact_uuid: str, status: str, day: dt.date, total: str) -> None:
     online.online.sync_server.apply_online_change(
         tenant_id,
-        "sales_orders",
-        None,
-        {
+        table="sales_orders",
+        uuid=None,
+        fields={
             "number": new_uuid()[:8],
             "status": status,
             "order_date": day,
@@ -45,8 +45,8 @@ def test_the_dashboard_sums_sales_open_documents_the_week_and_the_best_customers
     created = company(online, anna, "Müller GmbH")
     server = online.online.sync_server
     tid = created.tenant_id
-    kunde = server.apply_online_change(tid, "contacts", None, {"name": "Kunde AG"}).uuid
-    klein = server.apply_online_change(tid, "contacts", None, {"name": "Klein KG"}).uuid
+    kunde = server.apply_online_change(tid, table="contacts", uuid=None, fields={"name": "Kunde AG"}).uuid
+    klein = server.apply_online_change(tid, table="contacts", uuid=None, fields={"name": "Klein KG"}).uuid
     order(online, tid, kunde, "invoice", dt.date(2030, 1, 3), "100.10")
     order(online, tid, kunde, "invoice", dt.date(2030, 1, 20), "0.45")
     order(online, tid, klein, "invoice", dt.date(2029, 12, 31), "50.00")
@@ -57,7 +57,7 @@ def test_the_dashboard_sums_sales_open_documents_the_week_and_the_best_customers
     for start in (dt.datetime(2030, 1, 14, 9, tzinfo=dt.UTC), dt.datetime(2030, 1, 20, 23, tzinfo=dt.UTC),
                   dt.datetime(2030, 1, 21, 0, 30, tzinfo=dt.UTC)):  # fmt: skip
         server.apply_online_change(
-            tid, "activities", None, {"subject": "Anruf", "kind": "call", "start_at": start}
+            tid, table="activities", uuid=None, fields={"subject": "Anruf", "kind": "call", "start_at": start}
         )
 
     board = WorkspaceDashboard(online.db.online, FrozenClock(NOW)).build(anna, created.tenant_uuid)  # type: ignore[arg-type]
@@ -104,7 +104,9 @@ def test_the_sync_health_counts_rows_up_and_down_per_day(online: Services) -> No
     ]
     pushed = server.push(ctx, PushRequest(**fields(ctx), mutations=batch))
     server.push(ctx, PushRequest(**fields(ctx), mutations=batch))  # repeated: applied once, counted once
-    server.apply_online_change(created.tenant_id, "contacts", None, {"name": "Online angelegt"})
+    server.apply_online_change(
+        created.tenant_id, table="contacts", uuid=None, fields={"name": "Online angelegt"}
+    )
     server.pull_now(ctx, PullRequest(**fields(ctx), cursor=pushed.seq, limit=100))
     today = dt.datetime.now(dt.UTC)
     assert online.db.online is not None
@@ -127,8 +129,12 @@ def test_the_sales_list_behind_a_chart_narrows_to_the_month_and_the_customer(onl
     anna = person(online, "anna@example.com")
     created = company(online, anna, "Müller GmbH")
     tid = created.tenant_id
-    kunde = online.online.sync_server.apply_online_change(tid, "contacts", None, {"name": "Kunde AG"}).uuid
-    klein = online.online.sync_server.apply_online_change(tid, "contacts", None, {"name": "Klein KG"}).uuid
+    kunde = online.online.sync_server.apply_online_change(
+        tid, table="contacts", uuid=None, fields={"name": "Kunde AG"}
+    ).uuid
+    klein = online.online.sync_server.apply_online_change(
+        tid, table="contacts", uuid=None, fields={"name": "Klein KG"}
+    ).uuid
     order(online, tid, kunde, "invoice", dt.date(2030, 1, 31), "1.00")
     order(online, tid, kunde, "invoice", dt.date(2030, 2, 1), "2.00")
     order(online, tid, klein, "invoice", dt.date(2030, 1, 1), "3.00")

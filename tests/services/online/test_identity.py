@@ -213,9 +213,11 @@ def test_changing_the_password_needs_the_current_one_and_ends_other_sessions(onl
     browser = ident(online).login(ADDRESS, PASSWORD)
     wizard = ident(online).login(ADDRESS, PASSWORD, kind="api")
     with pytest.raises(ValidationFailed) as failed:
-        ident(online).change_password(browser.token, "Wrong-Password-11", "New-Garden-Path-88")
+        ident(online).change_password(
+            browser.token, current_password="Wrong-Password-11", new_password="New-Garden-Path-88"
+        )
     assert failed.value.fields == {"current_password": "password.wrong_current"}
-    ident(online).change_password(browser.token, PASSWORD, "New-Garden-Path-88")
+    ident(online).change_password(browser.token, current_password=PASSWORD, new_password="New-Garden-Path-88")
     still = ident(online).current(browser.token)
     assert still is not None and still.email == ADDRESS
     with pytest.raises(NotAuthenticated):
@@ -247,14 +249,16 @@ def test_a_browser_session_reference_is_no_bearer_token_and_an_api_token_opens_n
         ident(online).authenticate_api_token(browser.token)
     assert ident(online).current(api.token) is None
     with pytest.raises(NotAuthenticated):
-        ident(online).change_password(browser.token, PASSWORD, "New-Garden-Path-88", kind="api")
+        ident(online).change_password(
+            browser.token, current_password=PASSWORD, new_password="New-Garden-Path-88", kind="api"
+        )
 
 
 def test_a_weak_new_password_is_refused_when_changing(online: Services) -> None:
     signed_up(online)
     session = ident(online).login(ADDRESS, PASSWORD)
     with pytest.raises(ValidationFailed) as failed:
-        ident(online).change_password(session.token, PASSWORD, "short")
+        ident(online).change_password(session.token, current_password=PASSWORD, new_password="short")
     assert failed.value.fields == {"new_password": "password.too_short"}
     assert ident(online).login(ADDRESS, PASSWORD).token
 

@@ -54,7 +54,7 @@ def test_a_link_signed_with_another_secret_is_invalid(online: Services) -> None:
     assert online.db.online is not None
     foreign = LinkTokens("some-other-secret")
     with online.db.online.begin() as s:
-        token = foreign.issue(s, "verify", "1")
+        token = foreign.issue(s, purpose="verify", subject="1")
     with pytest.raises(LinkInvalid):
         ident(online).check_link("verify", token)
 
@@ -127,9 +127,9 @@ def test_links_serve_later_purposes_with_their_own_lifetime(online: Services, cl
     assert online.db.online is not None
     tokens = LinkTokens(online.secret_key, clock=clock)
     with online.db.online.begin() as s:
-        token = tokens.issue(s, "invitation", "invitation-42")
+        token = tokens.issue(s, purpose="invitation", subject="invitation-42")
     clock.advance(days=6)
     with online.db.online.begin() as s:
-        assert tokens.consume(s, "invitation", token).subject == "invitation-42"
+        assert tokens.consume(s, purpose="invitation", token=token).subject == "invitation-42"
     with online.db.online.begin() as s, pytest.raises(LinkUsed):
-        tokens.consume(s, "invitation", token)
+        tokens.consume(s, purpose="invitation", token=token)

@@ -14,8 +14,12 @@ def test_persons_are_created_and_edited_inside_their_contact_by_the_local_rules(
     owner = person(online, "chef@example.com")
     account = company(online, owner, "Müller GmbH")
     server, persons = online.online.sync_server, online.online.workspace.persons
-    contact = server.apply_online_change(account.tenant_id, "contacts", None, {"name": "Kunde AG"}).uuid
-    other = server.apply_online_change(account.tenant_id, "contacts", None, {"name": "Andere KG"}).uuid
+    contact = server.apply_online_change(
+        account.tenant_id, table="contacts", uuid=None, fields={"name": "Kunde AG"}
+    ).uuid
+    other = server.apply_online_change(
+        account.tenant_id, table="contacts", uuid=None, fields={"name": "Andere KG"}
+    ).uuid
     with pytest.raises(ValidationFailed) as failed:
         persons.save(
             owner, account.tenant_uuid, contact_uuid=contact, uuid=None,

@@ -26,15 +26,23 @@ class World:
         self.tenant_id, self.tenant = account.tenant_id, account.tenant_uuid
         server = online.online.sync_server
         self.customer = server.apply_online_change(
-            self.tenant_id, "contacts", None, {"name": "Kunde AG"}
+            self.tenant_id, table="contacts", uuid=None, fields={"name": "Kunde AG"}
         ).uuid
-        self.other = server.apply_online_change(self.tenant_id, "contacts", None, {"name": "Andere KG"}).uuid
+        self.other = server.apply_online_change(
+            self.tenant_id, table="contacts", uuid=None, fields={"name": "Andere KG"}
+        ).uuid
         self.person = server.apply_online_change(
-            self.tenant_id, "contact_persons", None, {"contact_uuid": self.customer, "last_name": "Meier"}
+            self.tenant_id,
+            table="contact_persons",
+            uuid=None,
+            fields={"contact_uuid": self.customer, "last_name": "Meier"},
         ).uuid
         self.products = [
             server.apply_online_change(
-                self.tenant_id, "products", None, {"number": f"P{i}", "name": f"Ware {i}", "price": price}
+                self.tenant_id,
+                table="products",
+                uuid=None,
+                fields={"number": f"P{i}", "name": f"Ware {i}", "price": price},
             ).uuid
             for i, price in enumerate(("12.50", "3.99", "0.35", "1999.99", "7.45"))
         ]
@@ -111,7 +119,7 @@ def test_products_must_exist_and_bad_lines_write_nothing(world: World) -> None:
     }
     assert world.sales.rows(world.owner, world.tenant).total == 0
     deleted = world.online.online.sync_server.apply_online_change(
-        world.tenant_id, "products", world.products[4], None, delete=True
+        world.tenant_id, table="products", uuid=world.products[4], fields=None, delete=True
     )
     assert deleted.deleted
     with pytest.raises(ValidationFailed) as failed:
@@ -206,7 +214,7 @@ def test_a_quote_becomes_an_order_and_an_invoice_is_read_only_saying_why(world: 
     with pytest.raises(ValidationFailed):  # the status is not edited in the form
         world.sales.save(world.owner, world.tenant, uuid=uuid, edit=SalesEdit(changes={"status": "invoice"}))
     world.online.online.sync_server.apply_online_change(
-        world.tenant_id, "sales_orders", uuid, {"status": "invoice"}
+        world.tenant_id, table="sales_orders", uuid=uuid, fields={"status": "invoice"}
     )  # invoiced in Business Software
     invoice = world.sales.document(world.owner, world.tenant, uuid=uuid)
     assert not invoice.editable and invoice.read_only_reason == "sales.read_only.invoice"

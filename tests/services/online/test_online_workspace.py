@@ -48,7 +48,9 @@ def member(online: Services, tenant_id: int, online_id: int, role: str, *, activ
 
 def contacts(online: Services, tenant_id: int, *rows: dict[str, str]) -> list[str]:
     server: SyncServer = online.online.sync_server
-    return [server.apply_online_change(tenant_id, "contacts", None, row).uuid for row in rows]
+    return [
+        server.apply_online_change(tenant_id, table="contacts", uuid=None, fields=row).uuid for row in rows
+    ]
 
 
 def test_a_person_sees_only_the_company_accounts_they_belong_to(online: Services) -> None:
@@ -127,7 +129,9 @@ def test_contacts_are_searched_sorted_and_paged_in_the_database_and_stay_in_thei
         ),
     )
     contacts(online, theirs.tenant_id, {"name": "Kunde Fremd", "city": "Bonn"})
-    online.online.sync_server.apply_online_change(mine.tenant_id, "contacts", uuids[0], None, delete=True)
+    online.online.sync_server.apply_online_change(
+        mine.tenant_id, table="contacts", uuid=uuids[0], fields=None, delete=True
+    )
 
     first = workspace(online).lists.contacts(owner, mine.tenant_uuid, page_size=10)
     assert (first.total, first.pages, len(first.rows)) == (29, 3, 10)
@@ -184,15 +188,23 @@ def test_a_contact_shows_its_persons_activities_and_orders_of_its_own_account_on
     kunde, other = contacts(online, mine.tenant_id, {"name": "Kunde"}, {"name": "Anderer"})
     change(
         mine.tenant_id,
-        "contact_persons",
-        None,
-        {"contact_uuid": kunde, "last_name": "Adler", "position": "Einkauf"},
+        table="contact_persons",
+        uuid=None,
+        fields={"contact_uuid": kunde, "last_name": "Adler", "position": "Einkauf"},
     )
-    change(mine.tenant_id, "contact_persons", None, {"contact_uuid": other, "last_name": "Fremd"})
+    change(
+        mine.tenant_id,
+        table="contact_persons",
+        uuid=None,
+        fields={"contact_uuid": other, "last_name": "Fremd"},
+    )
     for day, subject in ((1, "Erstgespräch"), (9, "Angebot besprechen")):
         start = dt.datetime(2030, 1, day, 9, tzinfo=dt.UTC)
         change(
-            mine.tenant_id, "activities", None, {"contact_uuid": kunde, "subject": subject, "start_at": start}
+            mine.tenant_id,
+            table="activities",
+            uuid=None,
+            fields={"contact_uuid": kunde, "subject": subject, "start_at": start},
         )
     related = workspace(online).records.contact_related(owner, mine.tenant_uuid, uuid=kunde)
     assert [p["last_name"] for p in related["contact_persons"]] == ["Adler"]

@@ -42,7 +42,9 @@ async def test_rows_sent_and_received_are_counted_per_day(
     try:
         with sessions.begin() as s:
             s.add(Contact(company_id=company, name="Neu lokal"))
-        online.apply_online_change(created.tenant_id, "contacts", None, {"name": "Neu online"})
+        online.apply_online_change(
+            created.tenant_id, table="contacts", uuid=None, fields={"name": "Neu online"}
+        )
         # Both new contacts moved: the local one up (or, when the pull that carries it back comes
         # first, counted once as received), the online one down.
         await wait_for(

@@ -151,7 +151,9 @@ async def test_changes_flow_both_ways_without_echo(
         with sessions.begin() as s:
             s.add(Contact(company_id=company, name="Neu lokal"))
         await wait_for(lambda: online_summary(online, created.tenant_id)["contacts"][0] == 6)
-        added = online.apply_online_change(created.tenant_id, "contacts", None, {"name": "Neu online"})
+        added = online.apply_online_change(
+            created.tenant_id, table="contacts", uuid=None, fields={"name": "Neu online"}
+        )
         await wait_for(lambda: _local_contact(sessions, added.uuid) is not None)
         await asyncio.sleep(0.2)
         with sessions() as s:
@@ -174,14 +176,17 @@ async def test_the_same_field_edited_on_both_sides_keeps_the_local_value_and_log
     with sessions() as s:
         target = s.scalars(select(Contact).where(Contact.company_id == company).limit(1)).one()
     online.apply_online_change(
-        created.tenant_id, "contacts", target.uuid, {"name": "Online-Name", "city": "Hamburg"}
+        created.tenant_id,
+        table="contacts",
+        uuid=target.uuid,
+        fields={"name": "Online-Name", "city": "Hamburg"},
     )
     with sessions.begin() as s:
         s.execute(update(Contact).where(Contact.uuid == target.uuid).values(name="Lokaler Name"))
 
     await agent.push(await asyncio.to_thread(agent.store.next_batch, 100))
     page = (await agent.pull_once(agent.store.state().cursor)).answer
-    await asyncio.to_thread(agent.store.apply_page, page, agent.store.state().cursor)
+    await asyncio.to_thread(agent.store.apply_page, page, after=agent.store.state().cursor)
 
     row = _local_contact(sessions, target.uuid)
     assert row is not None and (row.name, row.city) == ("Lokaler Name", "Hamburg")
@@ -232,13 +237,17 @@ async def test_an_online_change_after_a_push_whose_answer_was_lost_is_not_overru
 
     batch = await asyncio.to_thread(agent.store.next_batch, 100)
     body = agent.client.payload(mutations=[m.model_dump() for m in batch])
-    await agent.client.post("/push", encode(body), PushResponse)  # committed online; the answer is "lost"
-    online.apply_online_change(created.tenant_id, "contacts", target.uuid, {"phone": "+49 2 online danach"})
+    await agent.client.post(
+        "/push", body=encode(body), model=PushResponse
+    )  # committed online; the answer is "lost"
+    online.apply_online_change(
+        created.tenant_id, table="contacts", uuid=target.uuid, fields={"phone": "+49 2 online danach"}
+    )
 
     cursor = agent.store.state().cursor
     page = (await agent.pull_once(cursor)).answer
     assert page.applied_mutation_id >= batch[-1].id
-    await asyncio.to_thread(agent.store.apply_page, page, cursor)
+    await asyncio.to_thread(agent.store.apply_page, page, after=cursor)
     assert await asyncio.to_thread(agent.store.next_batch, 100) == []  # the page acknowledged the push
 
     row = _local_contact(sessions, target.uuid)

@@ -19,7 +19,7 @@ async def post_answered_by(answer: httpx.Response | Exception) -> None:
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(handle)) as http:
         client = SyncClient(http, "http://online.test", "token", "tenant-uuid")
-        await client.post("/push", encode(client.payload(mutations=[])), PushResponse)
+        await client.post("/push", body=encode(client.payload(mutations=[])), model=PushResponse)
 
 
 @pytest.mark.parametrize(
@@ -85,7 +85,7 @@ async def test_large_bodies_are_gzipped_only_when_the_server_is_not_on_this_mach
     async with httpx.AsyncClient(transport=httpx.MockTransport(handle)) as http:
         client = SyncClient(http, url, "token", "tenant-uuid")
         body = client.pack(b'{"rows": "' + b"x" * 5000 + b'"}')
-        await client.post("/push", body, PushResponse)
+        await client.post("/push", body=body, model=PushResponse)
     (request,) = seen
     assert (request.headers.get("content-encoding") == "gzip") is compressed
     assert (len(request.content) < 5000) is compressed

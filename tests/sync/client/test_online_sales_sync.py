@@ -68,7 +68,7 @@ async def test_an_online_order_with_five_lines_arrives_in_business_software_whol
     page = (await agent.pull_once(cursor)).answer
     tables = {c.table: len(c.data[0]) for c in page.changes}
     assert tables == {"sales_orders": 1, "sales_order_lines": 5}  # one transaction, never split
-    await asyncio.to_thread(agent.store.apply_page, page, cursor)
+    await asyncio.to_thread(agent.store.apply_page, page, after=cursor)
 
     with sessions() as s:
         order = s.scalars(select(SalesOrder).where(SalesOrder.uuid == uuid)).one()
@@ -81,7 +81,8 @@ async def test_an_online_order_with_five_lines_arrives_in_business_software_whol
     assert [line.vat_rate for line in local_lines] == [Decimal(line["vat_rate"]) for line in lines]
     assert order.total == online_doc.totals.net == local_totals.net
     assert local_totals == online_doc.totals
-    assert [rules.line_total(x.quantity, x.unit_price, x.discount_percent) for x in local_lines] == [
-        line.line_total for line in online_doc.lines
-    ]
+    assert [
+        rules.line_total(x.quantity, unit_price=x.unit_price, discount_percent=x.discount_percent)
+        for x in local_lines
+    ] == [line.line_total for line in online_doc.lines]
     assert local_summary(engine, company) == online_summary(online, created.tenant_id)

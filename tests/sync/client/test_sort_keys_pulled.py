@@ -33,9 +33,13 @@ async def test_pulled_and_pushed_contacts_carry_their_sort_keys_on_both_sides(
     stop = asyncio.Event()
     running = asyncio.create_task(agent.continuous(stop))
     try:
-        arrived = online.apply_online_change(created.tenant_id, "contacts", None, {"name": "Ärger"})
+        arrived = online.apply_online_change(
+            created.tenant_id, table="contacts", uuid=None, fields={"name": "Ärger"}
+        )
         await wait_for(lambda: _local_names(sessions, company).get("Ärger") is not None)
-        renamed = online.apply_online_change(created.tenant_id, "contacts", arrived.uuid, {"name": "Öhm"})
+        renamed = online.apply_online_change(
+            created.tenant_id, table="contacts", uuid=arrived.uuid, fields={"name": "Öhm"}
+        )
         assert renamed.uuid == arrived.uuid
         await wait_for(lambda: "Öhm" in _local_names(sessions, company))
     finally:

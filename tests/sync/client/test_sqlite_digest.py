@@ -40,7 +40,7 @@ def test_activities_with_nulls_empty_text_booleans_and_times_in_and_out_of_wire_
         )  # fmt: skip
     conn.execute("BEGIN")
     expected = python_digest(conn, "activities")
-    got = fast.sqlite_digest(conn, spec, "activities", "k = ?", (1,))
+    got = fast.sqlite_digest(conn, spec=spec, table="activities", where="k = ?", params=(1,))
     assert (got.count, got.checksum) == (expected.count, expected.checksum) and got.count == 10
 
 
@@ -62,5 +62,5 @@ def test_numeric_columns_are_formatted_with_their_scale() -> None:
             (f"u{i}", *values),
         )
     expected = python_digest(conn, "sales_order_lines")
-    got = fast.sqlite_digest(conn, spec, "sales_order_lines", "k = ?", (1,))
+    got = fast.sqlite_digest(conn, spec=spec, table="sales_order_lines", where="k = ?", params=(1,))
     assert (got.count, got.checksum) == (expected.count, expected.checksum)

@@ -52,7 +52,7 @@ async def test_a_scheduled_start_runs_after_the_process_was_killed_and_restarted
         session = client.local.auth.login("admin", ADMIN_PASSWORD)
         client.local.auth.open_company(session.token, company_id)
         wizard = client.local.connect_wizard
-        login = await wizard.log_in(ADDRESS, PASSWORD)
+        login = await wizard.log_in(ADDRESS, password=PASSWORD)
         run_at = (dt.datetime.now(dt.UTC) + AHEAD).replace(microsecond=0)
         await wizard.run(
             company_id, user_id=session.user.id, session_token=session.token, login=login, run_at=run_at

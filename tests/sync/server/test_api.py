@@ -219,7 +219,9 @@ async def test_a_pushed_record_that_does_not_fit_is_rejected_alone(
 async def test_large_pull_answers_are_gzipped(client: httpx.AsyncClient, server: SyncServer) -> None:
     ctx, token = connect(server)
     for _ in range(20):
-        server.apply_online_change(ctx.tenant_id, "contacts", None, contact(notes="Notiz " * 20))
+        server.apply_online_change(
+            ctx.tenant_id, table="contacts", uuid=None, fields=contact(notes="Notiz " * 20)
+        )
     response = await client.post(
         "/api/online/v1/sync/pull",
         content=body({**fields(ctx), "cursor": 0}),
@@ -266,7 +268,7 @@ async def test_disconnect_is_refused_to_others_and_deletes_only_the_synced_data(
     foreign = server.connections.create_connection(online_id_id=None, company=CompanyInfo(name="Fremd KG"))
     mine = server.connections.create_connection(online_id_id=1, company=CompanyInfo(name="Eigen GmbH"))
     for created in (foreign, mine):
-        server.apply_online_change(created.tenant_id, "contacts", None, {"name": "Kunde"})
+        server.apply_online_change(created.tenant_id, table="contacts", uuid=None, fields={"name": "Kunde"})
 
     def request(tenant: str, **extra: Any) -> dict[str, Any]:
         return {

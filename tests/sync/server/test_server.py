@@ -110,7 +110,9 @@ def test_an_online_edit_during_the_snapshot_makes_the_client_pull_what_it_has_no
     server: SyncServer,
 ) -> None:
     ctx, _token = connect(server)
-    before = server.apply_online_change(ctx.tenant_id, "contacts", None, contact(name="Vorher AG"))
+    before = server.apply_online_change(
+        ctx.tenant_id, table="contacts", uuid=None, fields=contact(name="Vorher AG")
+    )
     begin = server.begin_snapshot(ctx, begin_request(ctx, ["contacts"]))
     rows = many_contacts(3)
     columns, data = columnar("contacts", rows)
@@ -118,7 +120,9 @@ def test_an_online_edit_during_the_snapshot_makes_the_client_pull_what_it_has_no
         **fields(ctx), snapshot_id=begin.snapshot_id, table="contacts", page=0, columns=columns, data=data
     )
     server.snapshot_page(ctx, page)
-    during = server.apply_online_change(ctx.tenant_id, "contacts", None, contact(name="Während AG"))
+    during = server.apply_online_change(
+        ctx.tenant_id, table="contacts", uuid=None, fields=contact(name="Während AG")
+    )
     finish = server.finish_snapshot(ctx, SnapshotFinishRequest(**fields(ctx), snapshot_id=begin.snapshot_id))
 
     assert not finish.clean and finish.cursor == 0
@@ -158,7 +162,7 @@ def test_a_snapshot_child_whose_parent_was_deleted_online_meanwhile_is_deleted_t
 
     send("contacts", parent)
     (parent_uuid,) = parent
-    server.apply_online_change(ctx.tenant_id, "contacts", parent_uuid, None, delete=True)
+    server.apply_online_change(ctx.tenant_id, table="contacts", uuid=parent_uuid, fields=None, delete=True)
     send("contact_persons", {str(uuid.uuid4()): person(parent_uuid)})
     summary = server.verify(ctx, VerifyRequest(**fields(ctx), tables=["contact_persons"])).tables
     assert summary["contact_persons"].count == 0
@@ -173,7 +177,9 @@ def test_a_page_sent_again_does_not_bring_back_a_row_deleted_online_meanwhile(se
         **fields(ctx), snapshot_id=begin.snapshot_id, table="contacts", page=0, columns=columns, data=data
     )
     server.snapshot_page(ctx, page)
-    server.apply_online_change(ctx.tenant_id, "contacts", next(iter(rows)), None, delete=True)
+    server.apply_online_change(
+        ctx.tenant_id, table="contacts", uuid=next(iter(rows)), fields=None, delete=True
+    )
     server.snapshot_page(ctx, page)  # the answer to the first upload was lost
     assert server.verify(ctx, VerifyRequest(**fields(ctx), tables=["contacts"])).tables["contacts"].count == 1
 
@@ -201,7 +207,9 @@ def test_the_same_field_changed_on_both_sides_keeps_the_business_value_and_logs_
         Mutation(id=1, table="contacts", uuid=uuid, op="upsert", base=0, values=contact(name="Alt")),
     )
     _live, _d, cursor, _p = pull_all(server, ctx, 0)
-    server.apply_online_change(ctx.tenant_id, "contacts", uuid, {"name": "Online", "city": "Hamburg"})
+    server.apply_online_change(
+        ctx.tenant_id, table="contacts", uuid=uuid, fields={"name": "Online", "city": "Hamburg"}
+    )
     local = contact(name="Lokal", city="Berlin", phone="030 1")
     result = push(
         server,
@@ -228,7 +236,7 @@ def test_a_delete_online_wins_over_an_edit_in_business_software(server: SyncServ
     ctx, _token = connect(server)
     uuid = new_uuid()
     push(server, ctx, Mutation(id=1, table="contacts", uuid=uuid, op="upsert", base=0, values=contact()))
-    server.apply_online_change(ctx.tenant_id, "contacts", uuid, None, delete=True)
+    server.apply_online_change(ctx.tenant_id, table="contacts", uuid=uuid, fields=None, delete=True)
     result = push(
         server,
         ctx,
@@ -255,9 +263,13 @@ def test_deleting_a_contact_deletes_its_persons_on_the_online_side_too(server: S
 
 def test_a_pull_page_never_splits_a_transaction_and_carries_the_parents_it_needs(server: SyncServer) -> None:
     ctx, _token = connect(server)
-    parent = server.apply_online_change(ctx.tenant_id, "contacts", None, contact()).uuid
-    child = server.apply_online_change(ctx.tenant_id, "contact_persons", None, person(parent)).uuid
-    server.apply_online_change(ctx.tenant_id, "contacts", parent, {"name": "Später umbenannt"})
+    parent = server.apply_online_change(ctx.tenant_id, table="contacts", uuid=None, fields=contact()).uuid
+    child = server.apply_online_change(
+        ctx.tenant_id, table="contact_persons", uuid=None, fields=person(parent)
+    ).uuid
+    server.apply_online_change(
+        ctx.tenant_id, table="contacts", uuid=parent, fields={"name": "Später umbenannt"}
+    )
     batch = [new_uuid() for _ in range(5)]
     push(
         server,
@@ -279,7 +291,7 @@ def test_a_pull_page_never_splits_a_transaction_and_carries_the_parents_it_needs
 def test_a_tenant_never_sees_another_tenants_changes(server: SyncServer) -> None:
     a, _ta = connect(server, "A GmbH")
     b, _tb = connect(server, "B GmbH")
-    server.apply_online_change(a.tenant_id, "contacts", None, contact(name="Nur bei A"))
+    server.apply_online_change(a.tenant_id, table="contacts", uuid=None, fields=contact(name="Nur bei A"))
     live, deleted, _c, _p = pull_all(server, b, 0)
     assert live == {} and deleted == set()
     assert server.verify(b, VerifyRequest(**fields(b))).tables["contacts"].count == 0
@@ -288,9 +300,9 @@ def test_a_tenant_never_sees_another_tenants_changes(server: SyncServer) -> None
 def test_an_online_row_must_reference_a_live_parent_of_the_same_tenant(server: SyncServer) -> None:
     a, _ta = connect(server, "A GmbH")
     b, _tb = connect(server, "B GmbH")
-    foreign = server.apply_online_change(a.tenant_id, "contacts", None, contact()).uuid
+    foreign = server.apply_online_change(a.tenant_id, table="contacts", uuid=None, fields=contact()).uuid
     with pytest.raises(ValidationFailed) as failed:
-        server.apply_online_change(b.tenant_id, "contact_persons", None, person(foreign))
+        server.apply_online_change(b.tenant_id, table="contact_persons", uuid=None, fields=person(foreign))
     assert failed.value.fields == {"contact_uuid": "sync.reference_missing"}
 
 
@@ -301,7 +313,9 @@ async def test_a_waiting_pull_answers_as_soon_as_something_changes_online(server
     waiting = asyncio.create_task(server.pull(ctx, request))
     await asyncio.sleep(0.3)
     assert not waiting.done()
-    await asyncio.to_thread(server.apply_online_change, ctx.tenant_id, "contacts", None, contact())
+    await asyncio.to_thread(
+        server.apply_online_change, ctx.tenant_id, table="contacts", uuid=None, fields=contact()
+    )
     page = await asyncio.wait_for(waiting, 3)
     assert page.changes and time.monotonic() - started < 2
 
@@ -314,7 +328,9 @@ async def test_an_online_change_inside_the_callers_transaction_wakes_pulls_only_
     waiter = server.notifier.register(ctx.tenant_id)
     try:
         with online_dbs.online.begin() as s:
-            change = server.apply_online_change(ctx.tenant_id, "contacts", None, contact(), session=s)
+            change = server.apply_online_change(
+                ctx.tenant_id, table="contacts", uuid=None, fields=contact(), session=s
+            )
             await asyncio.sleep(0.1)  # a wake-up sent now would have arrived
             assert not waiter.event.is_set()
         assert await waiter.wait(2)
@@ -332,7 +348,9 @@ async def test_an_online_change_rolled_back_with_the_callers_transaction_leaves_
     waiter = server.notifier.register(ctx.tenant_id)
     try:
         with pytest.raises(RuntimeError), online_dbs.online.begin() as s:
-            server.apply_online_change(ctx.tenant_id, "contacts", None, contact(), session=s)
+            server.apply_online_change(
+                ctx.tenant_id, table="contacts", uuid=None, fields=contact(), session=s
+            )
             raise RuntimeError("the caller's next step failed")
         assert not await waiter.wait(0.3)
     finally:
@@ -344,9 +362,13 @@ async def test_an_online_change_rolled_back_with_the_callers_transaction_leaves_
 def test_a_change_that_must_exist_refuses_a_row_the_tenant_does_not_have(server: SyncServer) -> None:
     a, _ta = connect(server, "A GmbH")
     b, _tb = connect(server, "B GmbH")
-    theirs = server.apply_online_change(a.tenant_id, "contacts", None, contact(name="Bei A")).uuid
+    theirs = server.apply_online_change(
+        a.tenant_id, table="contacts", uuid=None, fields=contact(name="Bei A")
+    ).uuid
     with pytest.raises(NotFound):
-        server.apply_online_change(b.tenant_id, "contacts", theirs, {"name": "Übernommen"}, must_exist=True)
+        server.apply_online_change(
+            b.tenant_id, table="contacts", uuid=theirs, fields={"name": "Übernommen"}, must_exist=True
+        )
     live, _deleted, _c, _p = pull_all(server, b, 0)
     assert live == {}
     assert server.verify(a, VerifyRequest(**fields(a))).tables["contacts"].count == 1
@@ -394,7 +416,9 @@ async def test_on_sqlite_a_waiting_pull_wakes_when_another_process_commits(
         waiting = asyncio.create_task(server.pull(ctx, PullRequest(**fields(ctx), cursor=0, wait=30.0)))
         await asyncio.sleep(0.3)
         assert not waiting.done()
-        await asyncio.to_thread(elsewhere.apply_online_change, ctx.tenant_id, "contacts", None, contact())
+        await asyncio.to_thread(
+            elsewhere.apply_online_change, ctx.tenant_id, table="contacts", uuid=None, fields=contact()
+        )
         page = await asyncio.wait_for(waiting, 5)
         assert page.changes
     finally:

@@ -41,7 +41,7 @@ def test_snapshot_pages_push_and_online_edits_store_the_sort_key(server: SyncSer
             values=contact(name="Straße 1"),
         ),
     )  # fmt: skip
-    server.apply_online_change(ctx.tenant_id, "contacts", None, {"name": "Zoë Ünal"})
+    server.apply_online_change(ctx.tenant_id, table="contacts", uuid=None, fields={"name": "Zoë Ünal"})
     keys = stored_keys(server, ctx.tenant_id)
     assert set(keys) == {"Bärer", "Öl AG", "Straße 1", "Zoë Ünal"}
     assert all(key == sort_key(name) for name, key in keys.items())

@@ -119,7 +119,9 @@ async def test_a_pull_waiting_on_another_instance_wakes_at_once_for_a_write(
         waiting = asyncio.create_task(b.pull(ctx, PullRequest(**fields(ctx), cursor=cursor, wait=10.0)))
         await asyncio.sleep(0.2)
         assert not waiting.done()
-        await asyncio.to_thread(a.apply_online_change, ctx.tenant_id, "contacts", None, contact())
+        await asyncio.to_thread(
+            a.apply_online_change, ctx.tenant_id, table="contacts", uuid=None, fields=contact()
+        )
         committed = time.perf_counter()
         page = await asyncio.wait_for(waiting, 5)
         assert (time.perf_counter() - committed) < 0.5  # measured: a few milliseconds
@@ -138,13 +140,15 @@ async def test_a_page_subscribed_on_another_instance_hears_of_a_write_but_not_of
 
     def rolled_back() -> None:
         with a._sessions() as s, s.begin():
-            a.apply_online_change(ctx.tenant_id, "contacts", None, contact(), session=s)
+            a.apply_online_change(ctx.tenant_id, table="contacts", uuid=None, fields=contact(), session=s)
             s.rollback()
 
     await asyncio.to_thread(rolled_back)
     await asyncio.sleep(0.3)
     assert heard == []
-    await asyncio.to_thread(a.apply_online_change, ctx.tenant_id, "contacts", None, contact())
+    await asyncio.to_thread(
+        a.apply_online_change, ctx.tenant_id, table="contacts", uuid=None, fields=contact()
+    )
     await asyncio.wait_for(arrived.wait(), 3)
     assert heard == [ctx.tenant_id]
 

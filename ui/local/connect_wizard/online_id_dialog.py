@@ -49,7 +49,9 @@ async def online_id_dialog(shell: Shell, session: SessionView, action: str) -> N
         async def confirm() -> None:
             inputs = {"email": email, "password": password}
             try:
-                login = await ask(service.log_in(email.value or "", password.value or "", lang()))
+                login = await ask(
+                    service.log_in(email.value or "", password=password.value or "", language=lang())
+                )
             except CallFailed as failed:
                 show_field_errors(inputs, failed)
                 return

@@ -109,7 +109,9 @@ class OnlineIdStep(WizardStep):
         inputs = {"email": self.email, "password": self.password}
         try:
             login = await ask(
-                self.context.service.log_in(self.email.value or "", self.password.value or "", lang())
+                self.context.service.log_in(
+                    self.email.value or "", password=self.password.value or "", language=lang()
+                )
             )
         except CallFailed as failed:
             show_field_errors(inputs, failed)

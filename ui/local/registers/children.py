@@ -43,8 +43,15 @@ class ChildList:
 
     async def refresh(self) -> None:
         try:
-            rows = await call(self._registers.list_children, self._company_id, self._name, self._parent_id)
-            parent = await call(self._registers.get_row, self._company_id, self._parent, self._parent_id)
+            rows = await call(
+                self._registers.list_children,
+                self._company_id,
+                register=self._name,
+                parent_id=self._parent_id,
+            )
+            parent = await call(
+                self._registers.get_row, self._company_id, register=self._parent, row_id=self._parent_id
+            )
         except CallFailed:
             return
         self._content.clear()
@@ -91,14 +98,14 @@ class ChildList:
             async def save() -> None:
                 if row is not None and tracked is not None:  # only what changed, guarded by the version
                     saved = await tracked.save(
-                        lambda edit: registers.save_edit(company_id, name, row.id, edit)
+                        lambda edit: registers.save_edit(company_id, register=name, row_id=row.id, edit=edit)
                     )
                     if saved is None:
                         return
                 else:
                     try:
                         await call(
-                            registers.create_row, company_id, name, read_values(inputs),
+                            registers.create_row, company_id, register=name, values=read_values(inputs),
                             parent_id=self._parent_id,
                         )  # fmt: skip
                     except CallFailed as failed:
@@ -118,7 +125,7 @@ class ChildList:
     def _confirm_delete(self, row: RegisterRow) -> None:
         async def delete() -> None:
             try:
-                await call(self._registers.delete_row, self._company_id, self._name, row.id)
+                await call(self._registers.delete_row, self._company_id, register=self._name, row_id=row.id)
             except CallFailed:
                 return
             ui.notify(_("registers.deleted"), type="positive")

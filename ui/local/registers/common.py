@@ -20,7 +20,7 @@ def registers_of(shell: Shell) -> RegisterService:
 def options_for(shell: Shell, company_id: int) -> OptionsFn:
     async def options(register: str, text: str) -> list[Option]:
         try:
-            return await call(registers_of(shell).options, company_id, register, text)
+            return await call(registers_of(shell).options, company_id, register=register, search=text)
         except CallFailed:
             return []
 

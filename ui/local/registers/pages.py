@@ -90,7 +90,9 @@ async def _new_dialog(shell: Shell, session: SessionView, name: str, table: Regi
 
         async def save() -> None:
             try:
-                row = await call(registers_of(shell).create_row, company_id, name, read_values(inputs))
+                row = await call(
+                    registers_of(shell).create_row, company_id, register=name, values=read_values(inputs)
+                )
             except CallFailed as failed:
                 show_field_errors(inputs, failed)
                 return
@@ -158,8 +160,8 @@ async def _record_form(
 
     async def save() -> None:
         saved = await tracked.save(
-            lambda edit: service.save_edit(company_id, name, row.id, edit, by=by),
-            recreate=lambda values: service.create_row(company_id, name, values, by=by),
+            lambda edit: service.save_edit(company_id, register=name, row_id=row.id, edit=edit, by=by),
+            recreate=lambda values: service.create_row(company_id, register=name, values=values, by=by),
         )
         if saved is None:
             return
@@ -172,7 +174,7 @@ async def _record_form(
 
     async def delete() -> None:
         try:
-            await call(registers_of(shell).delete_row, company_id, name, row.id)
+            await call(registers_of(shell).delete_row, company_id, register=name, row_id=row.id)
         except CallFailed:
             return
         ui.notify(_("registers.deleted"), type="positive")
@@ -202,7 +204,7 @@ def _follow(
         if tracked is None:
             return
         try:
-            now = await fetch(registers_of(shell).get_row, company_id, name, row.id)
+            now = await fetch(registers_of(shell).get_row, company_id, register=name, row_id=row.id)
         except NotFound:
             return  # a save says that it was deleted, and offers to create it again
         tracked.changed_elsewhere(by["who"], now.values, now.version)
@@ -230,7 +232,7 @@ async def _find(shell: Shell, company_id: int, name: str, row_id: str) -> Regist
     if not row_id.isdigit():
         return None
     try:
-        return await fetch(registers_of(shell).get_row, company_id, name, int(row_id))
+        return await fetch(registers_of(shell).get_row, company_id, register=name, row_id=int(row_id))
     except NotFound:
         return None
 

@@ -114,7 +114,13 @@ async def _new_dialog(
         async def save() -> None:
             values = read_values(inputs)
             try:
-                await call(users.create_user, session.user.id, company_id, values, password.value or "")
+                await call(
+                    users.create_user,
+                    session.user.id,
+                    company_id=company_id,
+                    values=values,
+                    password=password.value or "",
+                )
             except CallFailed as failed:
                 show_field_errors({**inputs, "password": password}, failed)
                 return
@@ -139,7 +145,13 @@ async def _user_form(shell: Shell, users: UserAdminService, session: SessionView
 
     async def save() -> None:
         try:
-            await call(users.update_user, session.user.id, company_id, row.id, read_values(inputs))
+            await call(
+                users.update_user,
+                session.user.id,
+                company_id=company_id,
+                user_id=row.id,
+                values=read_values(inputs),
+            )
         except CallFailed as failed:
             show_field_errors(inputs, failed)
             return
@@ -157,7 +169,7 @@ def _password_form(users: UserAdminService, session: SessionView, row: RegisterR
 
     async def reset() -> None:
         try:
-            await call(users.reset_password, session.user.id, row.id, password.value or "")
+            await call(users.reset_password, session.user.id, user_id=row.id, password=password.value or "")
         except CallFailed as failed:
             show_field_errors({"password": password}, failed)
             return
