@@ -107,6 +107,18 @@ def build_app(settings: Settings) -> Services:
     return services
 
 
+def include(app: Any, router: Any) -> None:
+    """The routes of ``router`` on ``app``, without wrapping the app's lifespan.
+
+    Our routers have no lifespan of their own, yet FastAPI wraps the app's lifespan once per
+    ``include_router``; the in-process app of the UI tests is registered anew for every test, so
+    those wrappers would nest until Python's recursion limit.
+    """
+    lifespan = app.router.lifespan_context
+    app.include_router(router)
+    app.router.lifespan_context = lifespan
+
+
 def _serve_online(app: Any, online: OnlineServices, services: Services) -> None:
     """The Online Desktop API and its background work: warm-up, housekeeping, reminders, mail."""
     from nicegui import background_tasks, run
@@ -117,18 +129,17 @@ def _serve_online(app: Any, online: OnlineServices, services: Services) -> None:
     from services.api.online.sync import sync_router
 
     wakeups = online.wakeups
-    app.include_router(
+    include(
+        app,
         health_router(
             lambda: services.db.online,
             redis_url=services.settings.redis_url,
             wakeups=wakeups.state if wakeups is not None else None,
-        )
+        ),
     )
-    app.include_router(identity_router(online.identity))
-    app.include_router(openapi_router(app))
-    app.include_router(
-        sync_router(lambda: online.sync_server, lambda: online.identity.authenticate_api_token)
-    )
+    include(app, identity_router(online.identity))
+    include(app, openapi_router(app))
+    include(app, sync_router(lambda: online.sync_server, lambda: online.identity.authenticate_api_token))
     tasks: dict[str, Callable[[], Any]] = {
         "sync-warm-up": lambda: run.io_bound(online.sync_server.warm_up),
         "housekeeping": online.housekeeping.run_forever,
@@ -149,13 +160,14 @@ def _serve_local(app: Any, local: LocalServices) -> None:
 
     from services.api.local.router import local_api_router
 
-    app.include_router(
+    include(
+        app,
         local_api_router(
             api_users=local.api_users,
             records=local.api_records,
             integrations=local.integrations,
             prerequisites=local.prerequisites,
-        )
+        ),
     )
     manager = local.sync_manager
     app.on_startup(lambda: background_tasks.create(manager.run(), name="sync-manager"))
