@@ -102,6 +102,7 @@ async def test_the_company_page_opens_with_the_login_check_and_one_call_for_all_
     try:
         await user.open(f"/online/c/{mine.tenant_uuid}")
         await user.should_see(marker="online-tile-users")
+        await user.should_see(marker="dashboard-sync-health")  # the dashboard loads after the tiles
     finally:
         event.remove(Engine, "begin", count)
     assert len(begun) == 3  # who is logged in; header, companies and access for every tile; the dashboard
