@@ -50,8 +50,9 @@ from services.sync.protocol.messages import (
     VerifyRequest,
     VerifyResponse,
 )
+from services.sync.server.checks import check_versions
 from services.sync.server.connections import ConnectionContext
-from services.sync.server.service import SyncServer, check_versions
+from services.sync.server.service import SyncServer
 
 log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)

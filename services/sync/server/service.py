@@ -21,7 +21,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.sync.protocol.messages import (
-    PROTOCOL_VERSION,
     ContractRequest,
     ContractResponse,
     ProtocolError,
@@ -38,7 +37,7 @@ from services.sync.protocol.messages import (
     VerifyRequest,
     VerifyResponse,
 )
-from services.sync.protocol.tables import SCHEMA_VERSION, TABLE_ORDER, TABLES
+from services.sync.protocol.tables import TABLE_ORDER, TABLES
 from services.sync.protocol.validate import check_columns, check_data, table_spec
 from services.sync.server import store as store
 from services.sync.server.connections import ConnectionContext, ConnectionService
@@ -60,22 +59,6 @@ from services.sync.server.sqlite_wakeups import SqliteWakeups
 def snapshot_id_taken() -> ProtocolError:
     """Snapshot ids are chosen by clients: one another connection uses is refused, never shared."""
     return ProtocolError(409, "snapshot_id_taken", "this snapshot id is in use; choose a new one")
-
-
-def check_versions(body: dict[str, Any], ctx: ConnectionContext | None) -> None:
-    """Refuse a request from another protocol or schema version, or for another tenant."""
-    if body.get("protocol_version") != PROTOCOL_VERSION:
-        raise ProtocolError(
-            400,
-            "unsupported_protocol",
-            f"protocol version {PROTOCOL_VERSION} is required; update Business Software",
-        )
-    if body.get("schema_version") != SCHEMA_VERSION:
-        raise ProtocolError(
-            409, "schema_mismatch", "the synced tables differ from this server's; update both sides"
-        )
-    if ctx is not None and body.get("tenant") != ctx.tenant_uuid:
-        raise ProtocolError(403, "wrong_tenant", "this connection belongs to another company account")
 
 
 class SyncServer:
