@@ -158,6 +158,10 @@ async def test_a_scheduled_start_in_the_past_is_refused_and_a_future_one_is_stor
     await user.should_not_see(marker="tile-connect-online-desktop")
     await user.should_see("Initial synchronisation of")  # … missed – run it now
     await user.should_see(marker="desktop-missed")
+    await user.open("/focus/online-desktop")  # the focus area reports it too, with Run now
+    await user.should_see(marker="focus-missed")
+    await user.should_see("but the program was not running then")
+    await user.should_see(marker="focus-run-now")
     await user.open(WIZARD)  # the wizard has nothing left to do: the connection's status instead
     await user.should_see(marker="wizard-already-connected")
     await user.should_not_see(marker="wizard-next-prerequisites")

@@ -21,6 +21,7 @@ from ui.i18n import _, fmt_number, lang
 from ui.layout import frame
 from ui.local.online_desktop_links import WIZARD_URL, inactive_notice
 from ui.local.online_desktop_page import STATUS_COLOUR
+from ui.local.status_window import missed_notice
 from ui.local.sync_words import last_sync_text
 from ui.session import current_session, require_session
 from ui.shell import Shell
@@ -44,6 +45,7 @@ def register(shell: Shell) -> None:
             ui.label(_("licensing.focus.title")).classes("text-2xl")
             if not inactive_notice(shell, session):
                 return
+            await missed_notice(shell, session, place="focus")  # a start missed while the program was down
             status = await call(focus.status, company_id)
             panel = StatusPanel(status)
             login = await fetch(focus.current_login, session.token)

@@ -194,16 +194,17 @@ class StatusWindow:
         self.dialog.open()
 
 
-async def missed_notice(shell: Shell, session: SessionView) -> None:
-    """On the desktop: a scheduled initial synchronisation whose time passed while the program was
-    not running, with Run now (the sync history is not where a person would look for it)."""
+async def missed_notice(shell: Shell, session: SessionView, place: str = "desktop") -> None:
+    """On the desktop (and the focus area, ``place="focus"``): a scheduled initial synchronisation
+    whose time passed while the program was not running, with Run now (the sync history is not
+    where a person would look for it)."""
     if session.company_id is None or not shell.services.licensing.is_active(session.company_id):
         return
     state = await fetch(shell.services.connection_state.state, session.company_id)
     if state.phase != "missed":
         return
     company_id = session.company_id
-    with ui.card().classes("w-full max-w-4xl bg-amber-1 no-shadow").mark("desktop-missed") as card:
+    with ui.card().classes("w-full max-w-4xl bg-amber-1 no-shadow").mark(f"{place}-missed") as card:
         with ui.row().classes("w-full items-center gap-3 no-wrap"):
             ui.icon("event_busy", size="md").classes("text-amber-10")
             when = fmt_datetime(state.run_at) if state.run_at else "–"
@@ -219,9 +220,9 @@ async def missed_notice(shell: Shell, session: SessionView) -> None:
 
             tagged(
                 ui.button(_("wizard2.status.run_now"), icon="play_arrow", on_click=run_now).mark(
-                    "desktop-run-now"
+                    f"{place}-run-now"
                 ),
-                "desktop-run-now",
+                f"{place}-run-now",
             )
 
 
