@@ -17,13 +17,15 @@ class OnlineBase(DeclarativeBase):
 # Indexes that exist only where the database can have them (PostgreSQL trigram indexes) and are
 # therefore created by their migrations alone; autogenerate leaves them out of its comparison.
 # The contacts' name sorts by ICU collations on PostgreSQL, by the indexed sort key column
-# elsewhere (migration lists_02): each index exists on one kind of database only.
+# elsewhere (migrations lists_02, lists_03): each index exists on one kind of database only.
 MIGRATION_ONLY_INDEXES = frozenset(
     {
         "ix_online_contacts_search",
-        "ix_online_contacts_tenant_name_sort",
-        "ix_online_contacts_tenant_name_bs_de",
-        "ix_online_contacts_tenant_name_bs_root",
+        "ix_online_contacts_list_name",
+        "ix_online_contacts_list_name_bs_de",
+        "ix_online_contacts_list_name_bs_root",
+        "ix_online_sales_orders_search_number",
+        "ix_online_sales_orders_search_customer",
     }
 )
 

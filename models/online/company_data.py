@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Index, String
+from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.collation import keep_sort_keys, sort_key_column
@@ -31,10 +31,12 @@ def _list_index(table: str, name: str, *columns: str) -> Index:
 class OnlineContact(SyncedRow, ContactFields, OnlineBase):
     __tablename__ = "online_contacts"
     # Sorted by name through the sort key on SQLite; PostgreSQL sorts and indexes the name with
-    # ICU collations instead (migration lists_02).
+    # ICU collations instead (migrations lists_02 and lists_03).
     __table_args__ = (
         _seq_index(__tablename__),
-        Index("ix_online_contacts_tenant_name_sort", "tenant_id", "name_sort", "uuid"),
+        _list_index(__tablename__, "name", "name_sort"),
+        _list_index(__tablename__, "number", "number"),
+        _list_index(__tablename__, "city", "city"),
     )
     name_sort: Mapped[str] = sort_key_column("name")
 
@@ -71,6 +73,12 @@ class OnlineSalesOrder(SyncedRow, SalesOrderFields, OnlineBase):
     contact_uuid: Mapped[str] = mapped_column(String(36), index=True)
     employee_uuid: Mapped[str | None] = mapped_column(String(36), nullable=True)
     contact_person_uuid: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    # The customer's searched text (``CUSTOMER_TEXT``), kept by the database itself so the sales
+    # search finds a customer's documents in one index: triggers of migration lists_03 on
+    # PostgreSQL, of ``services.online.workspace.search_index`` on SQLite. Never synchronised.
+    customer_search: Mapped[str] = mapped_column(
+        Text, default="", server_default="", info={"derived": "customer"}
+    )
 
 
 class OnlineSalesOrderLine(SyncedRow, SalesOrderLineFields, OnlineBase):

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, literal_column, or_, select
+from sqlalchemy import literal_column, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.online import OnlineActivity, OnlineContact, OnlineEmployee, OnlineProduct, OnlineSalesOrder
@@ -18,6 +18,7 @@ from models.online.base import OnlineBase
 from services.errors import NotFound
 from services.online.workspace import search_index
 from services.online.workspace.access import resolve_context
+from services.online.workspace.paging import page_keys
 from services.records.sorting import order_column
 from services.records.views import ListPage, Option, RegisterRow
 
@@ -154,30 +155,35 @@ def _page(
     model: Any = view.model
     sort = sort if sort in view.sortable else view.sortable[0]
     column = order_column(model, sort, language=language, dialect=s.get_bind().dialect.name)
-    query = select(model).where(model.tenant_id == tenant_id, model.deleted.is_(False))
+    query = select(model.uuid).where(model.tenant_id == tenant_id, model.deleted.is_(False))
+    walk, total = None, None
     text = search.strip()[:100]
     if text:
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         table = model.__tablename__
         if view.search_text is not None and search_index.usable(s.connection(), table=table, fragment=text):
-            query = query.where(search_index.rowid_of(table).in_(search_index.matching_rowids(table, text)))
+            walk = query.where(search_index.matching(table, text, walk=True))
+            query = query.where(search_index.matching(table, text))
+            total = search_index.counted(s.connection(), table=table, tenant_id=tenant_id, fragment=text)
         elif view.search_text is not None:
             query = query.where(literal_column(view.search_text).like(pattern.lower(), escape="\\"))
         else:
             query = query.where(or_(*(getattr(model, f).ilike(pattern, escape="\\") for f in view.search)))
-    total = s.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // page_size))
-    page = max(1, min(page, pages))
     order = (column.desc(), model.uuid.desc()) if descending else (column, model.uuid)
-    window = query.order_by(*order).offset((page - 1) * page_size).limit(page_size)
-    found = s.scalars(window).all() if total else []
-    rows = tuple(
+    keys, total, page = page_keys(s, query, order, page=page, page_size=page_size, walk=walk, total=total)
+    found = {}
+    if keys:
+        rows = s.scalars(select(model).where(model.tenant_id == tenant_id, model.uuid.in_(keys)))
+        found = {r.uuid: r for r in rows}
+    shown = tuple(
         RegisterRow(
-            id=(page - 1) * page_size + i, uuid=r.uuid, values={c: getattr(r, c) for c in view.columns}
+            id=(page - 1) * page_size + i,
+            uuid=key,
+            values={c: getattr(found[key], c) for c in view.columns},
         )
-        for i, r in enumerate(found)
+        for i, key in enumerate(k for k in keys if k in found)
     )
-    return ListPage(rows=rows, total=total, page=page, page_size=page_size)
+    return ListPage(rows=shown, total=total, page=page, page_size=page_size)
 
 
 def record_label(s: Session, *, tenant_id: int, register: str, uuid: str) -> str:

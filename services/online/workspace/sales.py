@@ -16,8 +16,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import false, func, literal_column, select, union
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy import false, func, literal_column, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from models.online import OnlineContact, OnlineContactPerson, OnlineId, OnlineProduct, OnlineSalesOrder
 from models.types import new_uuid
@@ -26,6 +26,7 @@ from services.online.workspace import search_index
 from services.online.workspace.access import TenantContext, resolve_context
 from services.online.workspace.lists import CONTACT_SEARCH, MAX_PAGE_SIZE, PAGE_SIZE
 from services.online.workspace.numbers import number_sales_order
+from services.online.workspace.paging import page_keys
 from services.online.workspace.sales_lines import (
     line_changes,
     live_lines,
@@ -103,14 +104,25 @@ class WorkspaceSales:
                 query = query.where(o.order_date >= first, o.order_date < after)
             if contact_uuid:
                 query = query.where(o.contact_uuid == contact_uuid[:36])
+            walk, total = None, None
             text = search.strip()[:100]
             if text:
-                pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-                query = query.where(_searched(s, ctx.tenant_id, text, pattern))
+                table = o.__tablename__
+                if search_index.usable(s.connection(), table=table, fragment=text):
+                    within = {"status": status} if status in (QUOTE, ORDER, "invoice") else {}
+                    walk = query.where(search_index.matching(table, text, within=within, walk=True))
+                    query = query.where(search_index.matching(table, text, within=within))
+                    if first is None and not contact_uuid:  # conditions the index does not know
+                        total = search_index.counted(
+                            s.connection(), table=table, tenant_id=ctx.tenant_id, fragment=text, within=within
+                        )
+                else:
+                    query = query.where(_searched(s, ctx.tenant_id, text))
             column = getattr(o, sort if sort in SORTABLE else SORTABLE[0])
             order = (column.desc(), o.uuid.desc()) if descending else (column, o.uuid)
-            uuids, total = _window(s, query, order, page=page, page_size=page_size, searched=bool(text))
-            page = max(1, min(page, max(1, -(-total // page_size))))
+            uuids, total, page = page_keys(
+                s, query, order, page=page, page_size=page_size, walk=walk, total=total
+            )
             keyed = select(o).where(o.tenant_id == ctx.tenant_id, o.uuid.in_(uuids))
             found = {r.uuid: r for r in s.scalars(keyed)} if uuids else {}
             names = _contact_names(s, ctx.tenant_id, {r.contact_uuid for r in found.values()})
@@ -263,45 +275,23 @@ class WorkspaceSales:
             )
 
 
-def _window(
-    s: Session, query: Any, order: tuple[Any, ...], *, page: int, page_size: int, searched: bool
-) -> tuple[list[str], int]:
-    """The keys of one page and the number of matches. A search finds its matches once, with the
-    count alongside each row; a list without search counts from its index, then reads the page."""
-    if searched:
-        counted = query.add_columns(func.count().over().label("matches"))
-        window = counted.order_by(*order).offset((page - 1) * page_size).limit(page_size)
-        rows = s.execute(window).all()
-        if rows or page == 1:
-            return [r[0] for r in rows], int(rows[0][1]) if rows else 0
-    total = s.scalar(select(func.count()).select_from(query.subquery())) or 0
-    page = max(1, min(page, max(1, -(-total // page_size))))
-    keys = s.scalars(query.order_by(*order).offset((page - 1) * page_size).limit(page_size)).all()
-    return list(keys), total
-
-
-def _searched(s: Session, tenant_id: int, text: str, pattern: str) -> Any:
-    """Documents whose number contains ``text`` or whose customer's name, number, city, postal code
-    or e-mail does: through the trigram indexes where they exist (SQLite), else by LIKE."""
-    c, conn = OnlineContact, s.connection()
-    live = (c.tenant_id == tenant_id, c.deleted == false())
-    if search_index.usable(conn, table=c.__tablename__, fragment=text):
-        matched = search_index.matching_rowids(c.__tablename__, text)
-        customers = select(c.uuid).where(*live, search_index.rowid_of(c.__tablename__).in_(matched))
-    else:
-        customers = select(c.uuid).where(
-            *live, literal_column(CONTACT_SEARCH).like(pattern.lower(), escape="\\")
-        )
-    o = OnlineSalesOrder
-    if not search_index.usable(conn, table=o.__tablename__, fragment=text):
-        return o.number.ilike(pattern, escape="\\") | o.contact_uuid.in_(customers)
-    other = aliased(OnlineSalesOrder)
-    # The customers are this account's; the outer query keeps to the account's documents.
-    of_customers: Any = (
-        select(literal_column("rowid")).select_from(other).where(other.contact_uuid.in_(customers))
+def _searched(s: Session, tenant_id: int, text: str) -> Any:
+    """Documents whose number contains ``text`` or whose customer's name, number, city, postal
+    code or e-mail does, by LIKE (the trigram indexes of PostgreSQL serve it): in the customers'
+    text the documents keep (``customer_search``), or, in a database whose triggers do not keep
+    it yet (SQLite before the Online Desktop installed its search), through the contacts."""
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    o, conn = OnlineSalesOrder, s.connection()
+    number = o.number.ilike(pattern, escape="\\")
+    if conn.dialect.name == "postgresql" or search_index.installed(conn, table=o.__tablename__):
+        return number | func.lower(o.customer_search).like(pattern.lower(), escape="\\")
+    c = OnlineContact
+    customers = select(c.uuid).where(
+        c.tenant_id == tenant_id,
+        c.deleted == false(),
+        literal_column(CONTACT_SEARCH).like(pattern.lower(), escape="\\"),
     )
-    wanted = union(search_index.matching_rowids(o.__tablename__, text), of_customers)
-    return search_index.rowid_of(o.__tablename__).in_(wanted)
+    return number | o.contact_uuid.in_(customers)
 
 
 def _live_order(s: Session, tenant_id: int, uuid: str) -> OnlineSalesOrder:

@@ -133,14 +133,16 @@ def _build_specs() -> dict[str, TableSpec]:
     for model in SYNCED_MODELS:
         name = model.__tablename__
         online = SYNCED_ONLINE_MODELS[name]
-        # Sort keys (models.collation) are derived on each side, never sent.
+        # Sort keys (models.collation) are derived on each side, never sent; so are the online
+        # side's derived search columns.
         local_cols = [
             c
             for c in model.__table__.columns
             if c.name not in LOCAL_ONLY_COLUMNS and "sort_key_of" not in c.info
         ]
+        derived = ("sort_key_of", "derived")
         online_cols = {
-            c.name for c in online.__table__.columns if "sort_key_of" not in c.info
+            c.name for c in online.__table__.columns if not any(k in c.info for k in derived)
         } - ONLINE_ONLY_COLUMNS
         if {c.name for c in local_cols} != online_cols:
             raise RuntimeError(f"synced columns of {name} differ between local and online models")
