@@ -5,14 +5,16 @@ pending list and merges them into the index when the list outgrows ``gin_pending
 (4 MB): during an initial sync that merge ran every page or two and halved the contacts rate.
 Snapshot pages therefore raise the limit for their own transaction (``defer_merge``), and when the
 snapshot is finished the list is merged once, in a background thread (``merge_later``), which
-also spares the first search and the next small write from doing it. Searches stay correct
-meanwhile: they read the pending list too.
+also spares the first search and the next small write from doing it; the same thread then
+gathers the snapshot's tables' statistics. Searches stay correct meanwhile: they read the pending
+list too.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Engine, text
@@ -39,13 +41,19 @@ def merge_pending(engine: Engine) -> None:
             conn.commit()
 
 
-def merge_later(engine: Engine) -> None:
-    """``merge_pending`` in a background thread (after a snapshot finished); failures are logged."""
+def merge_later(engine: Engine, tables: Sequence[str] = ()) -> None:
+    """``merge_pending`` in a background thread (after a snapshot finished), then fresh planner
+    statistics and visibility map of the snapshot's ``tables`` (``VACUUM (ANALYZE)``, what
+    autovacuum would do a while later): the lists read their counts and pages from the indexes
+    alone, and plan their searches by the statistics, from the first page on. Failures are logged."""
 
     def run() -> None:
         try:
             merge_pending(engine)
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                for table in tables:
+                    conn.exec_driver_sql(f'VACUUM (ANALYZE) "{table}"')
         except Exception:
-            log.exception("merging the search index's pending entries failed (autovacuum will)")
+            log.exception("merging the search index or analysing the tables failed (autovacuum will)")
 
     threading.Thread(target=run, name="gin-merge", daemon=True).start()

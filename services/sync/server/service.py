@@ -216,7 +216,8 @@ class SyncServer:
         self.notifier.notify(ctx.tenant_id)
         bind = self._sessions.kw.get("bind")
         if isinstance(bind, Engine) and bind.url.get_backend_name() == "postgresql":
-            merge_later(bind)  # the search index's entries the snapshot's pages left pending
+            # The search index's entries the snapshot's pages left pending, the tables' statistics.
+            merge_later(bind, [TABLES[t].online_table for t in tables.split(",") if t in TABLES])
         return SnapshotFinishResponse(seq=seq, cursor=cursor, clean=clean, tombstoned=tombstoned)
 
     def _drop_unsent(self, conn: Connection, tenant_id: int, seq: int, tables: list[str], known: int) -> int:
