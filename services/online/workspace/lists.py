@@ -162,26 +162,27 @@ def _page(
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         table = model.__tablename__
         if view.search_text is not None and search_index.usable(s.connection(), table=table, fragment=text):
-            walk = query.where(search_index.matching(table, text, walk=True))
-            query = query.where(search_index.matching(table, text))
-            total = search_index.counted(s.connection(), table=table, tenant_id=tenant_id, fragment=text)
+            found = search_index.find(s.connection(), table=table, tenant_id=tenant_id, fragment=text)
+            walk = query.where(search_index.matching(found, walk=True))
+            query = query.where(search_index.matching(found))
+            total = found.count if found.alone else None
         elif view.search_text is not None:
             query = query.where(literal_column(view.search_text).like(pattern.lower(), escape="\\"))
         else:
             query = query.where(or_(*(getattr(model, f).ilike(pattern, escape="\\") for f in view.search)))
     order = (column.desc(), model.uuid.desc()) if descending else (column, model.uuid)
     keys, total, page = page_keys(s, query, order, page=page, page_size=page_size, walk=walk, total=total)
-    found = {}
+    rows = {}
     if keys:
-        rows = s.scalars(select(model).where(model.tenant_id == tenant_id, model.uuid.in_(keys)))
-        found = {r.uuid: r for r in rows}
+        read = s.scalars(select(model).where(model.tenant_id == tenant_id, model.uuid.in_(keys)))
+        rows = {r.uuid: r for r in read}
     shown = tuple(
         RegisterRow(
             id=(page - 1) * page_size + i,
             uuid=key,
-            values={c: getattr(found[key], c) for c in view.columns},
+            values={c: getattr(rows[key], c) for c in view.columns},
         )
-        for i, key in enumerate(k for k in keys if k in found)
+        for i, key in enumerate(k for k in keys if k in rows)
     )
     return ListPage(rows=shown, total=total, page=page, page_size=page_size)
 

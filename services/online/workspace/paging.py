@@ -8,7 +8,7 @@ A search on SQLite goes through a trigram index (``search_index``) and gives a s
 rows. How to read its page depends on how many there are: a few hundred are read and sorted;
 of many (a common fragment such as "mann"), the first page is found faster by walking the sort
 index and keeping the matching entries, as a list without search does (``walk``). The count
-comes first, from the trigram index alone where it can tell (``search_index.counted``), else from
+comes first, from the trigram index alone where it can tell (``search_index.Matches``), else from
 the matching rows, and decides.
 """
 

@@ -110,12 +110,13 @@ class WorkspaceSales:
                 table = o.__tablename__
                 if search_index.usable(s.connection(), table=table, fragment=text):
                     within = {"status": status} if status in (QUOTE, ORDER, "invoice") else {}
-                    walk = query.where(search_index.matching(table, text, within=within, walk=True))
-                    query = query.where(search_index.matching(table, text, within=within))
-                    if first is None and not contact_uuid:  # conditions the index does not know
-                        total = search_index.counted(
-                            s.connection(), table=table, tenant_id=ctx.tenant_id, fragment=text, within=within
-                        )
+                    matches = search_index.find(
+                        s.connection(), table=table, tenant_id=ctx.tenant_id, fragment=text, within=within
+                    )
+                    walk = query.where(search_index.matching(matches, walk=True))
+                    query = query.where(search_index.matching(matches))
+                    if matches.alone and first is None and not contact_uuid:  # all the index knows
+                        total = matches.count
                 else:
                     query = query.where(_searched(s, ctx.tenant_id, text))
             column = getattr(o, sort if sort in SORTABLE else SORTABLE[0])

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, literal_column, select, text
+from sqlalchemy import Connection, Engine, String, bindparam, func, literal_column, select, text
 
 CONTACTS, ORDERS = "online_contacts", "online_sales_orders"
 # Synced table -> the text columns its list searches.
@@ -166,43 +167,52 @@ def installed(connection: Connection, *, table: str) -> bool:
     return found is not None
 
 
-def matching_rowids(table: str, fragment: str, *, within: Mapping[str, str] | None = None) -> Any:
-    """A query of the rowids of ``table``'s live rows whose searched text contains ``fragment``
-    (and whose indexed columns ``within`` contain the values given)."""
-    name = index_name(table)
-    return (
-        select(literal_column("rowid"))
-        .select_from(text(name))
-        .where(literal_column(name).op("MATCH")(_query(table, fragment, within)))
-    )
+@dataclass(frozen=True, slots=True)
+class Matches:
+    """The live rows of ``table`` a search matched, found once in its index: their rowids (a JSON
+    array, as SQLite's ``json_each`` reads it) and how many; ``alone``: the table holds no other
+    account's rows, so ``count`` is the account's number of matches without reading them."""
+
+    table: str
+    rowids: str
+    count: int
+    alone: bool
 
 
-def rowid_of(table: str) -> Any:
-    return literal_column(f"{table}.rowid")
-
-
-def counted(
+def find(
     connection: Connection,
     *,
     table: str,
     tenant_id: int,
     fragment: str,
     within: Mapping[str, str] | None = None,
-) -> int | None:
-    """How many live rows of the account match (``matching_rowids``), from the index alone: where
-    the table holds no other account's rows (else None: the matches must be read to tell)."""
+) -> Matches:
+    """The rows of ``table`` whose searched text contains ``fragment`` (and whose indexed columns
+    ``within`` contain the values given), from its index."""
     low, high = connection.exec_driver_sql(  # each alone, so each is one look into an index
         f"SELECT (SELECT min(tenant_id) FROM {table}), (SELECT max(tenant_id) FROM {table})"
     ).one()
-    if low is not None and not low == high == tenant_id:
-        return None
     name = index_name(table)
-    found = connection.execute(
-        select(func.count())
+    rowids, count = connection.execute(
+        select(func.json_group_array(literal_column("rowid")), func.count())
         .select_from(text(name))
         .where(literal_column(name).op("MATCH")(_query(table, fragment, within)))
-    ).scalar()
-    return int(found or 0)
+    ).one()
+    alone = low is None or low == high == tenant_id
+    return Matches(table=table, rowids=str(rowids or "[]"), count=int(count or 0), alone=alone)
+
+
+def matching(found: Matches, *, walk: bool = False) -> Any:
+    """The condition "the row is one of the matches". With ``walk`` it is written ``+rowid IN
+    (…)``: SQLite then does not start from the matches but reads along the index the list is
+    sorted by and keeps the matching entries (``paging.page_keys``)."""
+    rowid = literal_column(f"+{found.table}.rowid") if walk else rowid_of(found.table)
+    ids = func.json_each(bindparam(None, found.rowids, type_=String)).table_valued("value")
+    return rowid.in_(select(ids.c.value))
+
+
+def rowid_of(table: str) -> Any:
+    return literal_column(f"{table}.rowid")
 
 
 def _query(table: str, fragment: str, within: Mapping[str, str] | None) -> str:
@@ -217,13 +227,3 @@ def _query(table: str, fragment: str, within: Mapping[str, str] | None) -> str:
     ]
     parts += [f"{column} : {phrase(value)}" for column, value in (within or {}).items()]
     return " AND ".join(parts)
-
-
-def matching(
-    table: str, fragment: str, *, within: Mapping[str, str] | None = None, walk: bool = False
-) -> Any:
-    """The condition "``table``'s row matches" (``matching_rowids``). With ``walk`` it is written
-    ``+rowid IN (…)``: SQLite then does not start from the matches but reads along the index the
-    list is sorted by and keeps the matching entries (``paging.page_keys``)."""
-    rowid = literal_column(f"+{table}.rowid") if walk else rowid_of(table)
-    return rowid.in_(matching_rowids(table, fragment, within=within))
