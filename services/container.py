@@ -59,6 +59,7 @@ from services.online.workspace.persons import WorkspacePersons
 from services.online.workspace.records import WorkspaceRecords
 from services.online.workspace.sales import WorkspaceSales
 from services.online.workspace.search_index import install_online_search
+from services.online.workspace.sync_rounds import WorkspaceSyncRounds
 from services.secrets.sealing import TokenSeal
 from services.sync.client.activity import SyncActivity
 from services.sync.client.http import HttpLink
@@ -127,6 +128,7 @@ class OnlineWorkspace:
     sales: WorkspaceSales  # quotes, orders and invoices with their lines
     persons: WorkspacePersons  # contact persons, inside their contact
     dashboard: WorkspaceDashboard
+    sync_rounds: WorkspaceSyncRounds  # the list behind the dashboard's sync health
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -311,6 +313,7 @@ def _build_online(
             sales=WorkspaceSales(sessions, sync_server.apply_online_transaction),
             persons=WorkspacePersons(sessions, sync_server.apply_online_transaction),
             dashboard=WorkspaceDashboard(sessions, clock),
+            sync_rounds=WorkspaceSyncRounds(sessions),
         ),
         audit=AuditLog(sessions),
     )

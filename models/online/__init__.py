@@ -14,7 +14,7 @@ from models.online.company_data import (
 )
 from models.online.identity import LoginThrottle, OnlineSession
 from models.online.operations import AuditEntry, Connection, OutgoingMail
-from models.online.sync import OnlineSyncConflict, SyncDailyRows, SyncFieldChange, SyncSnapshot
+from models.online.sync import OnlineSyncConflict, SyncDailyRows, SyncFieldChange, SyncRound, SyncSnapshot
 
 __all__ = [
     "ROLES",
@@ -38,6 +38,7 @@ __all__ = [
     "OutgoingMail",
     "SyncDailyRows",
     "SyncFieldChange",
+    "SyncRound",
     "SyncSnapshot",
     "Tenant",
     "TokenUse",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.online.base import OnlineBase
@@ -74,3 +74,21 @@ class SyncDailyRows(OnlineBase):
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     rows_up: Mapped[int] = mapped_column(BigInteger, default=0)
     rows_down: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class SyncRound(OnlineBase):
+    """One exchange of rows with a Business Software: a snapshot page or a push it uploaded, a
+    page of changes it pulled. Written in the transaction that moved the rows (beside
+    ``SyncDailyRows``); the list behind the dashboard's sync health, per day."""
+
+    __tablename__ = "sync_rounds"
+    __table_args__ = (Index("ix_sync_rounds_tenant_at", "tenant_id", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    connection_id: Mapped[int | None] = mapped_column(
+        ForeignKey("connections.id", ondelete="SET NULL"), nullable=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))  # snapshot | push | pull
+    rows_up: Mapped[int] = mapped_column(BigInteger, default=0)  # from Business Software
+    rows_down: Mapped[int] = mapped_column(BigInteger, default=0)  # to Business Software
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -4,7 +4,8 @@
 - link nonces older than the longest link lifetime plus a day (their links are refused as
   expired by the signature alone, before the nonce is looked up);
 - login throttle counters that the throttle itself would already forget (quiet for an hour and
-  not locked).
+  not locked);
+- sync rounds older than a month (the dashboard's sync health lists the last 14 days).
 
 Runs hourly in the Online Desktop process (main.py); every round is one short transaction.
 """
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, or_, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.online import LoginThrottle, OnlineSession, TokenUse
+from models.online import LoginThrottle, OnlineSession, SyncRound, TokenUse
 from services.clock import SYSTEM_CLOCK, Clock
 from services.online.throttle import ACCOUNT_POLICY, ADDRESS_POLICY
 from services.online.tokens import LIFETIMES
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 SESSIONS_KEPT = dt.timedelta(days=7)
 NONCES_KEPT = max(LIFETIMES.values()) + dt.timedelta(days=1)
 THROTTLES_KEPT = max(ACCOUNT_POLICY.forget_after, ADDRESS_POLICY.forget_after)
+ROUNDS_KEPT = dt.timedelta(days=31)
 EVERY_SECONDS = 3600.0
 
 
@@ -36,6 +38,7 @@ class Removed:
     sessions: int
     nonces: int
     throttles: int
+    rounds: int = 0
 
 
 class OnlineHousekeeping:
@@ -60,18 +63,24 @@ class OnlineHousekeeping:
                     or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < now),
                 )
             )
+            rounds = s.execute(delete(SyncRound).where(SyncRound.at < now - ROUNDS_KEPT))
             if s.get_bind().dialect.name == "sqlite":
                 # Fresh statistics for the query planner (PostgreSQL's autovacuum does this): the
                 # list searches through the trigram indexes need them to start from the matches.
                 s.execute(text("PRAGMA analysis_limit=1000"))
                 s.execute(text("ANALYZE"))
-            return Removed(sessions=_count(ended), nonces=_count(nonces), throttles=_count(throttles))
+            return Removed(
+                sessions=_count(ended),
+                nonces=_count(nonces),
+                throttles=_count(throttles),
+                rounds=_count(rounds),
+            )
 
     async def run_forever(self, every: float = EVERY_SECONDS) -> None:
         while True:
             try:
                 removed = await asyncio.to_thread(self.run_once)
-                if removed.sessions or removed.nonces or removed.throttles:
+                if removed.sessions or removed.nonces or removed.throttles or removed.rounds:
                     log.info("housekeeping removed %s", removed)
             except Exception:  # logged; the next round tries again
                 log.exception("housekeeping failed")

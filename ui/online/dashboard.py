@@ -20,6 +20,7 @@ from services import i18n
 from services.online.workspace.dashboard import Dashboard, OpenDocuments, SalesFigures, SyncHealth
 from ui.i18n import _, fmt_money, fmt_number, lang
 from ui.online.frame import tag, workspace_url
+from ui.online.sync_rounds_page import sync_rounds_url
 
 # Axis labels: the browser formats plain numbers in the reader's language (a fixed choice, no data).
 AXIS_NUMBER = {
@@ -43,7 +44,7 @@ def show_dashboard(tenant_uuid: str, board: Dashboard) -> None:
             _top_customers(tenant_uuid, board.sales)
         if board.week is not None:
             _week(tenant_uuid, board)
-        _sync_health(board.sync)
+        _sync_health(tenant_uuid, board.sync)
 
 
 def _card(title: str, name: str) -> ui.card:
@@ -155,7 +156,7 @@ def _week(tenant_uuid: str, board: Dashboard) -> None:
         tag(_bars(labels, data, open_week), "chart-activities-week")
 
 
-def _sync_health(sync: SyncHealth) -> None:
+def _sync_health(tenant_uuid: str, sync: SyncHealth) -> None:
     with _card(_("dashboard.sync_health"), "sync-health"):
         if sync.last_round_trip is None:
             text = _("dashboard.never_synced")
@@ -191,6 +192,7 @@ def _sync_health(sync: SyncHealth) -> None:
                     "name": _("dashboard.rows_up"),
                     "data": up,
                     "itemStyle": {"color": "#5c6bc0"},
+                    "cursor": "pointer",
                 },
                 {
                     "type": "bar",
@@ -198,7 +200,12 @@ def _sync_health(sync: SyncHealth) -> None:
                     "name": _("dashboard.rows_down"),
                     "data": down,
                     "itemStyle": {"color": "#26a69a"},
+                    "cursor": "pointer",
                 },
             ],
         }
-        tag(ui.echart(options).classes(CHART_CLASSES), "chart-sync")
+
+        def open_day(e: events.EChartPointClickEventArguments) -> None:
+            ui.navigate.to(sync_rounds_url(tenant_uuid, sync.days[e.data_index].day))
+
+        tag(ui.echart(options, on_point_click=open_day).classes(CHART_CLASSES), "chart-sync")

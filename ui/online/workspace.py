@@ -13,7 +13,7 @@ from nicegui import ui
 from services.container import OnlineServices
 from ui.components.calls import CallFailed, call
 from ui.i18n import _
-from ui.online import audit_page, calendar_page, registers, sales_list, sales_page
+from ui.online import audit_page, calendar_page, registers, sales_list, sales_page, sync_rounds_page
 from ui.online.dashboard import show_dashboard
 from ui.online.frame import MODULE_TILES, open_workspace, tag, workspace_frame, workspace_url
 
@@ -56,3 +56,4 @@ def register(online: OnlineServices) -> None:
     audit_page.register(online)
     sales_list.register(online)
     sales_page.register(online)
+    sync_rounds_page.register(online)

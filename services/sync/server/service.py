@@ -158,7 +158,13 @@ class SyncServer:
             store.write_columns(
                 conn, spec=spec, tenant_id=ctx.tenant_id, seq=seq, data=req.data, deleted_after=known
             )
-            count_rows(conn, ctx.tenant_id, up=len(req.data[0]) if req.data else 0)
+            count_rows(
+                conn,
+                ctx.tenant_id,
+                up=len(req.data[0]) if req.data else 0,
+                connection_id=ctx.connection_id,
+                kind="snapshot",
+            )
             if not (known == base - 1 and seq - 1 - base == pages):
                 store.respect_deleted_parents(conn, spec=spec, tenant_id=ctx.tenant_id, seq=seq)
             p = store.ph(conn)
@@ -268,7 +274,7 @@ class SyncServer:
                 (ctx.tenant_id, min(m.base for m in req.mutations)),
             )
             log_conflicts(conn, ctx=ctx, seq=seq, conflicts=outcome.conflicts)
-            count_rows(conn, ctx.tenant_id, up=outcome.applied)
+            count_rows(conn, ctx.tenant_id, up=outcome.applied, connection_id=ctx.connection_id, kind="push")
         self.notifier.notify(ctx.tenant_id)
         return PushResponse(
             last_mutation_id=max(ids[-1], last),
@@ -300,7 +306,7 @@ class SyncServer:
                 f"SELECT last_mutation_id FROM connections WHERE id = {store.ph(conn)}", (ctx.connection_id,)
             ).scalar_one()
         self.connections.record_round_trip(ctx)
-        count_pulled(self._sessions, tenant_id=ctx.tenant_id, page=page)
+        count_pulled(self._sessions, tenant_id=ctx.tenant_id, connection_id=ctx.connection_id, page=page)
         return page.model_copy(update={"applied_mutation_id": int(applied or 0)})
 
     async def pull(self, ctx: ConnectionContext, req: PullRequest) -> PullResponse:
