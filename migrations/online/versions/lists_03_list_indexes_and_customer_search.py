@@ -6,6 +6,8 @@ Revises: 5a1e5d0c0b02
 The Online Desktop's contacts list reads a page in the order of an index over the live rows
 (tenant, deleted, the sorted column, uuid) and counts from it, as the sales list does: by name
 (SQLite: the sort key; PostgreSQL: the name in each ICU collation), by number and by city.
+The dashboard's sums (sales per month, top customers, open documents) read one index that holds
+every column they need, instead of each document's row.
 
 ``online_sales_orders.customer_search`` holds the searched text of the document's customer (name,
 number, city, postal code, e-mail; empty when the customer is gone), so that a search for a
@@ -29,6 +31,7 @@ depends_on: str | Sequence[str] | None = None
 
 CONTACTS, ORDERS = "online_contacts", "online_sales_orders"
 LIST = f"ix_{CONTACTS}_list"
+DASHBOARD = ["tenant_id", "deleted", "status", "order_date", "total", "contact_uuid"]
 # The customer's searched text, as ``services.online.workspace.lists.CONTACT_SEARCH`` reads it.
 CUSTOMER_TEXT = (
     "{c}.name || ' ' || {c}.number || ' ' || {c}.city || ' ' || {c}.postal_code || ' ' || {c}.email"
@@ -91,6 +94,8 @@ def upgrade() -> None:
         op.create_index(f"{LIST}_name", CONTACTS, ["tenant_id", "deleted", "name_sort", "uuid"])
     for column in ("number", "city"):
         op.create_index(f"{LIST}_{column}", CONTACTS, ["tenant_id", "deleted", column, "uuid"])
+    op.drop_index(f"ix_{ORDERS}_tenant_status_date", table_name=ORDERS)
+    op.create_index(f"ix_{ORDERS}_dashboard", ORDERS, DASHBOARD)
     if not postgres:
         return
     for sql in (*POSTGRES_FUNCTIONS, *POSTGRES_TRIGGERS):
@@ -121,6 +126,8 @@ def downgrade() -> None:
         op.execute(f"DROP INDEX IF EXISTS ix_{ORDERS}_search_customer")
     for column in ("number", "city"):
         op.drop_index(f"{LIST}_{column}", table_name=CONTACTS)
+    op.drop_index(f"ix_{ORDERS}_dashboard", table_name=ORDERS)
+    op.create_index(f"ix_{ORDERS}_tenant_status_date", ORDERS, ["tenant_id", "status", "order_date"])
     if postgres:
         for collation in COLLATION_LOCALES:
             op.execute(f"DROP INDEX IF EXISTS {LIST}_name_{collation}")
