@@ -5,19 +5,21 @@ Run ``python -m services.db revision local|online "message"`` to autogenerate a 
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from services.files import private_sqlite_files
+
+if TYPE_CHECKING:  # alembic is imported only when a database needs migrating (it costs ~10 MB)
+    from alembic.config import Config
 
 Which = Literal["local", "online"]
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -113,6 +115,8 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def alembic_config(which: Which, url: str) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS / which))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -127,6 +131,10 @@ def migrate(which: Which, engine: Engine, *, secret_key: str | None = None) -> N
     """
     if engine.url.get_backend_name() == "sqlite" and engine.url.database:
         Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
+    if at_head(which, engine):
+        return
+    from alembic import command
+
     cfg = alembic_config(which, engine.url.render_as_string(hide_password=False))
     with engine.begin() as conn:
         if engine.url.get_backend_name() == "postgresql":
@@ -138,6 +146,39 @@ def migrate(which: Which, engine: Engine, *, secret_key: str | None = None) -> N
         cfg.attributes["connection"] = conn
         cfg.attributes["secret_key"] = secret_key
         command.upgrade(cfg, "head")
+
+
+_REVISION = re.compile(r"^revision(?::[^=]*)? = ['\"]([^'\"]+)['\"]", re.MULTILINE)
+_DOWN_REVISION = re.compile(r"^down_revision(?::[^=]*)? = (.*)$", re.MULTILINE)
+
+
+def head_revision(which: Which) -> str | None:
+    """The one head of the migration scripts, read from their text (without importing alembic or
+    the scripts); None when it cannot be told that way (several heads, an unusual script)."""
+    revisions: set[str] = set()
+    downs: set[str] = set()
+    for path in (MIGRATIONS / which / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        revision, down = _REVISION.findall(source), _DOWN_REVISION.findall(source)
+        if len(revision) != 1 or len(down) != 1:
+            return None
+        revisions.add(revision[0])
+        downs.update(re.findall(r"['\"]([^'\"]+)['\"]", down[0]))
+    heads = revisions - downs
+    return heads.pop() if len(heads) == 1 and downs <= revisions else None
+
+
+def at_head(which: Which, engine: Engine) -> bool:
+    """Whether the database already stands at the newest migration (then ``migrate`` needs no
+    alembic: a second start skips importing it)."""
+    head = head_revision(which)
+    if head is None:
+        return False
+    with engine.connect() as conn:
+        if not engine.dialect.has_table(conn, "alembic_version"):
+            return False
+        versions = [row[0] for row in conn.exec_driver_sql("SELECT version_num FROM alembic_version")]
+    return versions == [head]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -190,6 +231,8 @@ def _revision(which: Which, message: str) -> None:
         url = f"sqlite:///{tmp}/scratch.sqlite3"
         engine = make_engine(url, poolclass=NullPool)
         migrate(which, engine)
+        from alembic import command
+
         cfg = alembic_config(which, url)
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn

@@ -16,7 +16,6 @@ from collections.abc import Iterable, Sequence
 from itertools import chain
 from typing import Any
 
-import psycopg
 from sqlalchemy import Connection
 
 from models.collation import sort_key
@@ -162,6 +161,8 @@ def _copy_new_rows(
     False, with nothing written, when a row already exists (a page sent again, a re-sync): the
     caller then upserts through the staging table.
     """
+    import psycopg  # here: a process on SQLite never loads the PostgreSQL driver
+
     dbapi: Any = conn.connection.dbapi_connection  # a psycopg connection
     prefix = "".join(copy_value(v) + "\t" for v in leading)
     with dbapi.cursor() as cur:
