@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # alembic is imported only when a database needs migrating (i
 Which = Literal["local", "online"]
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 IMMEDIATE = "sqlite_begin_immediate"
+RESTORE_CACHE_SIZE = "sqlite_restore_cache_size"  # connection info: the cache size to return to
 # PostgreSQL advisory lock keys that serialise migrations of the same database across processes.
 MIGRATION_LOCKS: dict[str, int] = {"local": 0x0D5C_0001, "online": 0x0D5C_0002}
 
@@ -60,6 +61,7 @@ def make_engine(url: str, *, pool: PoolSettings | None = None, **kwargs: Any) ->
             private_sqlite_files(Path(database))
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "checkin", _restore_cache_size)
         # SQLAlchemy emits BEGIN itself, so that writers can use "BEGIN IMMEDIATE" (see WriterSession).
         event.listen(engine, "begin", _sqlite_begin)
         return engine
@@ -76,6 +78,22 @@ def make_engine(url: str, *, pool: PoolSettings | None = None, **kwargs: Any) ->
         **sizing,
         **kwargs,
     )
+
+
+def enlarge_cache(connection: Connection, kib: int) -> None:
+    """SQLite: a page cache of ``kib`` KiB on this connection until it goes back to the pool (for
+    a bulk write whose indexes outgrow the default 2 MB cache); then it shrinks again."""
+    record = connection.connection
+    dbapi: Any = record.dbapi_connection
+    if RESTORE_CACHE_SIZE not in record.info:
+        record.info[RESTORE_CACHE_SIZE] = dbapi.execute("PRAGMA cache_size").fetchone()[0]
+    dbapi.execute(f"PRAGMA cache_size = -{int(kib)}")
+
+
+def _restore_cache_size(dbapi_conn: Any, record: Any) -> None:
+    size = record.info.pop(RESTORE_CACHE_SIZE, None) if record is not None else None
+    if size is not None and dbapi_conn is not None:
+        dbapi_conn.execute(f"PRAGMA cache_size = {int(size)}")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
