@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # alembic is imported only when a database needs migrating (i
 Which = Literal["local", "online"]
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 IMMEDIATE = "sqlite_begin_immediate"
-RESTORE_CACHE_SIZE = "sqlite_restore_cache_size"  # connection info: the cache size to return to
+RESTORE_PRAGMAS = "sqlite_restore_pragmas"  # connection info: the settings to return to
 # PostgreSQL advisory lock keys that serialise migrations of the same database across processes.
 MIGRATION_LOCKS: dict[str, int] = {"local": 0x0D5C_0001, "online": 0x0D5C_0002}
 
@@ -61,7 +61,7 @@ def make_engine(url: str, *, pool: PoolSettings | None = None, **kwargs: Any) ->
             private_sqlite_files(Path(database))
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "checkin", _restore_cache_size)
+        event.listen(engine, "checkin", _restore_pragmas)
         # SQLAlchemy emits BEGIN itself, so that writers can use "BEGIN IMMEDIATE" (see WriterSession).
         event.listen(engine, "begin", _sqlite_begin)
         return engine
@@ -80,20 +80,28 @@ def make_engine(url: str, *, pool: PoolSettings | None = None, **kwargs: Any) ->
     )
 
 
-def enlarge_cache(connection: Connection, kib: int) -> None:
+def enlarge_cache(connection: Connection, kib: int, *, checkpoint_pages: int = 0) -> None:
     """SQLite: a page cache of ``kib`` KiB on this connection until it goes back to the pool (for
-    a bulk write whose indexes outgrow the default 2 MB cache); then it shrinks again."""
+    a bulk write whose indexes outgrow the default 2 MB cache); then it shrinks again. With
+    ``checkpoint_pages``, this connection also lets the write-ahead log grow to that many pages
+    before it copies them into the database (fewer checkpoints, each page copied once)."""
     record = connection.connection
     dbapi: Any = record.dbapi_connection
-    if RESTORE_CACHE_SIZE not in record.info:
-        record.info[RESTORE_CACHE_SIZE] = dbapi.execute("PRAGMA cache_size").fetchone()[0]
+    if RESTORE_PRAGMAS not in record.info:
+        record.info[RESTORE_PRAGMAS] = {
+            name: dbapi.execute(f"PRAGMA {name}").fetchone()[0]
+            for name in ("cache_size", "wal_autocheckpoint")
+        }
     dbapi.execute(f"PRAGMA cache_size = -{int(kib)}")
+    if checkpoint_pages:
+        dbapi.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint_pages)}")
 
 
-def _restore_cache_size(dbapi_conn: Any, record: Any) -> None:
-    size = record.info.pop(RESTORE_CACHE_SIZE, None) if record is not None else None
-    if size is not None and dbapi_conn is not None:
-        dbapi_conn.execute(f"PRAGMA cache_size = {int(size)}")
+def _restore_pragmas(dbapi_conn: Any, record: Any) -> None:
+    values = record.info.pop(RESTORE_PRAGMAS, None) if record is not None else None
+    if values and dbapi_conn is not None:
+        for name, value in values.items():
+            dbapi_conn.execute(f"PRAGMA {name} = {int(value)}")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -29,6 +29,9 @@ VALUES_ROWS = 500  # rows per multi-row INSERT on SQLite
 # indexes (uuids, names, dates, totals), which outgrow the default 2 MB cache at a few thousand
 # rows; with a larger one each index page is read once per snapshot page instead of once per row.
 SNAPSHOT_CACHE_KIB = 64 * 1024
+# ... and the write-ahead log may grow to 32 MB before a checkpoint copies it into the database,
+# instead of 4 MB, which a page of 10,000 rows exceeds alone (a checkpoint after every page).
+SNAPSHOT_CHECKPOINT_PAGES = 8192
 
 
 def is_postgres(conn: Connection) -> bool:
@@ -122,7 +125,8 @@ def write_columns(
     cursor = dbapi.cursor()
     try:
         if deleted_after is not None:  # snapshot pages are new rows, unless sent again: try plain INSERT
-            enlarge_cache(conn, SNAPSHOT_CACHE_KIB)  # until the connection returns to the pool
+            # until the connection returns to the pool:
+            enlarge_cache(conn, SNAPSHOT_CACHE_KIB, checkpoint_pages=SNAPSHOT_CHECKPOINT_PAGES)
             cursor.execute("SAVEPOINT sync_page")
             try:
                 _insert_values(cursor, head, "", leading, rows)
