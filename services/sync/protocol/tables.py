@@ -243,6 +243,9 @@ def _canonical_column(column: ColumnSpec | None, values: Sequence[Any]) -> str:
         present = values if None not in values else ["\x00" if v is None else v for v in values]
     elif column.kind == "numeric":
         fmt = f".{column.scale}f"
+        if None not in values and set(map(type, values)) <= {int, float}:
+            # the whole column in one %-format ("%.2f" % v is format(v, ".2f")), at C speed
+            return (f"%{fmt}\x1f" * len(values) % tuple(values))[:-1]
         present = ["\x00" if v is None else format(v, fmt) for v in values]
     elif column.kind == "bool":
         present = ["\x00" if v is None else ("1" if v else "0") for v in values]
