@@ -8,7 +8,9 @@ resident memory (VmRSS); then stops it and starts it again on the same data dire
 the second start from ``Popen`` to the first 200 on ``/``. Prints one JSON object:
 first_start_seconds, second_start_seconds, idle_rss_mb (medians of ``--repeat`` runs, each
 run's figures in ``*_all``). Python writes its byte-code cache as on any installation (the
-child runs without ``PYTHONDONTWRITEBYTECODE``), so the second start reads compiled modules. Targets (2 cores): idle_rss_mb ≤ 120, second_start_seconds ≤ 2.
+child runs without ``PYTHONDONTWRITEBYTECODE``), so the second start reads compiled modules.
+The first start fills the sample company with demo data, as it does for anybody.
+Targets (2 cores): idle_rss_mb ≤ 120, second_start_seconds ≤ 2.
 """
 
 from __future__ import annotations

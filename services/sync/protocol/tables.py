@@ -173,7 +173,7 @@ def _datetime_to_wire(value: Any) -> str:
         value = dt.datetime.fromisoformat(value)
     if value.tzinfo is not None:
         value = value.astimezone(dt.UTC).replace(tzinfo=None)
-    return str(value.strftime(DATETIME_FORMAT))
+    return str(value.isoformat(sep=" ", timespec="microseconds"))  # strftime leaves "999" unpadded
 
 
 def _date_to_wire(value: Any) -> str:
@@ -284,6 +284,15 @@ class TableDigest:
         self.count += count
         for joined in texts:
             self._hash.update(joined.encode())
+            self._hash.update(b"\x1e")
+
+    def add_encoded(self, count: int, parts: Sequence[bytes]) -> None:
+        """Like ``add_joined``, with each column's text already UTF-8 bytes (``pg_digest``)."""
+        if not count:
+            return
+        self.count += count
+        for joined in parts:
+            self._hash.update(joined)
             self._hash.update(b"\x1e")
 
     @property
