@@ -25,7 +25,6 @@ writes a row (ORM writes through the mapper events below, bulk writes call ``sor
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import String, event
@@ -83,18 +82,30 @@ def sort_key(text: str | None) -> str:
     return _unicode_key(text)
 
 
-@lru_cache(maxsize=16384)
+class _PrimaryWeights(dict[int, str]):
+    """``str.translate`` table from a lower-cased, decomposed character to its primary weight
+    (filled as characters are met): control characters and accents go, ``ß`` expands, letters
+    and digits stay, the rest takes its rank."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        if char < " " or unicodedata.combining(char):
+            weight = ""
+        elif char in _EXPAND:
+            weight = _EXPAND[char]
+        else:
+            weight = char if char.isalnum() else _rank(char)
+        self[code] = weight
+        return weight
+
+
+_PRIMARY_WEIGHTS = _PrimaryWeights()
+
+
 def _unicode_key(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", "".join(c for c in text if c >= " "))
-    primary: list[str] = []
-    for char in decomposed.lower():
-        if unicodedata.combining(char):
-            continue
-        char = _EXPAND.get(char, char)
-        primary.append(char if char.isalnum() else _rank(char))
-    secondary = unicodedata.normalize("NFD", text).lower()
-    tertiary = unicodedata.normalize("NFD", text).swapcase()
-    return ("".join(primary) + _SEPARATOR + secondary + _SEPARATOR + tertiary)[:KEY_LENGTH]
+    primary = unicodedata.normalize("NFKD", text).lower().translate(_PRIMARY_WEIGHTS)
+    decomposed = unicodedata.normalize("NFD", text)
+    return (primary + _SEPARATOR + decomposed.lower() + _SEPARATOR + decomposed.swapcase())[:KEY_LENGTH]
 
 
 def sort_key_column(source: str) -> Mapped[str]:

@@ -9,6 +9,7 @@ side's fields are never optional.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -66,9 +67,11 @@ from services.sync.client.http import HttpLink
 from services.sync.client.manager import SyncManager
 from services.sync.client.status import SyncStatusService
 from services.sync.client.tracking import install_change_tracking
-from services.sync.server.listen import PostgresWakeups
 from services.sync.server.notify import TenantNotifier
 from services.sync.server.service import SyncServer
+
+if TYPE_CHECKING:  # psycopg is imported only where the online database is PostgreSQL
+    from services.sync.server.listen import PostgresWakeups
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -291,6 +294,8 @@ def _build_online(
     sync_server = SyncServer(sessions, notifier, licence_vendor_key=settings.licence_vendor_key)
     wakeups = None
     if settings.online_on_postgres:
+        from services.sync.server.listen import PostgresWakeups
+
         wakeups = PostgresWakeups(
             settings.online_db_url, notifier, application_name=pool_settings(settings).application_name
         )

@@ -5,23 +5,26 @@ Run ``python -m services.db revision local|online "message"`` to autogenerate a 
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from services.files import private_sqlite_files
 
+if TYPE_CHECKING:  # alembic is imported only when a database needs migrating (it costs ~10 MB)
+    from alembic.config import Config
+
 Which = Literal["local", "online"]
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 IMMEDIATE = "sqlite_begin_immediate"
+RESTORE_PRAGMAS = "sqlite_restore_pragmas"  # connection info: the settings to return to
 # PostgreSQL advisory lock keys that serialise migrations of the same database across processes.
 MIGRATION_LOCKS: dict[str, int] = {"local": 0x0D5C_0001, "online": 0x0D5C_0002}
 
@@ -58,6 +61,7 @@ def make_engine(url: str, *, pool: PoolSettings | None = None, **kwargs: Any) ->
             private_sqlite_files(Path(database))
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "checkin", _restore_pragmas)
         # SQLAlchemy emits BEGIN itself, so that writers can use "BEGIN IMMEDIATE" (see WriterSession).
         event.listen(engine, "begin", _sqlite_begin)
         return engine
@@ -74,6 +78,30 @@ def make_engine(url: str, *, pool: PoolSettings | None = None, **kwargs: Any) ->
         **sizing,
         **kwargs,
     )
+
+
+def enlarge_cache(connection: Connection, kib: int, *, checkpoint_pages: int = 0) -> None:
+    """SQLite: a page cache of ``kib`` KiB on this connection until it goes back to the pool (for
+    a bulk write whose indexes outgrow the default 2 MB cache); then it shrinks again. With
+    ``checkpoint_pages``, this connection also lets the write-ahead log grow to that many pages
+    before it copies them into the database (fewer checkpoints, each page copied once)."""
+    record = connection.connection
+    dbapi: Any = record.dbapi_connection
+    if RESTORE_PRAGMAS not in record.info:
+        record.info[RESTORE_PRAGMAS] = {
+            name: dbapi.execute(f"PRAGMA {name}").fetchone()[0]
+            for name in ("cache_size", "wal_autocheckpoint")
+        }
+    dbapi.execute(f"PRAGMA cache_size = -{int(kib)}")
+    if checkpoint_pages:
+        dbapi.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint_pages)}")
+
+
+def _restore_pragmas(dbapi_conn: Any, record: Any) -> None:
+    values = record.info.pop(RESTORE_PRAGMAS, None) if record is not None else None
+    if values and dbapi_conn is not None:
+        for name, value in values.items():
+            dbapi_conn.execute(f"PRAGMA {name} = {int(value)}")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -113,6 +141,8 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def alembic_config(which: Which, url: str) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS / which))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -127,6 +157,10 @@ def migrate(which: Which, engine: Engine, *, secret_key: str | None = None) -> N
     """
     if engine.url.get_backend_name() == "sqlite" and engine.url.database:
         Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
+    if at_head(which, engine):
+        return
+    from alembic import command
+
     cfg = alembic_config(which, engine.url.render_as_string(hide_password=False))
     with engine.begin() as conn:
         if engine.url.get_backend_name() == "postgresql":
@@ -138,6 +172,39 @@ def migrate(which: Which, engine: Engine, *, secret_key: str | None = None) -> N
         cfg.attributes["connection"] = conn
         cfg.attributes["secret_key"] = secret_key
         command.upgrade(cfg, "head")
+
+
+_REVISION = re.compile(r"^revision(?::[^=]*)? = ['\"]([^'\"]+)['\"]", re.MULTILINE)
+_DOWN_REVISION = re.compile(r"^down_revision(?::[^=]*)? = (.*)$", re.MULTILINE)
+
+
+def head_revision(which: Which) -> str | None:
+    """The one head of the migration scripts, read from their text (without importing alembic or
+    the scripts); None when it cannot be told that way (several heads, an unusual script)."""
+    revisions: set[str] = set()
+    downs: set[str] = set()
+    for path in (MIGRATIONS / which / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        revision, down = _REVISION.findall(source), _DOWN_REVISION.findall(source)
+        if len(revision) != 1 or len(down) != 1:
+            return None
+        revisions.add(revision[0])
+        downs.update(re.findall(r"['\"]([^'\"]+)['\"]", down[0]))
+    heads = revisions - downs
+    return heads.pop() if len(heads) == 1 and downs <= revisions else None
+
+
+def at_head(which: Which, engine: Engine) -> bool:
+    """Whether the database already stands at the newest migration (then ``migrate`` needs no
+    alembic: a second start skips importing it)."""
+    head = head_revision(which)
+    if head is None:
+        return False
+    with engine.connect() as conn:
+        if not engine.dialect.has_table(conn, "alembic_version"):
+            return False
+        versions = [row[0] for row in conn.exec_driver_sql("SELECT version_num FROM alembic_version")]
+    return versions == [head]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -190,6 +257,8 @@ def _revision(which: Which, message: str) -> None:
         url = f"sqlite:///{tmp}/scratch.sqlite3"
         engine = make_engine(url, poolclass=NullPool)
         migrate(which, engine)
+        from alembic import command
+
         cfg = alembic_config(which, url)
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn

@@ -175,7 +175,7 @@ def _datetime_to_wire(value: Any) -> str:
         value = dt.datetime.fromisoformat(value)
     if value.tzinfo is not None:
         value = value.astimezone(dt.UTC).replace(tzinfo=None)
-    return str(value.strftime(DATETIME_FORMAT))
+    return str(value.isoformat(sep=" ", timespec="microseconds"))  # strftime leaves "999" unpadded
 
 
 def _date_to_wire(value: Any) -> str:
@@ -245,6 +245,9 @@ def _canonical_column(column: ColumnSpec | None, values: Sequence[Any]) -> str:
         present = values if None not in values else ["\x00" if v is None else v for v in values]
     elif column.kind == "numeric":
         fmt = f".{column.scale}f"
+        if None not in values and set(map(type, values)) <= {int, float}:
+            # the whole column in one %-format ("%.2f" % v is format(v, ".2f")), at C speed
+            return (f"%{fmt}\x1f" * len(values) % tuple(values))[:-1]
         present = ["\x00" if v is None else format(v, fmt) for v in values]
     elif column.kind == "bool":
         present = ["\x00" if v is None else ("1" if v else "0") for v in values]
@@ -283,6 +286,15 @@ class TableDigest:
         self.count += count
         for joined in texts:
             self._hash.update(joined.encode())
+            self._hash.update(b"\x1e")
+
+    def add_encoded(self, count: int, parts: Sequence[bytes]) -> None:
+        """Like ``add_joined``, with each column's text already UTF-8 bytes (``pg_digest``)."""
+        if not count:
+            return
+        self.count += count
+        for joined in parts:
+            self._hash.update(joined)
             self._hash.update(b"\x1e")
 
     @property

@@ -16,15 +16,22 @@ from collections.abc import Iterable, Sequence
 from itertools import chain
 from typing import Any
 
-import psycopg
 from sqlalchemy import Connection
 
 from models.collation import sort_key
+from services.db import enlarge_cache
 from services.sync.protocol.tables import DATETIME_FORMAT, TableSpec
 from services.sync.server.copy_text import copy_lines, copy_payload, copy_value
 from services.sync.server.search_index import defer_merge
 
 VALUES_ROWS = 500  # rows per multi-row INSERT on SQLite
+# SQLite page cache while a snapshot page is written: a page's rows land all over the tables'
+# indexes (uuids, names, dates, totals), which outgrow the default 2 MB cache at a few thousand
+# rows; with a larger one each index page is read once per snapshot page instead of once per row.
+SNAPSHOT_CACHE_KIB = 64 * 1024
+# ... and the write-ahead log may grow to 32 MB before a checkpoint copies it into the database,
+# instead of 4 MB, which a page of 10,000 rows exceeds alone (a checkpoint after every page).
+SNAPSHOT_CHECKPOINT_PAGES = 8192
 
 
 def is_postgres(conn: Connection) -> bool:
@@ -118,6 +125,8 @@ def write_columns(
     cursor = dbapi.cursor()
     try:
         if deleted_after is not None:  # snapshot pages are new rows, unless sent again: try plain INSERT
+            # until the connection returns to the pool:
+            enlarge_cache(conn, SNAPSHOT_CACHE_KIB, checkpoint_pages=SNAPSHOT_CHECKPOINT_PAGES)
             cursor.execute("SAVEPOINT sync_page")
             try:
                 _insert_values(cursor, head, "", leading, rows)
@@ -162,6 +171,8 @@ def _copy_new_rows(
     False, with nothing written, when a row already exists (a page sent again, a re-sync): the
     caller then upserts through the staging table.
     """
+    import psycopg  # here: a process on SQLite never loads the PostgreSQL driver
+
     dbapi: Any = conn.connection.dbapi_connection  # a psycopg connection
     prefix = "".join(copy_value(v) + "\t" for v in leading)
     with dbapi.cursor() as cur:

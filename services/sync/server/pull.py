@@ -27,6 +27,7 @@ from services.sync.protocol.tables import (
     transpose,
 )
 from services.sync.server import store as store
+from services.sync.server.pg_digest import in_sql, pg_digest
 
 COLLATE_C = ' COLLATE "C"'  # byte order, like SQLite's
 Row = tuple[Any, ...]  # (seq, uuid, deleted, *columns)
@@ -134,6 +135,10 @@ def summarize(conn: Connection, *, tenant_id: int, tables: list[str]) -> dict[st
             raw: Any = conn.connection.dbapi_connection
             live = "tenant_id = ? AND deleted = 0"
             digest = sqlite_digest(raw, spec=spec, table=spec.online_table, where=live, params=(tenant_id,))
+            result[name] = TableSummary(count=digest.count, checksum=digest.checksum)
+            continue
+        if in_sql(spec):  # PostgreSQL joins the columns itself too
+            digest = pg_digest(conn, spec=spec, table=spec.online_table, tenant_id=tenant_id)
             result[name] = TableSummary(count=digest.count, checksum=digest.checksum)
             continue
         cols = ", ".join(f'"{c}"' for c in spec.column_names)

@@ -1,0 +1,66 @@
+"""The online checksum equals the Business Software's for every kind of value, also where the
+database formats the values itself (PostgreSQL)."""
+
+from __future__ import annotations
+
+import uuid
+
+from models.types import new_uuid
+from services.sync.protocol.messages import (
+    SnapshotBeginRequest,
+    SnapshotFinishRequest,
+    SnapshotPageRequest,
+    VerifyRequest,
+)
+from services.sync.protocol.tables import DIGEST_BLOCK, TABLES, TableDigest
+from services.sync.server.service import SyncServer
+from tests.sync.helpers import columnar, connect, fields
+
+
+def product(n: int) -> dict[str, object]:
+    prices = [0, -12.5, 9_999_999_999.99, 0.01, 7, 123.45, 19.99]
+    return {"number": f"P{n:05d}", "name": f"Artikel ü{n}", "description": "tab\there\nline" if n % 3 else "",
+            "unit": "Stk", "price": prices[n % len(prices)], "active": n % 2 == 0}  # fmt: skip
+
+
+def activity(n: int) -> dict[str, object]:
+    starts = ["2024-02-29 23:59:59.999999", "2024-01-01 00:00:00.000000", "1999-12-31 12:30:00.500000"]
+    return {"contact_uuid": None if n % 2 else new_uuid(), "employee_uuid": None, "subject": f"Anruf {n}",
+            "kind": "call", "start_at": starts[n % len(starts)],
+            "end_at": None if n % 4 else "2024-03-01 08:00:00.000001", "done": n % 3 == 0,
+            "notes": "ß"}  # fmt: skip
+
+
+def test_verify_matches_the_client_for_numbers_flags_times_and_nulls(server: SyncServer) -> None:
+    ctx, _token = connect(server)
+    rows = {
+        "products": {new_uuid(): product(n) for n in range(DIGEST_BLOCK + 10)},  # two blocks
+        "activities": {new_uuid(): activity(n) for n in range(50)},
+    }
+    early = next(iter(rows["activities"]))
+    rows["activities"][early]["start_at"] = (
+        "0999-05-01 10:00:00.000000"  # four digits for the year, as SQLite keeps it
+    )
+    begin = server.begin_snapshot(
+        ctx,
+        SnapshotBeginRequest(
+            **fields(ctx), snapshot_id=str(uuid.uuid4()), kind="initial", tables=list(TABLES), known_seq=0
+        ),
+    )
+    for page, (table, table_rows) in enumerate(rows.items()):
+        columns, data = columnar(table, table_rows)
+        request = SnapshotPageRequest(
+            **fields(ctx), snapshot_id=begin.snapshot_id, table=table, page=page, columns=columns, data=data
+        )
+        server.snapshot_page(ctx, request)
+    server.finish_snapshot(ctx, SnapshotFinishRequest(**fields(ctx), snapshot_id=begin.snapshot_id))
+
+    tables = server.verify(ctx, VerifyRequest(**fields(ctx), tables=list(rows))).tables
+    for table, table_rows in rows.items():
+        _columns, data = columnar(table, table_rows)
+        order = sorted(range(len(data[0])), key=lambda i: data[0][i].encode())
+        expected = TableDigest(TABLES[table])
+        for start in range(0, len(order), DIGEST_BLOCK):
+            block = order[start : start + DIGEST_BLOCK]
+            expected.add([[column[i] for i in block] for column in data])
+        assert (tables[table].count, tables[table].checksum) == (len(table_rows), expected.checksum), table
