@@ -7,8 +7,9 @@ databases), polls ``/`` until it answers 200, waits ``--idle`` seconds and reads
 resident memory (VmRSS); then stops it and starts it again on the same data directory, timing
 the second start from ``Popen`` to the first 200 on ``/`` (and its memory after ``--idle`` seconds
 too). Prints one JSON object: first_start_seconds, second_start_seconds, idle_rss_mb,
-second_idle_rss_mb (medians of ``--repeat`` runs, each run's figures in ``*_all``). Python writes its byte-code cache as on any installation (the
-child runs without ``PYTHONDONTWRITEBYTECODE``), so the second start reads compiled modules.
+second_idle_rss_mb (medians of ``--repeat`` runs, each run's figures in ``*_all``). Python
+writes its byte-code cache as on any installation (the child runs without
+``PYTHONDONTWRITEBYTECODE``), so the second start reads compiled modules.
 The first start fills the sample company with demo data, as it does for anybody.
 Targets (2 cores): idle_rss_mb ≤ 120, second_start_seconds ≤ 2.
 """
