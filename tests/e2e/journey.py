@@ -3,8 +3,8 @@
 Every label is looked up in the catalogue for the journey's language, so one walk covers German
 and English. ``Journey.step`` ends each step: it checks the page's text against the other
 language's catalogue (``page_language.py``) and saves a screenshot under the test's temporary
-folder, and also under ``docs/screenshots/tour/`` when ``JOURNEY_SCREENSHOTS=1`` (the README's
-tour).
+folder; with ``JOURNEY_SCREENSHOTS=1`` the steps of ``TOUR_STEPS`` also go to
+``docs/screenshots/tour/`` (the README's tour).
 """
 
 from __future__ import annotations
@@ -24,6 +24,15 @@ from tests.e2e.page_language import assert_in_language
 from tests.live_server import ROOT, LiveServer
 
 TOUR = ROOT / "docs" / "screenshots" / "tour"
+# The steps the README's tour shows (JOURNEY_SCREENSHOTS=1 writes them to TOUR).
+TOUR_STEPS = {
+    ("de", "prerequisite-red"),
+    ("en", "status-window"),
+    ("en", "focus-area"),
+    ("en", "invited"),
+    ("en", "edit-in-business-software"),
+    ("de", "stale"),
+}
 VIEWPORT = {"width": 1200, "height": 760}
 LOCALES = {"de": "de-DE", "en": "en-US"}
 COMPANY = {
@@ -78,9 +87,9 @@ class Journey:
         file = f"{self.lang}-{self.count:02d}-{name}.png"
         self.shots.mkdir(parents=True, exist_ok=True)
         await page.screenshot(path=str(self.shots / file))
-        if os.environ.get("JOURNEY_SCREENSHOTS") == "1":
+        if os.environ.get("JOURNEY_SCREENSHOTS") == "1" and (self.lang, name) in TOUR_STEPS:
             TOUR.mkdir(parents=True, exist_ok=True)
-            await page.screenshot(path=str(TOUR / file))
+            await page.screenshot(path=str(TOUR / f"{self.lang}-{name}.png"))
         self.timings.append((name, round(time.monotonic() - self._started, 1)))
 
     # --- Business Software -------------------------------------------------------------------
