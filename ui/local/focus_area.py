@@ -52,6 +52,7 @@ def register(shell: Shell) -> None:
             LoginPanel(shell, session, login, proposed=status.connected_by)
             with missed:  # above the panels: a start missed while the program was down
                 await missed_notice(shell, session, place="focus")
+            missed.set_visibility(bool(missed.default_slot.children))  # no empty gap otherwise
 
         async def refresh() -> None:
             try:
