@@ -90,11 +90,12 @@ def build_app(settings: Settings) -> Services:
     from nicegui import app
 
     from services.api.limits import BodyLimitMiddleware
+    from services.clock import shifted_clock
     from services.container import bootstrap, build_services
     from ui.app import register_pages
 
     app.add_middleware(BodyLimitMiddleware)
-    services = build_services(settings)
+    services = build_services(settings, clock=shifted_clock(settings.clock_offset_seconds))
     password = bootstrap(services, initial_admin_password=os.environ.get("INITIAL_ADMIN_PASSWORD"))
     if password:
         print(f"First start: log in as 'admin' with the one-time password {password}", flush=True)

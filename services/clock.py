@@ -11,6 +11,14 @@ Clock = Callable[[], dt.datetime]
 SYSTEM_CLOCK: Clock = utcnow
 
 
+def shifted_clock(seconds: float) -> Clock:
+    """The system clock, moved ``seconds`` ahead (the ``CLOCK_OFFSET_SECONDS`` setting)."""
+    if not seconds:
+        return SYSTEM_CLOCK
+    offset = dt.timedelta(seconds=seconds)
+    return lambda: utcnow() + offset
+
+
 class FrozenClock:
     """A clock that stands still until told to move (expiry and lockout tests)."""
 

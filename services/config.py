@@ -83,6 +83,11 @@ class Settings(BaseSettings):
     sample_demo_data: bool = Field(
         True, description="Fill the sample company with demo data (size S) when it is first created."
     )
+    clock_offset_seconds: float = Field(
+        0.0,
+        description="Seconds the application's clock runs ahead of the system clock, to try out what "
+        "depends on time (such as the Online Desktop's staleness notice); 0 in normal use.",
+    )
     licence_vendor_key: str | None = Field(
         None,
         description="Secret the vendor signs licence keys with (default: the built-in vendor key, "

@@ -117,7 +117,10 @@ class FocusAreaService:
         with self._sessions() as s:
             link = s.get(SyncConnection, company_id)
             state = s.get(SyncState, company_id)
-            times = [t for t in (state.last_push_at, state.last_pull_at) if t is not None] if state else []
+            # The finished initial synchronisation is an exchange too: "not synchronised yet"
+            # must not follow "initial synchronisation finished" until the first continuous pull.
+            exchanges = (state.last_push_at, state.last_pull_at, state.initial_finished_at) if state else ()
+            times = [t for t in exchanges if t is not None]
             return FocusStatusView(
                 company_id=company_id,
                 status=link.status if link else "not_connected",

@@ -46,6 +46,7 @@ async def test_log_in_with_the_online_id_and_open_the_online_desktop_through_a_s
 ) -> None:
     await open_focus_area(user, ready)
     await user.should_see(marker="focus-not-connected")
+    await user.should_see(marker="focus-email")  # the login panel follows the status panel
     user.find(marker="focus-email").type(ADDRESS)
     user.find(marker="focus-password").type("not-the-password")
     user.find(marker="focus-log-in").click()

@@ -45,11 +45,14 @@ def register(shell: Shell) -> None:
             ui.label(_("licensing.focus.title")).classes("text-2xl")
             if not inactive_notice(shell, session):
                 return
-            await missed_notice(shell, session, place="focus")  # a start missed while the program was down
+            missed = ui.column().classes("w-[40rem]")
             status = await call(focus.status, company_id)
             panel = StatusPanel(status)
             login = await fetch(focus.current_login, session.token)
             LoginPanel(shell, session, login, proposed=status.connected_by)
+            with missed:  # above the panels: a start missed while the program was down
+                await missed_notice(shell, session, place="focus")
+            missed.set_visibility(bool(missed.default_slot.children))  # no empty gap otherwise
 
         async def refresh() -> None:
             try:
@@ -82,7 +85,7 @@ class StatusPanel:
             ui.label(_("focus.status.title")).classes("text-lg")
             with ui.grid(columns=2).classes("gap-x-6 gap-y-1 items-center"):
                 ui.label(_("licensing.od.status")).classes("text-grey-8")
-                self.badge = ui.badge("").mark("focus-status")
+                self.badge = ui.badge("").classes("justify-self-start").mark("focus-status")
                 ui.label(_("licensing.od.connected_by")).classes("text-grey-8")
                 self.connected_by = ui.label("").mark("focus-connected-by")
                 ui.label(_("focus.status.last_sync")).classes("text-grey-8")

@@ -102,11 +102,13 @@ class PrerequisiteList(ui.column):
 
 def _row(condition: Condition, fix: Callable[[str], Awaitable[None]]) -> None:
     icon, text_colour, background = STYLE[condition.status]
-    row = ui.row().classes("w-full items-start gap-3 p-2 rounded").classes(background)
+    # no-wrap, and the text column may shrink: a long (German) reason wraps inside its column
+    # instead of pushing the icon and the Fix button onto lines of their own.
+    row = ui.row().classes("w-full items-start gap-3 p-2 rounded no-wrap").classes(background)
     with_props(row, **{"data-testid": f"prereq-{condition.number}", "data-status": condition.status})
     with row.mark(f"prereq-{condition.number}", f"prereq-{condition.status}"):
         ui.icon(icon, size="sm").classes(text_colour)
-        with ui.column().classes("gap-0 grow"):
+        with ui.column().classes("gap-0 col min-w-0"):
             ui.label(f"{condition.number}. {_(condition.name_key)}").classes("font-medium").classes(
                 text_colour
             )
@@ -118,7 +120,7 @@ def _row(condition: Condition, fix: Callable[[str], Awaitable[None]]) -> None:
         if condition.status != "ok" and condition.fix_link:
             ui.button(
                 _("prereq.fix"), icon="build", on_click=lambda link=condition.fix_link: fix(link)
-            ).props("flat dense no-caps").mark(f"prereq-fix-{condition.number}")
+            ).props("flat dense no-caps").classes("shrink-0").mark(f"prereq-fix-{condition.number}")
 
 
 def _display(params: dict[str, str]) -> dict[str, str]:

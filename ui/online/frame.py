@@ -94,7 +94,8 @@ def staleness_text(header: WorkspaceHeader, now: dt.datetime | None = None) -> s
         return None
     if header.last_sync_at is None:
         return _("online.never_synced")
-    ago = i18n.format_relative((now or dt.datetime.now(dt.UTC)) - header.last_sync_at, lang())
+    now = now or header.checked_at or dt.datetime.now(dt.UTC)
+    ago = i18n.format_relative(now - header.last_sync_at, lang())
     return _("online.last_sync", ago=ago)
 
 

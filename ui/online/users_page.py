@@ -113,7 +113,10 @@ class UsersPage(UserActions):
                 # The caller's own role or membership changed (e.g. they made themselves Standard user).
                 ui.navigate.to(workspace_url(self.tenant_uuid))
             return
-        self.show(overview)
+        # A dialog that asked for this refresh may be gone by now: its slot no longer tells the
+        # client, hence the language; the list's slot does.
+        with self.list:
+            self.show(overview)
 
     def show(self, overview: UserOverview) -> None:
         self.grantable = overview.grantable_roles

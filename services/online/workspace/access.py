@@ -129,6 +129,7 @@ class WorkspaceHeader:
     user_name: str = ""  # the caller by name (services.online.names), "" when only the address is known
     contract_expired: bool = False  # the Online Desktop is read-only (the frame says why)
     contract_valid_until: dt.date | None = None
+    checked_at: dt.datetime | None = None  # when the header was read, by the application's clock
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -235,7 +236,8 @@ class WorkspaceAccess:
         last = s.scalar(
             select(func.max(Connection.last_round_trip_at)).where(Connection.tenant_id == ctx.tenant_id)
         )
-        stale = last is None or self._clock() - last > STALE_AFTER
+        now = self._clock()
+        stale = last is None or now - last > STALE_AFTER
         return WorkspaceHeader(
             tenant_uuid=ctx.tenant_uuid,
             company=ctx.company,
@@ -245,6 +247,7 @@ class WorkspaceAccess:
             user_name=name_in(s, tenant_id=ctx.tenant_id, row=s.get(OnlineId, ctx.online_id_id)),
             contract_expired=ctx.expired,
             contract_valid_until=ctx.valid_until,
+            checked_at=now,
         )
 
 
