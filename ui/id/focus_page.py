@@ -17,6 +17,7 @@ from services.online.identity import LoginResult
 from services.online.tokens import LinkExpired, LinkUsed
 from services.redirects import safe_next
 from ui.components.calls import fetch
+from ui.components.routes import app_page
 from ui.i18n import _
 from ui.id.frame import form_card, online_frame
 from ui.id.session import ONLINE_TOKEN_KEY
@@ -27,7 +28,7 @@ PROBLEMS = {LinkUsed: "focus.link.used", LinkExpired: "focus.link.expired"}
 def register(online: OnlineServices) -> None:
     identity = online.identity
 
-    @ui.page("/id/focus")
+    @app_page("/id/focus")
     async def focus_login_page(token: str = "", next: str = "") -> None:
         target = safe_next(next, "/online")
         try:

@@ -16,6 +16,7 @@ from services.errors import ServiceError
 from services.online.identity import IdentityService, LinkTarget, OnlineIdView
 from services.online.tokens import LinkExpired, LinkInvalid, LinkUsed, LinkWrongPurpose
 from ui.components.calls import CallFailed, call, fetch, show_field_errors
+from ui.components.routes import app_page
 from ui.i18n import _, lang
 from ui.id.frame import form_card, online_frame, spam_hint
 from ui.id.pages import FLASH_KEY, SENT_TO_KEY
@@ -60,11 +61,11 @@ def register(online: OnlineServices) -> None:
         send_new=identity.request_password_reset,
     )
 
-    @ui.page("/id/verify")
+    @app_page("/id/verify")
     async def verify_page(token: str = "") -> None:
         await _link_page(identity, verify, token)
 
-    @ui.page("/id/reset")
+    @app_page("/id/reset")
     async def reset_page(token: str = "") -> None:
         await _link_page(identity, reset, token)
 

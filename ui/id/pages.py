@@ -9,6 +9,7 @@ from services.container import OnlineServices
 from services.online.identity import IdentityService
 from services.redirects import safe_next
 from ui.components.calls import CallFailed, call, show_field_errors
+from ui.components.routes import app_page
 from ui.i18n import _, lang
 from ui.id.frame import form_card, online_frame, spam_hint
 from ui.id.session import ONLINE_TOKEN_KEY, require_online_id
@@ -21,8 +22,8 @@ def register(online: OnlineServices) -> None:
     identity = online.identity
     mailbox = online.settings.mailbox_on
 
-    @ui.page("/id/")
-    @ui.page("/id")
+    @app_page("/id/")
+    @app_page("/id")
     def sign_up_page() -> None:
         client = ui.context.client.ip or ""
         with online_frame(_("id.sign_up.title")), form_card(_("id.sign_up.title"), _("id.sign_up.hint")):
@@ -36,7 +37,7 @@ def register(online: OnlineServices) -> None:
         async def submit() -> None:
             await _send_and_announce(identity.sign_up, email, client)
 
-    @ui.page("/id/check-email")
+    @app_page("/id/check-email")
     def check_email_page() -> None:
         client = ui.context.client.ip or ""
         address = app.storage.user.get(SENT_TO_KEY)
@@ -63,11 +64,11 @@ def register(online: OnlineServices) -> None:
                 return
             ui.notify(_("id.check_email.sent_again"), type="positive")
 
-    @ui.page("/id/login")
+    @app_page("/id/login")
     def login_page(next: str = "") -> None:
         _login_form(identity, safe_next(next, "/online"))
 
-    @ui.page("/id/forgot")
+    @app_page("/id/forgot")
     def forgot_page() -> None:
         client = ui.context.client.ip or ""
         with online_frame(_("id.forgot.title")), form_card(_("id.forgot.title"), _("id.forgot.hint")):
@@ -78,7 +79,7 @@ def register(online: OnlineServices) -> None:
         async def submit() -> None:
             await _send_and_announce(identity.request_password_reset, email, client)
 
-    @ui.page("/id/password")
+    @app_page("/id/password")
     async def change_password_page() -> None:
         online_id = await require_online_id(identity, "/id/password")
         if online_id is None:

@@ -9,6 +9,7 @@ from nicegui import ui
 
 from services.local.api_users import ApiSessionView, ApiUserService, ApiUserView
 from ui.components.calls import CallFailed, call, show_field_errors
+from ui.components.routes import app_page
 from ui.i18n import _, fmt_datetime
 from ui.layout import frame
 from ui.session import require_session
@@ -21,7 +22,7 @@ def register(shell: Shell) -> None:
     api_users = shell.services.api_users
     assert api_users is not None
 
-    @ui.page(URL)
+    @app_page(URL)
     async def api_users_page() -> None:
         session = await require_session(shell, company=True)
         if session is None or session.company_id is None:

@@ -7,6 +7,7 @@ from nicegui import app, ui
 from services.errors import ServiceError
 from services.redirects import safe_next
 from ui.components.calls import CallFailed, call, fetch
+from ui.components.routes import app_page
 from ui.i18n import _, set_lang
 from ui.layout import frame
 from ui.session import TOKEN_KEY
@@ -16,7 +17,7 @@ from ui.shell import Shell
 def register(shell: Shell) -> None:
     auth = shell.services.auth
 
-    @ui.page("/login")
+    @app_page("/login")
     def login_page(next: str = "", company: str = "") -> None:
         client = ui.context.client.ip or ""
         target = safe_next(next, "")

@@ -22,6 +22,7 @@ from services.local.backup import BackupProgress, BackupService, BackupView
 from services.local.views import SessionView
 from ui.components.attributes import tagged
 from ui.components.calls import CallFailed, call, fetch
+from ui.components.routes import app_page
 from ui.i18n import _, fmt_datetime, fmt_number
 from ui.layout import frame
 from ui.local.online_desktop_links import SETTINGS_URL
@@ -54,7 +55,7 @@ def register(shell: Shell) -> None:
     shell.menus.append(backup_menu)
     service = shell.services.backup
 
-    @ui.page(BACKUP_URL)
+    @app_page(BACKUP_URL)
     async def backup_page() -> None:
         session = await _super_user(shell)
         if session is None or session.company_id is None:
@@ -80,7 +81,7 @@ def register(shell: Shell) -> None:
             button = ui.button(_("backup.create"), icon="backup", on_click=create).mark("backup-create")
         await _draw_list(listing, service, company_id, restore=None)
 
-    @ui.page(RESTORE_URL)
+    @app_page(RESTORE_URL)
     async def restore_page() -> None:
         session = await _super_user(shell)
         if session is None or session.company_id is None:
@@ -127,7 +128,7 @@ def register(shell: Shell) -> None:
                 )
         await _draw_list(listing, service, company_id, restore=restore if refusal is None else None)
 
-    @ui.page(DOWNLOAD_URL)
+    @app_page(DOWNLOAD_URL)
     async def download(name: str = "") -> Response:
         """The backup file itself, for the logged-in Super User of its company only."""
         session = await current_session(shell)

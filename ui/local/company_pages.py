@@ -9,6 +9,7 @@ from nicegui import app, ui
 from services.local.views import CompanyView
 from services.redirects import safe_next
 from ui.components.calls import CallFailed, call, show_field_errors
+from ui.components.routes import app_page
 from ui.i18n import _, fmt_number, lang
 from ui.layout import frame
 from ui.session import TOKEN_KEY, require_session
@@ -29,7 +30,7 @@ REGISTRATION_INPUTS = (
 def register(shell: Shell) -> None:
     auth, companies = shell.services.auth, shell.services.companies
 
-    @ui.page("/companies")
+    @app_page("/companies")
     async def companies_page(next: str = "") -> None:
         session = await require_session(shell)
         if session is None:

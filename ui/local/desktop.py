@@ -8,6 +8,7 @@ from nicegui import ui
 
 from ui.components.attributes import tagged
 from ui.components.calls import call
+from ui.components.routes import app_page
 from ui.i18n import _
 from ui.layout import frame
 from ui.session import require_session
@@ -17,7 +18,7 @@ from ui.shell import Shell, Tile
 def register(shell: Shell) -> None:
     companies = shell.services.companies
 
-    @ui.page("/")
+    @app_page("/")
     async def desktop_page() -> None:
         session = await require_session(shell, company=True)
         if session is None or session.company_id is None:

@@ -17,6 +17,7 @@ from services.errors import ServiceError
 from services.local.focus_area import FocusAreaService, FocusLoginView, FocusStatusView
 from services.local.views import SessionView
 from ui.components.calls import CallFailed, ask, call, error_text, fetch, show_field_errors
+from ui.components.routes import app_page
 from ui.i18n import _, fmt_number, lang
 from ui.layout import frame
 from ui.local.online_desktop_links import WIZARD_URL, inactive_notice
@@ -34,7 +35,7 @@ REFRESH_SECONDS = 5.0
 def register(shell: Shell) -> None:
     focus = shell.services.focus
 
-    @ui.page(FOCUS_URL)
+    @app_page(FOCUS_URL)
     async def focus_area() -> None:
         session = await require_session(shell, company=True)
         if session is None or session.company_id is None:
@@ -62,7 +63,7 @@ def register(shell: Shell) -> None:
 
         ui.timer(REFRESH_SECONDS, refresh)
 
-    @ui.page(OPEN_URL)
+    @app_page(OPEN_URL)
     async def open_online_desktop() -> RedirectResponse | None:
         session = await current_session(shell)
         if session is None:

@@ -10,6 +10,7 @@ from nicegui import ui
 
 from services.local.integrations import IntegrationService, IntegrationView
 from ui.components.calls import CallFailed, call, show_field_errors
+from ui.components.routes import app_page
 from ui.i18n import _, fmt_datetime
 from ui.layout import frame
 from ui.session import require_session
@@ -22,7 +23,7 @@ def register(shell: Shell) -> None:
     integrations = shell.services.integrations
     assert integrations is not None
 
-    @ui.page(URL)
+    @app_page(URL)
     async def integrations_page() -> None:
         session = await require_session(shell, company=True)
         if session is None or session.company_id is None:

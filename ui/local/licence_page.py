@@ -9,6 +9,7 @@ from services.local.licensing.service import LicensingService
 from services.local.licensing.views import HOLDER_FIELDS
 from services.local.views import SessionView
 from ui.components.calls import CallFailed, call, error_text, show_field_errors
+from ui.components.routes import app_page
 from ui.i18n import _, fmt_date, fmt_datetime
 from ui.layout import frame
 from ui.local.addon_tab import addon_tab
@@ -29,7 +30,7 @@ def register(shell: Shell) -> None:
     assert licensing is not None, "role has no Business Software"
     shell.menus.append(licence_menu)
 
-    @ui.page("/settings/licence")
+    @app_page("/settings/licence")
     async def licence_page(tab: str = "holder") -> None:
         session = await require_session(shell)
         if session is None:

@@ -7,6 +7,7 @@ from nicegui import ui
 from services.local.network import ComputerView
 from services.local.views import SessionView
 from ui.components.calls import CallFailed, call
+from ui.components.routes import app_page
 from ui.i18n import _, fmt_datetime
 from ui.layout import frame
 from ui.session import require_session
@@ -31,7 +32,7 @@ def register(shell: Shell) -> None:
     assert network is not None
     shell.menus.append(registers_menu)
 
-    @ui.page(URL)
+    @app_page(URL)
     async def network_computers() -> None:
         session = await require_session(shell)
         if session is None:

@@ -15,6 +15,7 @@ from services.local.online_desktop_settings import ConnectionStatusView
 from services.local.prerequisites import PrerequisiteReport
 from services.local.views import SessionView
 from ui.components.calls import call, fetch
+from ui.components.routes import app_page
 from ui.i18n import _, fmt_datetime
 from ui.layout import frame
 from ui.local.online_desktop_links import FOCUS_URL, SETTINGS_URL, STATUS_URL, WIZARD_URL, inactive_notice
@@ -66,7 +67,7 @@ def register(shell: Shell) -> None:
     shell.menus.append(online_desktop_menu)
     shell.tiles.append(online_desktop_tiles)
 
-    @ui.page(SETTINGS_URL)
+    @app_page(SETTINGS_URL)
     async def online_desktop_settings(tab: str = "connection") -> None:
         session = await require_session(shell, company=True)
         if session is None or session.company_id is None:

@@ -11,6 +11,7 @@ from services.local.presence import HEARTBEAT_SECONDS, LOGGED_IN_URL, LoggedInVi
 from services.local.views import SessionView
 from ui.components.attributes import tagged
 from ui.components.calls import CallFailed, call, fetch
+from ui.components.routes import app_page
 from ui.i18n import _, fmt_datetime
 from ui.layout import frame
 from ui.session import require_session
@@ -44,7 +45,7 @@ def register(shell: Shell) -> None:
     shell.menus.append(_menu)
     presence = shell.services.presence
 
-    @ui.page(LOGGED_IN_URL)
+    @app_page(LOGGED_IN_URL)
     async def logged_in_page() -> None:
         session = await require_session(shell)
         if session is None:

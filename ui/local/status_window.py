@@ -17,6 +17,7 @@ from services.local.views import SessionView
 from ui.components.attributes import tagged
 from ui.components.calls import CallFailed, call, fetch
 from ui.components.pairs import pair
+from ui.components.routes import app_page
 from ui.components.run_errors import run_error
 from ui.i18n import _, fmt_datetime, fmt_number
 from ui.layout import frame
@@ -229,7 +230,7 @@ async def missed_notice(shell: Shell, session: SessionView, place: str = "deskto
 def register(shell: Shell) -> None:
     shell.desktop_notices.append(missed_notice)
 
-    @ui.page(STATUS_URL)
+    @app_page(STATUS_URL)
     async def connection_status_page() -> None:
         session = await require_session(shell, company=True)
         if session is None or session.company_id is None:

@@ -8,6 +8,7 @@ from services.local.views import SessionView
 from services.sync.client.status import RunView, SyncOverview, SyncStatusService
 from ui.components.calls import CallFailed, call, fetch
 from ui.components.paging import translate_pager
+from ui.components.routes import app_page
 from ui.components.run_errors import run_error
 from ui.i18n import _, fmt_datetime, fmt_number
 from ui.layout import frame
@@ -33,7 +34,7 @@ def register(shell: Shell) -> None:
 
     shell.handle("trace_log", trace_action)
 
-    @ui.page("/sync/history")
+    @app_page("/sync/history")
     async def history_page() -> None:
         session = await require_session(shell, company=True)
         if session is None or session.company_id is None:

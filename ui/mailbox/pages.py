@@ -15,6 +15,7 @@ from services.container import OnlineServices
 from services.errors import NotFound
 from services.online.mail import MailSummary, MailView
 from ui.components.calls import fetch
+from ui.components.routes import app_page
 from ui.i18n import _, fmt_datetime
 from ui.id.frame import online_frame
 
@@ -25,7 +26,7 @@ def register(online: OnlineServices) -> None:
     sender = online.settings.mail_from
     disabled_key = "mail.disabled" if online.settings.mail_backend == "smtp" else "mail.disabled_outbox"
 
-    @ui.page("/mail")
+    @app_page("/mail")
     async def mailbox_page() -> None:
         with online_frame(_("mail.mailbox")):
             if not enabled:
@@ -33,7 +34,7 @@ def register(online: OnlineServices) -> None:
                 return
             _mail_list(await fetch(mail.list_mail) or [])
 
-    @ui.page("/mail/{mail_id}")
+    @app_page("/mail/{mail_id}")
     async def mail_page(mail_id: str) -> None:
         with online_frame(_("mail.mailbox")):
             if not enabled:

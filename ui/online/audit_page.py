@@ -15,6 +15,7 @@ from services.container import OnlineServices
 from services.online.audit import ACTIONS
 from services.online.audit_log import AuditFilter, AuditLog, AuditPage, AuditRow
 from ui.components.calls import CallFailed, call
+from ui.components.routes import app_page
 from ui.i18n import _, fmt_datetime, fmt_number
 from ui.online.frame import Workspace, open_workspace, tag, workspace_frame, workspace_url
 
@@ -22,7 +23,7 @@ PAGE_SIZE = 50
 
 
 def register(online: OnlineServices) -> None:
-    @ui.page("/online/c/{tenant_uuid}/audit")
+    @app_page("/online/c/{tenant_uuid}/audit")
     async def audit_page(tenant_uuid: str) -> None:
         here = workspace_url(tenant_uuid, "audit")
         workspace = await open_workspace(online, tenant_uuid, here)

@@ -11,12 +11,13 @@ from services import i18n
 from services.container import OnlineServices
 from services.records.views import RegisterRow
 from ui.components.calls import call
+from ui.components.routes import app_page
 from ui.i18n import _, fmt_date, lang
 from ui.online.frame import Workspace, open_workspace, workspace_frame, workspace_url
 
 
 def register(online: OnlineServices) -> None:
-    @ui.page("/online/c/{tenant_uuid}/calendar")
+    @app_page("/online/c/{tenant_uuid}/calendar")
     async def calendar_page(tenant_uuid: str, week: str = "") -> None:
         here = workspace_url(tenant_uuid, "calendar")
         workspace = await open_workspace(online, tenant_uuid, here, "activities")

@@ -10,6 +10,7 @@ from nicegui import ui
 
 from services.container import OnlineServices
 from ui.components.calls import fetch
+from ui.components.routes import app_page
 from ui.i18n import _
 from ui.id.frame import online_frame
 from ui.id.session import log_out, require_online_id
@@ -19,7 +20,7 @@ from ui.online.frame import first_company_url
 def register(online: OnlineServices) -> None:
     identity = online.identity
 
-    @ui.page("/online")
+    @app_page("/online")
     async def online_home() -> None:
         online_id = await require_online_id(identity, "/online")
         if online_id is None:

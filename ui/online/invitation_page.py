@@ -16,6 +16,7 @@ from services.errors import ServiceError
 from services.online.identity import IdentityService
 from services.online.users.accepting import InvitationAcceptance, InvitationInfo, InvitationUsed
 from ui.components.calls import CallFailed, call, error_text, fetch, show_field_errors
+from ui.components.routes import app_page
 from ui.i18n import _, fmt_date
 from ui.id.frame import form_card, online_frame
 from ui.id.pages import SENT_TO_KEY
@@ -26,7 +27,7 @@ from ui.online.frame import tag, workspace_url
 def register(online: OnlineServices) -> None:
     accepting, identity = online.users.accepting, online.identity
 
-    @ui.page("/id/invitation")
+    @app_page("/id/invitation")
     async def invitation_page(token: str = "") -> None:
         try:
             info = await fetch(accepting.check_invitation, token)

@@ -20,6 +20,7 @@ from ui.components.calls import CallFailed, call, fetch, show_field_errors
 from ui.components.edits import TrackedForm
 from ui.components.form import build_inputs, prefill, read_values
 from ui.components.live import Refresher
+from ui.components.routes import app_page
 from ui.components.table import RegisterTable
 from ui.i18n import _, fmt_date, fmt_datetime, fmt_money, fmt_number, lang
 from ui.local.registers.common import transient_dialog
@@ -39,7 +40,7 @@ def register(online: OnlineServices) -> None:
 def _list_page(online: OnlineServices, register: str) -> None:
     view = LIST_VIEWS[register]
 
-    @ui.page(f"/online/c/{{tenant_uuid}}/{register}")
+    @app_page(f"/online/c/{{tenant_uuid}}/{register}")
     async def list_page(tenant_uuid: str, search: str = "") -> None:
         """``?search=`` opens the list searched (the dashboard's links)."""
         here = workspace_url(tenant_uuid, register)

@@ -12,6 +12,7 @@ from nicegui import ui
 from services.container import OnlineServices
 from services.records.views import ListPage, RegisterRow
 from ui.components.calls import call
+from ui.components.routes import app_page
 from ui.components.table import RegisterTable
 from ui.i18n import _, fmt_date, fmt_money, fmt_number
 from ui.online.frame import TITLES, Workspace, open_workspace, tag, workspace_frame, workspace_url
@@ -31,7 +32,7 @@ def new_url(tenant_uuid: str, status: str) -> str:
 
 
 def register(online: OnlineServices) -> None:
-    @ui.page(f"/online/c/{{tenant_uuid}}/{REGISTER}")
+    @app_page(f"/online/c/{{tenant_uuid}}/{REGISTER}")
     async def sales_list(tenant_uuid: str, status: str = "", month: str = "", contact: str = "") -> None:
         """``?status=``, ``?month=YYYY-MM`` and ``?contact=<uuid>`` open the list filtered (the
         dashboard's charts link here)."""

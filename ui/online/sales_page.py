@@ -19,6 +19,7 @@ from services.online.workspace.sales_views import EditConflict, ProductFacts, Sa
 from services.records.views import Option
 from ui.components.calls import CallFailed, call, show_field_errors
 from ui.components.form import build_inputs, prefill, read_values
+from ui.components.routes import app_page
 from ui.i18n import _, fmt_date
 from ui.online.frame import TITLES, Workspace, open_workspace, tag, workspace_frame, workspace_url
 from ui.online.sales_lines_editor import LinesEditor
@@ -28,7 +29,7 @@ FORM_FIELDS = tuple(f for f in HEADER_FIELDS if f.name != "number")
 
 
 def register(online: OnlineServices) -> None:
-    @ui.page(f"/online/c/{{tenant_uuid}}/{REGISTER}/new/{{status}}")
+    @app_page(f"/online/c/{{tenant_uuid}}/{REGISTER}/new/{{status}}")
     async def new_document(tenant_uuid: str, status: str, contact: str = "") -> None:
         here = workspace_url(tenant_uuid, f"{REGISTER}/new/{status}")
         workspace = await open_workspace(online, tenant_uuid, here, "sales", "full")
@@ -48,7 +49,7 @@ def register(online: OnlineServices) -> None:
                 return
             await DocumentPage(online, workspace, doc).build()
 
-    @ui.page(f"/online/c/{{tenant_uuid}}/{REGISTER}/{{uuid}}")
+    @app_page(f"/online/c/{{tenant_uuid}}/{REGISTER}/{{uuid}}")
     async def document(tenant_uuid: str, uuid: str) -> None:
         here = document_url(tenant_uuid, uuid)
         workspace = await open_workspace(online, tenant_uuid, here, "sales")

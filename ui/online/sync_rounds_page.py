@@ -12,6 +12,7 @@ from nicegui import ui
 from services.container import OnlineServices
 from services.online.workspace.sync_rounds import RoundRow, RoundsPage
 from ui.components.calls import CallFailed, call
+from ui.components.routes import app_page
 from ui.i18n import _, fmt_date, fmt_datetime, fmt_number
 from ui.online.frame import Workspace, open_workspace, tag, workspace_frame, workspace_url
 
@@ -24,7 +25,7 @@ def sync_rounds_url(tenant_uuid: str, day: dt.date) -> str:
 
 
 def register(online: OnlineServices) -> None:
-    @ui.page(f"/online/c/{{tenant_uuid}}/{MODULE}")
+    @app_page(f"/online/c/{{tenant_uuid}}/{MODULE}")
     async def sync_rounds_page(tenant_uuid: str, day: str = "") -> None:
         here = workspace_url(tenant_uuid, MODULE)
         workspace = await open_workspace(online, tenant_uuid, here)

@@ -18,6 +18,7 @@ from services.container import OnlineServices, OnlineUsers
 from services.errors import NotFound, PermissionDenied
 from services.online.users.directory import SHOW_FILTERS, UserOverview, UserRow
 from ui.components.calls import CallFailed, call
+from ui.components.routes import app_page
 from ui.i18n import _, fmt_date
 from ui.online import invitation_page
 from ui.online.frame import Workspace, open_workspace, tag, workspace_frame, workspace_url
@@ -34,7 +35,7 @@ STATUS_COLOURS = {
 
 
 def register(online: OnlineServices) -> None:
-    @ui.page("/online/c/{tenant_uuid}/users")
+    @app_page("/online/c/{tenant_uuid}/users")
     async def users_page(tenant_uuid: str, show: str = "all") -> None:
         here = workspace_url(tenant_uuid, "users")
         workspace = await open_workspace(online, tenant_uuid, here, "users", "read")

@@ -12,6 +12,7 @@ from nicegui import ui
 
 from services.container import OnlineServices
 from ui.components.calls import CallFailed, call
+from ui.components.routes import app_page
 from ui.i18n import _
 from ui.online import audit_page, calendar_page, registers, sales_list, sales_page, sync_rounds_page
 from ui.online.dashboard import show_dashboard
@@ -19,7 +20,7 @@ from ui.online.frame import MODULE_TILES, open_workspace, tag, workspace_frame, 
 
 
 def register(online: OnlineServices) -> None:
-    @ui.page("/online/c/{tenant_uuid}")
+    @app_page("/online/c/{tenant_uuid}")
     async def company_home(tenant_uuid: str) -> None:
         workspace = await open_workspace(online, tenant_uuid, workspace_url(tenant_uuid))
         if workspace is None:

@@ -20,6 +20,7 @@ from nicegui import ui
 
 from services.local.views import SessionView
 from ui.components.calls import call
+from ui.components.routes import app_page
 from ui.i18n import _
 from ui.layout import frame
 from ui.local.connect_wizard.online_id_dialog import change_user_dialog, disconnect_dialog, reconnect_dialog
@@ -42,7 +43,7 @@ def register(shell: Shell) -> None:
     shell.handle("change_user", change_user_dialog)
     shell.frame_hooks.append(wizard_return_banner)
 
-    @ui.page(WIZARD_URL)
+    @app_page(WIZARD_URL)
     async def connect_wizard_page() -> None:
         session = await require_session(shell, company=True)
         if session is None or session.company_id is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from ui.components.calls import CallFailed, call, show_field_errors
+from ui.components.routes import app_page
 from ui.i18n import _
 from ui.layout import frame
 from ui.local.company_pages import REGISTRATION_INPUTS
@@ -19,7 +20,7 @@ from ui.shell import Shell
 def register(shell: Shell) -> None:
     companies = shell.services.companies
 
-    @ui.page("/settings/company")
+    @app_page("/settings/company")
     async def registration_page() -> None:
         session = await require_session(shell, company=True)
         if session is None or session.company_id is None:

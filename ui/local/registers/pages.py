@@ -17,6 +17,7 @@ from ui.components.display import table_columns, table_row
 from ui.components.edits import TrackedForm
 from ui.components.form import build_inputs, prefill, read_values
 from ui.components.live import Refresher
+from ui.components.routes import app_page
 from ui.components.table import RegisterTable
 from ui.i18n import _, lang
 from ui.layout import frame
@@ -45,7 +46,7 @@ def register(shell: Shell) -> None:
 def _list_page(shell: Shell, name: str) -> None:
     spec = REGISTERS[name]
 
-    @ui.page(f"/registers/{name}")
+    @app_page(f"/registers/{name}")
     async def list_page() -> None:
         session = await require_session(shell, company=True)
         if session is None or session.company_id is None:
@@ -112,7 +113,7 @@ async def _new_dialog(shell: Shell, session: SessionView, name: str, table: Regi
 
 
 def _detail_page(shell: Shell, name: str) -> None:
-    @ui.page(f"/registers/{name}/{{row_id}}")
+    @app_page(f"/registers/{name}/{{row_id}}")
     async def detail_page(row_id: str) -> None:
         session = await require_session(shell, company=True)
         if session is None or session.company_id is None:

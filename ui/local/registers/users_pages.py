@@ -17,6 +17,7 @@ from ui.components.calls import CallFailed, call, show_field_errors
 from ui.components.calls import fetch as fetch_quietly
 from ui.components.display import column, show
 from ui.components.form import build_inputs, prefill, read_values
+from ui.components.routes import app_page
 from ui.components.table import RegisterTable
 from ui.i18n import _
 from ui.layout import frame
@@ -28,7 +29,7 @@ from ui.shell import Shell
 def register(shell: Shell) -> None:
     users = shell.services.users
 
-    @ui.page("/registers/users")
+    @app_page("/registers/users")
     async def users_page() -> None:
         session = await require_session(shell, company=True)
         if session is None or session.company_id is None:
@@ -63,7 +64,7 @@ def register(shell: Shell) -> None:
             new.on_click(lambda: _new_dialog(shell, users, session, table))
             await table.load()
 
-    @ui.page("/registers/users/{user_id}")
+    @app_page("/registers/users/{user_id}")
     async def user_page(user_id: str) -> None:
         session = await require_session(shell, company=True)
         if session is None or session.company_id is None:
