@@ -43,7 +43,7 @@ from services.sync.server import store as store
 from services.sync.server.connections import ConnectionContext, ConnectionService
 from services.sync.server.contract import ContractReader
 from services.sync.server.daily import count_pulled, count_rows
-from services.sync.server.notify import TenantNotifier
+from services.sync.server.notify import SAFETY_NET_RECHECK, TenantNotifier
 from services.sync.server.online_changes import (
     OnlineChange,
     RowChange,
@@ -296,8 +296,9 @@ class SyncServer:
             )
 
     def pull_now(self, ctx: ConnectionContext, req: PullRequest) -> PullResponse:
-        """One page of changes after the cursor, read in one consistent transaction."""
-        with self._sessions.begin() as s:
+        """One page of changes after the cursor, read in one consistent transaction (a reading
+        one: on SQLite it does not take the write lock)."""
+        with self._sessions() as s:
             conn = s.connection()
             if store.is_postgres(conn):
                 conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
@@ -326,9 +327,16 @@ class SyncServer:
                         return await asyncio.to_thread(self.pull_now, ctx, req)
                     # Woken by a write (this instance's, another's via LISTEN, or on SQLite another
                     # process's via data_version); the re-check of the database is the safety net.
-                    await waiter.wait(min(remaining, self.notifier.recheck_seconds))
+                    await waiter.wait(min(remaining, self._recheck_seconds()))
                 finally:
                     self.notifier.discard(ctx.tenant_id, waiter)
+
+    def _recheck_seconds(self) -> float:
+        """A SQLite file is watched for other processes' commits (data_version), so there as on
+        PostgreSQL with LISTEN the re-check is only the slow safety net."""
+        if self._wakeups is not None and self._wakeups.watched:
+            return SAFETY_NET_RECHECK
+        return self.notifier.recheck_seconds
 
     def _seq(self, tenant_id: int) -> int:
         with self._sessions() as s:
