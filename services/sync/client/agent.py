@@ -187,15 +187,15 @@ class SyncAgent:
         with self.commits.listen() as committed:
             while True:
                 committed.clear()  # before looking: a commit from now on sets it again
-                if not await asyncio.to_thread(self.store.outbox_head):
+                if self.options.debounce and await asyncio.to_thread(self.store.outbox_head):
+                    await asyncio.sleep(self.options.debounce)
+                # One read: the batch itself says whether the outbox holds anything.
+                batch = await asyncio.to_thread(self.store.next_batch, self.options.push_batch)
+                if not batch:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(committed.wait(), self.options.outbox_poll)
                     continue
-                if self.options.debounce:
-                    await asyncio.sleep(self.options.debounce)
-                batch = await asyncio.to_thread(self.store.next_batch, self.options.push_batch)
-                if batch:
-                    await self.push(batch, run_id)
+                await self.push(batch, run_id)
 
     async def push(self, batch: list[Mutation], run_id: int | None = None) -> None:
         """Push one batch; a batch the server refuses as invalid is split until the bad change is

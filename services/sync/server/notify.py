@@ -24,8 +24,8 @@ a write through one instance wakes the pulls and pages of every instance. While 
 is up, waiting pulls re-read the database only as a slow safety net (``recheck_seconds``: 5 s);
 without it (the connection lost) they re-read every 0.2 s. On a SQLite file, other processes'
 commits are noticed through ``data_version`` (``sqlite_wakeups``), so there too the re-check is
-the 5 s safety net (``SyncServer._recheck_seconds``). After the connection was (re)established, every listener is woken
-once (``notify_all``): notifications sent meanwhile are lost.
+the 5 s safety net (``SyncServer._recheck_seconds``). After the connection was (re)established,
+every listener is woken once (``notify_all``): notifications sent meanwhile are lost.
 """
 
 from __future__ import annotations
