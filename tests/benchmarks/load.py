@@ -247,12 +247,6 @@ async def measure(
     # here they share one process, so it gets the threads of all of them.
     asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=2 * len(companies) + 8))
     limits = httpx.Limits(max_connections=4 * len(companies) + 10)
-    people = []
-    if plan.browsers:
-        tenants = [(c.connection.tenant_id, c.connection.tenant_uuid) for c in companies]
-        people = await asyncio.to_thread(
-            add_people, make_session_factory(online_engine), tenants, plan.browsers
-        )
     result: dict[str, Any] = {}
     async with httpx.AsyncClient(timeout=httpx.Timeout(120.0, connect=5.0), limits=limits) as http:
         agents = [
@@ -268,6 +262,11 @@ async def measure(
         started = time.perf_counter()
         await asyncio.gather(*(agent.initial_sync() for agent in agents))
         result["initial_seconds"] = time.perf_counter() - started
+        people = []
+        if plan.browsers:  # after the initial sync: they search for contacts that are online now
+            tenants = [(c.connection.tenant_id, c.connection.tenant_uuid) for c in companies]
+            online = make_session_factory(online_engine)
+            people = await asyncio.to_thread(add_people, online, tenants, plan.browsers)
         stop = asyncio.Event()
         running = [asyncio.ensure_future(agent.continuous(stop)) for agent in agents]
         failures = 0
