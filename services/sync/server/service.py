@@ -253,15 +253,14 @@ class SyncServer:
         ids = [m.id for m in req.mutations]
         if ids != sorted(set(ids)):
             raise ProtocolError(400, "bad_mutation_ids", "mutation ids must be unique and increasing")
-        if self._last_mutation_id(ctx) >= ids[-1]:  # a repeated request: answer without writing
-            return PushResponse(last_mutation_id=ids[-1], applied=0, skipped=len(ids), seq=0)
         with self._sessions.begin() as s:
             conn = s.connection()
-            seq = store.bump_seq(conn, ctx.tenant_id)  # first: takes the tenant's write lock
+            if self._last_mutation_id(conn, ctx) >= ids[-1]:  # a repeated request: answer, write nothing
+                return PushResponse(last_mutation_id=ids[-1], applied=0, skipped=len(ids), seq=0)
+            seq = store.bump_seq(conn, ctx.tenant_id)  # takes the tenant's write lock
             p = store.ph(conn)
-            last = conn.exec_driver_sql(
-                f"SELECT last_mutation_id FROM connections WHERE id = {p}", (ctx.connection_id,)
-            ).scalar_one()
+            # Again: another push of the same connection may have committed before the lock.
+            last = self._last_mutation_id(conn, ctx)
             fresh = [m for m in req.mutations if m.id > last]
             outcome = apply_mutations(conn, tenant_id=ctx.tenant_id, seq=seq, mutations=fresh)
             conn.exec_driver_sql(
@@ -285,15 +284,13 @@ class SyncServer:
             rejections=outcome.rejections,
         )
 
-    def _last_mutation_id(self, ctx: ConnectionContext) -> int:
-        with self._sessions() as s:
-            conn = s.connection()
-            return int(
-                conn.exec_driver_sql(
-                    f"SELECT last_mutation_id FROM connections WHERE id = {store.ph(conn)}",
-                    (ctx.connection_id,),
-                ).scalar_one()
-            )
+    @staticmethod
+    def _last_mutation_id(conn: Connection, ctx: ConnectionContext) -> int:
+        return int(
+            conn.exec_driver_sql(
+                f"SELECT last_mutation_id FROM connections WHERE id = {store.ph(conn)}", (ctx.connection_id,)
+            ).scalar_one()
+        )
 
     def pull_now(self, ctx: ConnectionContext, req: PullRequest) -> PullResponse:
         """One page of changes after the cursor, read in one consistent transaction (a reading
