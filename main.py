@@ -130,6 +130,10 @@ def _serve_online(app: Any, online: OnlineServices, services: Services) -> None:
     from services.api.online.sync import sync_router
 
     wakeups = online.wakeups
+    # Sync requests hop to worker threads (asyncio.to_thread) for every database step; Python's
+    # default pool has cpu_count + 4 threads, too few when writers queue for SQLite's lock while
+    # readers (pulls) could go on: give the server's loop a pool sized for many companies.
+    app.on_startup(_sync_threads)
     include(
         app,
         health_router(
@@ -153,6 +157,17 @@ def _serve_online(app: Any, online: OnlineServices, services: Services) -> None:
     if wakeups is not None:
         app.on_startup(wakeups.start)
         app.on_shutdown(wakeups.stop)
+
+
+SYNC_THREADS = 32
+
+
+def _sync_threads() -> None:
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(max_workers=SYNC_THREADS, thread_name_prefix="sync")
+    asyncio.get_running_loop().set_default_executor(pool)
 
 
 def _serve_local(app: Any, local: LocalServices) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from services.files import private_sqlite_files
+from services.write_gate import write_gate
 
 if TYPE_CHECKING:  # alembic is imported only when a database needs migrating (it costs ~10 MB)
     from alembic.config import Config
@@ -125,14 +126,34 @@ class WriterSession(Session):
     A deferred transaction that reads and then writes fails at once with "database is locked"
     when another connection committed in between (WAL snapshot conflict); BEGIN IMMEDIATE makes it
     wait for the busy timeout instead. Plain reads (``with sessions() as s``) stay deferred and
-    never block writers. Other databases ignore the option.
+    never block writers. Other databases ignore the option. Writers of this process queue for the
+    file first (``services.write_gate``) and leave when the transaction ended.
     """
 
     def begin(self, nested: bool = False) -> SessionTransaction:
         transaction = super().begin(nested)
         if not nested:
-            self.connection(execution_options={IMMEDIATE: True})
+            bind = self.get_bind()
+            gate = write_gate(bind) if isinstance(bind, Engine) else None
+            if gate is not None:
+                self.info[_GATE] = (transaction, gate, gate.enter())
+            try:
+                self.connection(execution_options={IMMEDIATE: True})
+            except BaseException:
+                _leave_gate(self, transaction)
+                raise
         return transaction
+
+
+_GATE = "write_gate"
+
+
+@event.listens_for(WriterSession, "after_transaction_end")
+def _leave_gate(session: Session, transaction: SessionTransaction) -> None:
+    held = session.info.get(_GATE)
+    if held is not None and held[0] is transaction:
+        del session.info[_GATE]
+        held[1].leave(held[2])
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -1,6 +1,7 @@
 """Benchmark: many companies syncing through HAProxy to two Online Desktop instances, and to one.
 
-    python -m tests.benchmarks.cluster_load [--companies 50] [--seconds 120] [--workers 2] [--json]
+    python -m tests.benchmarks.cluster_load [--companies 50] [--seconds 120] [--workers 2]
+        [--pause 1,4] [--json]
 
 Starts a deployment as tests/scale/cluster.py does (fresh PostgreSQL database, Redis, HAProxy with
 deploy/haproxy.cfg) with two instances, then again with one (HAProxy's two server lines pointing
@@ -11,7 +12,11 @@ balancer. Then, for ``--seconds``, every company edits in a closed loop: a conta
 Business Software database (as the desktop does), wait until the Online Desktop database holds
 it, then the contact's phone online (through the sync server's online-change path, written from
 the worker, as an Online Desktop page does from an instance: NOTIFY wakes the instances' waiting
-pulls), wait until the Business Software database holds it, a random pause of 0-50 ms, again.
+pulls), wait until the Business Software database holds it, a random pause of ``--pause MIN,MAX``
+seconds (default 1,4: a person saving a record every few seconds), again. ``--pause 0,0.05`` is the
+former closed loop that edits as fast as the machine allows: with 50 companies it keeps ~50 edits
+in flight on two shared cores, so its latency is the queue (Little's law: in flight / throughput),
+not the time a change takes; its mutations per second is then the capacity.
 
 Prints one JSON object per configuration, plus the ratio of the throughputs (same run):
 mutations per second (both directions; median of three equal time windows, and overall), errors
@@ -75,7 +80,14 @@ class Counter(logging.Handler):
 
 
 def worker(
-    index: int, companies: int, balancer: str, online_url: str, folder: str, seconds: float, pipe: Pipe
+    index: int,
+    companies: int,
+    balancer: str,
+    online_url: str,
+    folder: str,
+    seconds: float,
+    pause: tuple[float, float],
+    pipe: Pipe,
 ) -> None:
     logging.basicConfig(level=logging.ERROR)
     counter = Counter()
@@ -85,7 +97,9 @@ def worker(
     trace.propagate = False
     Path(folder).mkdir(parents=True, exist_ok=True)
     try:
-        result = asyncio.run(_work(index, companies, balancer, online_url, Path(folder), seconds, trace))
+        result = asyncio.run(
+            _work(index, companies, balancer, online_url, Path(folder), seconds, pause, trace)
+        )
         result["errors"]["agent_warnings"] = counter.count
         times = os.times()
         result["cpu_seconds"] = round(times.user + times.system, 1)
@@ -103,6 +117,7 @@ async def _work(
     online_url: str,
     folder: Path,
     seconds: float,
+    pause: tuple[float, float],
     trace: logging.Logger,
 ) -> dict[str, Any]:
     local_db = open_databases(local_url=f"sqlite:///{folder / 'business.sqlite3'}", online_url=None)
@@ -135,7 +150,7 @@ async def _work(
         started = time.perf_counter()
         deadline = started + seconds
         loops = [
-            asyncio.ensure_future(_edit_loop(checker, local, server, tenant_id, uuid, deadline, i))
+            asyncio.ensure_future(_edit_loop(checker, local, server, tenant_id, uuid, deadline, i, pause))
             for i, (_company, tenant_id, _tu, _token, uuid) in enumerate(plan)
         ]
         edits = [e for done in await asyncio.gather(*loops) for e in done]
@@ -234,6 +249,7 @@ async def _edit_loop(
     uuid: str,
     deadline: float,
     n: int,
+    pause: tuple[float, float],
 ) -> list[tuple[str, float, float | None]]:
     rng = random.Random(n)
     done: list[tuple[str, float, float | None]] = []
@@ -249,7 +265,7 @@ async def _edit_loop(
         arrival = checker.expect("down", uuid, value)
         committed = await asyncio.to_thread(_online_edit, server, tenant_id, uuid, value)
         done.append(("down", committed, await _latency(arrival, committed)))
-        await asyncio.sleep(rng.random() * 0.05)
+        await asyncio.sleep(rng.uniform(*pause))
     return done
 
 
@@ -275,7 +291,9 @@ def _online_edit(server: SyncServer, tenant_id: int, uuid: str, value: str) -> f
 # --- the parent: one configuration --------------------------------------------------------------
 
 
-def run_configuration(names: tuple[str, ...], companies: int, seconds: float, workers: int) -> dict[str, Any]:
+def run_configuration(
+    names: tuple[str, ...], companies: int, seconds: float, workers: int, pause: tuple[float, float]
+) -> dict[str, Any]:
     from tests.scale.cluster import running_cluster
 
     with (
@@ -291,7 +309,7 @@ def run_configuration(names: tuple[str, ...], companies: int, seconds: float, wo
             receive, send = context.Pipe(duplex=False)
             process = context.Process(
                 target=worker,
-                args=(i, share, cluster.url, cluster.database_url, f"{tmp}/worker-{i}", seconds, send),
+                args=(i, share, cluster.url, cluster.database_url, f"{tmp}/worker-{i}", seconds, pause, send),
             )
             process.start()
             pipes.append(receive)
@@ -427,13 +445,16 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--companies", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=120.0)
     parser.add_argument("--workers", type=int, default=2, help="client processes sharing the companies")
+    parser.add_argument("--pause", default="1,4", help="min,max seconds between one company's edit rounds")
     parser.add_argument("--json", action="store_true", help="print only the JSON object")
     args = parser.parse_args(argv)
+    low, high = (float(v) for v in args.pause.split(","))
     os.environ.setdefault("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    two = run_configuration(("a", "b"), args.companies, args.seconds, args.workers)
-    one = run_configuration(("a",), args.companies, args.seconds, args.workers)
+    two = run_configuration(("a", "b"), args.companies, args.seconds, args.workers, (low, high))
+    one = run_configuration(("a",), args.companies, args.seconds, args.workers, (low, high))
     result = {
         "cpus": os.cpu_count(),
+        "pause_seconds": [low, high],
         "two_instances": two,
         "one_instance": one,
         "throughput_two_vs_one": round(

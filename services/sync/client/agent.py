@@ -3,7 +3,7 @@
 It runs as asyncio tasks in the process of the chosen sync computer (see manager.py); every
 database step runs in a worker thread and every HTTP call goes through the one shared
 ``httpx.AsyncClient``, so the UI never waits for it. Three loops run side by side:
-- push: woken by every commit to the company database (services.commits), sends the oldest
+- push: woken by commits that may touch its outbox (services.commits, outbox_watch), sends the oldest
   outbox entries at once, drops them when acknowledged;
 - pull: long-polls for changes after the stored cursor and applies each page with its cursor;
 - verify: right after the initial sync (once the first pulls caught up), then now and then,
@@ -24,13 +24,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from services.commits import commit_signal
 from services.local.changes import SYNC, ChangeHub
 from services.local.locks import InitialSyncLock
 from services.sync.client import runs
 from services.sync.client.contract import ContractReporter
 from services.sync.client.http import AuthFailed, Backoff, Refused, Retryable, Sent, SyncClient, encode
 from services.sync.client.initial import SnapshotUpload
+from services.sync.client.outbox_watch import outbox_watch
 from services.sync.client.snapshot import LocalSnapshot
 from services.sync.client.store import LocalStore, StaleCursor
 from services.sync.protocol.messages import Mutation, PullResponse, PushResponse, VerifyResponse
@@ -73,7 +73,6 @@ class SyncAgent:
         self.options = options or AgentOptions()
         self.store = LocalStore(engine, company_id)
         self.snapshot = LocalSnapshot(engine, company_id)
-        self.commits = commit_signal(engine)
         self.bytes_sent = 0
         self.contract = ContractReporter(engine=engine, client=client, call=self.call, trace=trace)
 
@@ -180,22 +179,23 @@ class SyncAgent:
             )
 
     async def _push_loop(self, run_id: int) -> None:
-        """Push whenever the outbox holds entries; woken by every commit to the database (this
-        process's sessions at once, other processes through ``data_version``), and every
+        """Push whenever the outbox holds entries; woken by commits to the database that may have
+        touched this company's outbox (this process's sessions at once, other processes through
+        ``data_version``; one read for every company, see outbox_watch), and every
         ``outbox_poll`` seconds as a safety net. Changes made while a push travels go together in
         the next one."""
-        with self.commits.listen() as committed:
+        with outbox_watch(self.engine).listen(self.company_id) as committed:
             while True:
                 committed.clear()  # before looking: a commit from now on sets it again
-                if not await asyncio.to_thread(self.store.outbox_head):
+                if self.options.debounce and await asyncio.to_thread(self.store.outbox_head):
+                    await asyncio.sleep(self.options.debounce)
+                # One read: the batch itself says whether the outbox holds anything.
+                batch = await asyncio.to_thread(self.store.next_batch, self.options.push_batch)
+                if not batch:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(committed.wait(), self.options.outbox_poll)
                     continue
-                if self.options.debounce:
-                    await asyncio.sleep(self.options.debounce)
-                batch = await asyncio.to_thread(self.store.next_batch, self.options.push_batch)
-                if batch:
-                    await self.push(batch, run_id)
+                await self.push(batch, run_id)
 
     async def push(self, batch: list[Mutation], run_id: int | None = None) -> None:
         """Push one batch; a batch the server refuses as invalid is split until the bad change is

@@ -14,22 +14,30 @@ from contextlib import contextmanager
 
 from sqlalchemy import Engine
 
+from services.write_gate import write_gate
+
 
 @contextmanager
 def write_tx(engine: Engine) -> Iterator[sqlite3.Connection]:
-    """One write transaction: commits when the block ends, rolls back on any exception."""
-    raw = engine.raw_connection()
+    """One write transaction: commits when the block ends, rolls back on any exception. This
+    process's writers of the file queue first (``services.write_gate``)."""
+    gate = write_gate(engine)
+    held = gate.enter()
     try:
-        conn: sqlite3.Connection = raw.driver_connection  # type: ignore[assignment]
-        conn.execute("BEGIN IMMEDIATE")
+        raw = engine.raw_connection()
         try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+            conn: sqlite3.Connection = raw.driver_connection  # type: ignore[assignment]
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        finally:
+            raw.close()
     finally:
-        raw.close()
+        gate.leave(held)
 
 
 @contextmanager

@@ -22,9 +22,10 @@ deployment's channel (``wake_channel``, payload the tenant id; see ``store.bump_
 instance keeps one ``LISTEN`` connection (``listen.PostgresWakeups``) that calls ``notify`` here:
 a write through one instance wakes the pulls and pages of every instance. While that connection
 is up, waiting pulls re-read the database only as a slow safety net (``recheck_seconds``: 5 s);
-without it (SQLite, or the connection lost) they re-read every 0.2 s, which also covers writes
-by other processes on SQLite. After the connection was (re)established, every listener is woken
-once (``notify_all``): notifications sent meanwhile are lost.
+without it (the connection lost) they re-read every 0.2 s. On a SQLite file, other processes'
+commits are noticed through ``data_version`` (``sqlite_wakeups``), so there too the re-check is
+the 5 s safety net (``SyncServer._recheck_seconds``). After the connection was (re)established,
+every listener is woken once (``notify_all``): notifications sent meanwhile are lost.
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ from services.sync.server import store as store
 from services.sync.server.connections import ConnectionContext, ConnectionService
 from services.sync.server.contract import ContractReader
 from services.sync.server.daily import count_pulled, count_rows
-from services.sync.server.notify import TenantNotifier
+from services.sync.server.notify import SAFETY_NET_RECHECK, TenantNotifier
 from services.sync.server.online_changes import (
     OnlineChange,
     RowChange,
@@ -253,15 +253,14 @@ class SyncServer:
         ids = [m.id for m in req.mutations]
         if ids != sorted(set(ids)):
             raise ProtocolError(400, "bad_mutation_ids", "mutation ids must be unique and increasing")
-        if self._last_mutation_id(ctx) >= ids[-1]:  # a repeated request: answer without writing
-            return PushResponse(last_mutation_id=ids[-1], applied=0, skipped=len(ids), seq=0)
         with self._sessions.begin() as s:
             conn = s.connection()
-            seq = store.bump_seq(conn, ctx.tenant_id)  # first: takes the tenant's write lock
+            if self._last_mutation_id(conn, ctx) >= ids[-1]:  # a repeated request: answer, write nothing
+                return PushResponse(last_mutation_id=ids[-1], applied=0, skipped=len(ids), seq=0)
+            seq = store.bump_seq(conn, ctx.tenant_id)  # takes the tenant's write lock
             p = store.ph(conn)
-            last = conn.exec_driver_sql(
-                f"SELECT last_mutation_id FROM connections WHERE id = {p}", (ctx.connection_id,)
-            ).scalar_one()
+            # Again: another push of the same connection may have committed before the lock.
+            last = self._last_mutation_id(conn, ctx)
             fresh = [m for m in req.mutations if m.id > last]
             outcome = apply_mutations(conn, tenant_id=ctx.tenant_id, seq=seq, mutations=fresh)
             conn.exec_driver_sql(
@@ -285,19 +284,18 @@ class SyncServer:
             rejections=outcome.rejections,
         )
 
-    def _last_mutation_id(self, ctx: ConnectionContext) -> int:
-        with self._sessions() as s:
-            conn = s.connection()
-            return int(
-                conn.exec_driver_sql(
-                    f"SELECT last_mutation_id FROM connections WHERE id = {store.ph(conn)}",
-                    (ctx.connection_id,),
-                ).scalar_one()
-            )
+    @staticmethod
+    def _last_mutation_id(conn: Connection, ctx: ConnectionContext) -> int:
+        return int(
+            conn.exec_driver_sql(
+                f"SELECT last_mutation_id FROM connections WHERE id = {store.ph(conn)}", (ctx.connection_id,)
+            ).scalar_one()
+        )
 
     def pull_now(self, ctx: ConnectionContext, req: PullRequest) -> PullResponse:
-        """One page of changes after the cursor, read in one consistent transaction."""
-        with self._sessions.begin() as s:
+        """One page of changes after the cursor, read in one consistent transaction (a reading
+        one: on SQLite it does not take the write lock)."""
+        with self._sessions() as s:
             conn = s.connection()
             if store.is_postgres(conn):
                 conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
@@ -326,9 +324,16 @@ class SyncServer:
                         return await asyncio.to_thread(self.pull_now, ctx, req)
                     # Woken by a write (this instance's, another's via LISTEN, or on SQLite another
                     # process's via data_version); the re-check of the database is the safety net.
-                    await waiter.wait(min(remaining, self.notifier.recheck_seconds))
+                    await waiter.wait(min(remaining, self._recheck_seconds()))
                 finally:
                     self.notifier.discard(ctx.tenant_id, waiter)
+
+    def _recheck_seconds(self) -> float:
+        """A SQLite file is watched for other processes' commits (data_version), so there as on
+        PostgreSQL with LISTEN the re-check is only the slow safety net."""
+        if self._wakeups is not None and self._wakeups.watched:
+            return SAFETY_NET_RECHECK
+        return self.notifier.recheck_seconds
 
     def _seq(self, tenant_id: int) -> int:
         with self._sessions() as s:

@@ -33,6 +33,11 @@ class SqliteWakeups:
         self._waiting = 0
         self._watch: contextlib.ExitStack | None = None
 
+    @property
+    def watched(self) -> bool:
+        """Whether other processes' commits are noticed (a file, not an in-memory database)."""
+        return self._signal.path is not None
+
     @contextlib.contextmanager
     def while_waiting(self) -> Iterator[None]:
         """Around a waiting pull: the database is watched while at least one pull waits."""
