@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from playwright.async_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from services.i18n import translate
 from tests.conftest import ADMIN_PASSWORD
@@ -161,8 +162,15 @@ class Journey:
         ).click()
         await expect(page).to_have_url(re.compile(r"/registers/users/\d+$"))
         employee = page.get_by_label(self.t("registers.field.employee"), exact=True)
-        await employee.click()
-        await page.locator(".q-menu .q-item").first.click()
+        choice = page.locator(".q-menu .q-item").first
+        for _attempt in range(5):  # a click before the select is wired up opens no menu
+            await employee.click()
+            try:
+                await choice.wait_for(state="visible", timeout=3000)
+                break
+            except PlaywrightTimeout:
+                continue
+        await choice.click()
         await page.get_by_role("button", name=self.t("action.save"), exact=True).click()
         await expect(page.get_by_text(self.t("registers.saved"), exact=True)).to_be_visible()
         back = page.get_by_test_id("wizard-return")
