@@ -27,6 +27,9 @@ class Connection(OnlineBase):
     # request with the same key (its answer was lost) gets the same company account.
     idempotency_key: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     last_mutation_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The tenant sequence of this connection's last push that left the tenant exactly as the
+    # client has it (see SyncServer.push); 0 when the last push was not such a one.
+    clean_push_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     last_round_trip_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

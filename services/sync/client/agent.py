@@ -190,18 +190,22 @@ class SyncAgent:
                 if self.options.debounce and await asyncio.to_thread(self.store.outbox_head):
                     await asyncio.sleep(self.options.debounce)
                 # One read: the batch itself says whether the outbox holds anything.
-                batch = await asyncio.to_thread(self.store.next_batch, self.options.push_batch)
+                cursor, batch = await asyncio.to_thread(self.store.outgoing, self.options.push_batch)
                 if not batch:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(committed.wait(), self.options.outbox_poll)
                     continue
-                await self.push(batch, run_id)
+                await self.push(batch, run_id, cursor=cursor)
 
-    async def push(self, batch: list[Mutation], run_id: int | None = None) -> None:
+    async def push(
+        self, batch: list[Mutation], run_id: int | None = None, *, cursor: int | None = None
+    ) -> None:
         """Push one batch; a batch the server refuses as invalid is split until the bad change is
-        found, which is then recorded as a rejection (the rest of the queue goes on)."""
+        found, which is then recorded as a rejection (the rest of the queue goes on). ``cursor``:
+        the pull cursor read with the batch (the server then need not send a clean push back)."""
+        known = {} if cursor is None else {"cursor": cursor}
         body = await asyncio.to_thread(
-            lambda: encode(self.client.payload(mutations=[m.model_dump() for m in batch]))
+            lambda: encode(self.client.payload(mutations=[m.model_dump() for m in batch], **known))
         )
         try:
             sent = await self.call(lambda: self.client.post("/push", body=body, model=PushResponse))

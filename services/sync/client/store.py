@@ -114,7 +114,16 @@ class LocalStore:
     def next_batch(self, limit: int) -> list[Mutation]:
         """The oldest outbox entries as mutations (one per entry, its id = the mutation id), each
         upsert with the row's current values; a row gone meanwhile is sent as a delete."""
+        return self.outgoing(limit)[1]
+
+    def outgoing(self, limit: int) -> tuple[int, list[Mutation]]:
+        """``next_batch`` and the pull cursor read just before it, in one read: every change up to
+        that cursor is applied here (the push says so; see ``PushRequest.cursor``)."""
         with read_tx(self._engine) as conn:
+            row = conn.execute(
+                'SELECT "cursor" FROM sync_states WHERE company_id = ?', (self.company_id,)
+            ).fetchone()
+            cursor = int(row[0]) if row else 0
             entries = conn.execute(
                 "SELECT id, table_name, uuid, op, fields, base_seq FROM sync_outbox WHERE company_id = ? "
                 "ORDER BY id LIMIT ?",
@@ -140,7 +149,7 @@ class LocalStore:
                     id=entry_id, table=table, uuid=uuid, op="upsert", base=base, fields=names, values=values
                 )
             )
-        return mutations
+        return cursor, mutations
 
     def _current_rows(
         self, conn: sqlite3.Connection, spec: TableSpec, uuids: list[str]

@@ -152,6 +152,8 @@ class Mutation(Message):
 
 class PushRequest(Request):
     mutations: list[Mutation] = Field(min_length=1, max_length=MAX_MUTATIONS)
+    # The client's pull cursor when it sent the push (it holds every change up to it), if known.
+    cursor: int | None = Field(None, ge=0, le=MAX_INT)
 
 
 class ConflictInfo(Message):

@@ -263,9 +263,19 @@ class SyncServer:
             last = self._last_mutation_id(conn, ctx)
             fresh = [m for m in req.mutations if m.id > last]
             outcome = apply_mutations(conn, tenant_id=ctx.tenant_id, seq=seq, mutations=fresh)
+            # Clean: the client held every change before this one and the server applied its
+            # mutations as sent; the tenant is now as the client has it, so its pull need not
+            # send these rows back (see ``pull``).
+            clean = (
+                req.cursor == seq - 1
+                and len(fresh) == len(ids)
+                and not outcome.conflicts
+                and not outcome.rejections
+            )
             conn.exec_driver_sql(
-                f"UPDATE connections SET last_mutation_id = {p}, last_round_trip_at = {p} WHERE id = {p}",
-                (max(ids[-1], last), store.now_text(), ctx.connection_id),
+                f"UPDATE connections SET last_mutation_id = {p}, last_round_trip_at = {p}, "
+                f"clean_push_seq = {p} WHERE id = {p}",
+                (max(ids[-1], last), store.now_text(), seq if clean else 0, ctx.connection_id),
             )
             # Every later mutation has a base at least this old: older online edits cannot conflict.
             conn.exec_driver_sql(
@@ -318,7 +328,11 @@ class SyncServer:
             while True:
                 waiter = self.notifier.register(ctx.tenant_id)
                 try:
-                    current = await asyncio.to_thread(self._seq, ctx.tenant_id)
+                    current, clean_push = await asyncio.to_thread(self._seqs, ctx)
+                    if clean_push == current == req.cursor + 1:
+                        # The only change since the cursor is this client's own clean push: it
+                        # has those rows already; wait on from there (the answer moves its cursor).
+                        req = req.model_copy(update={"cursor": current})
                     remaining = deadline - loop.time()
                     if current > req.cursor or remaining <= 0:
                         return await asyncio.to_thread(self.pull_now, ctx, req)
@@ -335,9 +349,17 @@ class SyncServer:
             return SAFETY_NET_RECHECK
         return self.notifier.recheck_seconds
 
-    def _seq(self, tenant_id: int) -> int:
+    def _seqs(self, ctx: ConnectionContext) -> tuple[int, int]:
+        """The tenant's sequence and the connection's last clean push, in one read."""
         with self._sessions() as s:
-            return store.tenant_seq(s.connection(), tenant_id)
+            conn = s.connection()
+            p = store.ph(conn)
+            row = conn.exec_driver_sql(
+                "SELECT t.seq, c.clean_push_seq FROM tenants t JOIN connections c ON c.tenant_id = t.id "
+                f"WHERE c.id = {p}",
+                (ctx.connection_id,),
+            ).first()
+        return (int(row[0]), int(row[1])) if row else (0, 0)
 
     def verify(self, ctx: ConnectionContext, req: VerifyRequest) -> VerifyResponse:
         tables = req.tables or list(TABLE_ORDER)

@@ -320,6 +320,79 @@ async def test_a_waiting_pull_answers_as_soon_as_something_changes_online(server
     assert page.changes and time.monotonic() - started < 2
 
 
+async def _waiting_pull_after_own_push(
+    server: SyncServer, ctx, *, cursor: int, told: int | None, conflict: bool = False
+):  # type: ignore[no-untyped-def]
+    """Push one change (telling the server the pull cursor ``told``), then pull after ``cursor``
+    with a short wait: the page, or None when the pull waited its whole time."""
+    uuid = new_uuid()
+    if conflict:
+        push(
+            server,
+            ctx,
+            Mutation(id=90, table="contacts", uuid=uuid, op="upsert", base=cursor, values=contact()),
+        )
+        cursor = pull_all(server, ctx, cursor)[2]
+        server.apply_online_change(ctx.tenant_id, table="contacts", uuid=uuid, fields={"name": "Online"})
+        cursor = pull_all(server, ctx, cursor)[2]
+    pushed = server.push(
+        ctx,
+        PushRequest(
+            **fields(ctx),
+            cursor=cursor if conflict else told,
+            mutations=[
+                Mutation(
+                    id=91, table="contacts", uuid=uuid, op="upsert", base=0 if conflict else cursor,
+                    fields=["name"], values=contact(name="Lokal"),
+                )
+            ],
+        ),
+    )  # fmt: skip
+    started = time.monotonic()
+    page = await server.pull(ctx, PullRequest(**fields(ctx), cursor=cursor, wait=0.6))
+    waited = time.monotonic() - started
+    return pushed, page, waited, uuid
+
+
+async def test_a_waiting_pull_does_not_send_a_clean_push_back_to_its_client(server: SyncServer) -> None:
+    ctx, _token = connect(server)
+    cursor = pull_all(server, ctx, 0)[2]
+    pushed, page, waited, _uuid = await _waiting_pull_after_own_push(server, ctx, cursor=cursor, told=cursor)
+    assert pushed.seq == cursor + 1 and not pushed.conflicts
+    # The pull waited (nothing new for this client) and moves the cursor past its own push.
+    assert waited >= 0.5 and page.changes == [] and page.cursor == pushed.seq
+    # A colleague's change after it still wakes the pull at once and arrives.
+    waiting = asyncio.create_task(server.pull(ctx, PullRequest(**fields(ctx), cursor=cursor, wait=5.0)))
+    await asyncio.sleep(0.2)
+    assert not waiting.done()
+    other = await asyncio.to_thread(
+        server.apply_online_change, ctx.tenant_id, table="contacts", uuid=None, fields=contact(name="Kollege")
+    )
+    page = await asyncio.wait_for(waiting, 3)
+    assert [c.data[0] for c in page.changes] == [[other.uuid]] and page.cursor == pushed.seq + 1
+
+
+@pytest.mark.parametrize("case", ["cursor unknown", "cursor behind", "conflict"])
+async def test_a_push_is_sent_back_when_the_client_may_not_hold_the_result(
+    server: SyncServer, case: str
+) -> None:
+    ctx, _token = connect(server)
+    server.apply_online_change(ctx.tenant_id, table="contacts", uuid=None, fields=contact())  # seq 1
+    cursor = 0 if case == "cursor behind" else pull_all(server, ctx, 0)[2]
+    told = None if case == "cursor unknown" else cursor
+    pushed, page, waited, uuid = await _waiting_pull_after_own_push(
+        server, ctx, cursor=cursor, told=told, conflict=case == "conflict"
+    )
+    assert bool(pushed.conflicts) == (case == "conflict")
+    assert waited < 0.5 and page.cursor == pushed.seq
+    sent = {
+        u: name
+        for c in page.changes
+        for u, name in zip(c.data[0], c.data[c.columns.index("name")], strict=True)
+    }
+    assert sent[uuid] == "Lokal"
+
+
 async def test_an_online_change_inside_the_callers_transaction_wakes_pulls_only_after_it_commits(
     server: SyncServer, online_dbs: Databases
 ) -> None:
