@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import Connection, Engine, create_engine, event, make_url
+from sqlalchemy import Connection, Engine, create_engine, event, exc, make_url
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -28,6 +29,8 @@ IMMEDIATE = "sqlite_begin_immediate"
 RESTORE_PRAGMAS = "sqlite_restore_pragmas"  # connection info: the settings to return to
 # PostgreSQL advisory lock keys that serialise migrations of the same database across processes.
 MIGRATION_LOCKS: dict[str, int] = {"local": 0x0D5C_0001, "online": 0x0D5C_0002}
+PING_AFTER_IDLE = 1.0  # seconds in the pool after which a PostgreSQL connection is checked before use
+RETURNED_AT = "returned_at"  # connection info: when it last went back to the pool (monotonic)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -35,10 +38,13 @@ class PoolSettings:
     """How a PostgreSQL engine holds its connections (``Settings.db_*``; SQLite ignores them).
 
     Each instance keeps up to ``size`` connections open and opens up to ``overflow`` more at peaks;
-    a request waits ``timeout`` seconds for one, then fails. Every connection is checked before
-    use (``pool_pre_ping``: a database restart costs no request) and cancels statements that run
-    longer than ``statement_timeout`` seconds (0: never). ``application_name`` names the
-    instance in ``pg_stat_activity``.
+    a request waits ``timeout`` seconds for one, then fails. A connection that sat in the pool
+    for more than ``PING_AFTER_IDLE`` seconds is checked before use, as ``pool_pre_ping`` does (a
+    database restart costs no request), but one handed back a moment ago is not: under load a
+    ping per checkout would add a round trip to every short transaction. Should such a connection
+    have died meanwhile, its error invalidates the whole pool, so only that one request fails
+    (sync clients retry it). Statements that run longer than ``statement_timeout`` seconds are
+    cancelled (0: never). ``application_name`` names the instance in ``pg_stat_activity``.
     """
 
     size: int = 10
@@ -72,13 +78,38 @@ def make_engine(url: str, *, pool: PoolSettings | None = None, **kwargs: Any) ->
     sizing: dict[str, Any] = {}
     if "poolclass" not in kwargs:
         sizing = {"pool_size": pool.size, "max_overflow": pool.overflow, "pool_timeout": pool.timeout}
-    return create_engine(
+    engine = create_engine(
         url,
-        pool_pre_ping=True,
         connect_args={**connect_args, **kwargs.pop("connect_args", {})},
         **sizing,
         **kwargs,
     )
+    event.listen(engine, "checkin", _returned)
+    event.listen(engine, "checkout", _ping_if_idle(engine))
+    return engine
+
+
+def _returned(dbapi_conn: Any, record: Any) -> None:
+    if record is not None:
+        record.info[RETURNED_AT] = time.monotonic()
+
+
+def _ping_if_idle(engine: Engine) -> Any:
+    """A pool ``checkout`` listener: ping a connection that was idle (a new one needs none);
+    a dead one is replaced (``DisconnectionError`` makes the pool take another)."""
+
+    def ping(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        returned = record.info.get(RETURNED_AT)
+        if returned is None or time.monotonic() - returned < PING_AFTER_IDLE:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as error:
+            if engine.dialect.is_disconnect(error, dbapi_conn, None):
+                raise exc.DisconnectionError() from error
+            raise
+
+    return ping
 
 
 def enlarge_cache(connection: Connection, kib: int, *, checkpoint_pages: int = 0) -> None:
