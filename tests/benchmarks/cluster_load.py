@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import multiprocessing
@@ -49,9 +50,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.local import Contact, SyncConnection
 from services.db import PoolSettings, make_engine, make_session_factory, open_databases
+from services.local.changes import ChangeHub
 from services.sync.client.agent import AgentOptions, SyncAgent
 from services.sync.client.http import SyncClient
 from services.sync.client.tracking import install_change_tracking
+from services.sync.server.listen import PostgresWakeups
+from services.sync.server.notify import TenantNotifier
 from services.sync.server.service import SyncServer
 from tests.benchmarks.latency import percentile
 from tests.sealing import TEST_SEAL
@@ -59,7 +63,7 @@ from tests.sync.local_helpers import connect_company, create_company, fill, loca
 
 CONTACTS = 20
 ARRIVAL_TIMEOUT = 30.0
-CHECK_EVERY = 0.01  # seconds between the arrival checks (one query per direction for all pending edits)
+RECHECK = 0.25  # seconds: arrival checks run on every wake-up, and at least this often
 
 
 class Counter(logging.Handler):
@@ -128,6 +132,10 @@ async def _work(
     online = make_session_factory(online_engine)
     server = SyncServer(online)
     plan = _set_up(local, server, companies, index, balancer)
+    hub = ChangeHub()  # the agents announce what their pulls applied (as to open screens)
+    notifier = TenantNotifier()  # the instances' NOTIFY of every write to a tenant (as to pages)
+    wakeups = PostgresWakeups(online_url, notifier, application_name=f"benchmark {index}")
+    wakeups.start()
     stop = asyncio.Event()
     async with httpx.AsyncClient(
         timeout=httpx.Timeout(60.0, connect=5.0), limits=httpx.Limits(max_connections=4 * companies + 10)
@@ -139,6 +147,7 @@ async def _work(
                 client=SyncClient(http, balancer, token, tenant_uuid),
                 trace=trace,
                 options=AgentOptions(verify_every=3600),
+                changes=hub,
             )
             for company_id, _tenant_id, tenant_uuid, token, _uuid in plan
         ]
@@ -146,6 +155,8 @@ async def _work(
         running = [asyncio.ensure_future(agent.continuous(stop)) for agent in agents]
         await asyncio.sleep(1.0)  # the first long polls wait
         checker = Arrivals(local, online)
+        unsubscribe = [hub.subscribe(company_id, checker.woken) for company_id, *_rest in plan]
+        subscriptions = [notifier.subscribe(tenant_id, checker.woken) for _c, tenant_id, *_rest in plan]
         checking = asyncio.ensure_future(checker.run())
         started = time.perf_counter()
         deadline = started + seconds
@@ -155,7 +166,13 @@ async def _work(
         ]
         edits = [e for done in await asyncio.gather(*loops) for e in done]
         checker.stop = True
+        checker.woken()
         await checking
+        for end in unsubscribe:
+            end()
+        for subscription in subscriptions:
+            subscription.close()
+        wakeups.stop()
         stop.set()
         await asyncio.gather(*running, return_exceptions=True)
     mismatched = sum(
@@ -192,13 +209,23 @@ def _set_up(
 
 
 class Arrivals:
-    """Pending edits by (direction, uuid); one query per direction every 10 ms resolves them."""
+    """Pending edits by (direction, uuid), resolved by one query per direction for all of them.
+
+    The check runs when something may have arrived, as a screen learns of it: an agent announced
+    rows its pull applied (the Business Software side), or an instance's NOTIFY of a write to a
+    tenant reached this process's LISTEN connection (the Online Desktop side); and every
+    ``RECHECK`` seconds anyway. Polling every few milliseconds instead would cost this process
+    (which shares the two cores with the instances) a query per direction each time."""
 
     def __init__(self, local: sessionmaker[Session], online: sessionmaker[Session]) -> None:
         self.local, self.online = local, online
         self.pending: dict[tuple[str, str], tuple[str, asyncio.Future[float]]] = {}
         self.stop = False
         self.errors: list[str] = []
+        self._wake = asyncio.Event()
+
+    def woken(self, _notice: object = None) -> None:
+        self._wake.set()
 
     def expect(self, direction: str, uuid: str, value: str) -> asyncio.Future[float]:
         found: asyncio.Future[float] = asyncio.get_running_loop().create_future()
@@ -207,6 +234,9 @@ class Arrivals:
 
     async def run(self) -> None:
         while not self.stop or self.pending:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), RECHECK)
+            self._wake.clear()  # before reading: a wake-up from now on runs another check
             if self.pending:
                 try:
                     seen = await asyncio.to_thread(self._read, dict(self.pending))
@@ -218,7 +248,6 @@ class Arrivals:
                     _value, found = self.pending.pop(key)
                     if not found.done():
                         found.set_result(now)
-            await asyncio.sleep(CHECK_EVERY)
             if self.stop and all(f.done() for _v, f in self.pending.values()):
                 break
 
