@@ -5,10 +5,12 @@ Run ``python -m services.db revision local|online "message"`` to autogenerate a 
 
 from __future__ import annotations
 
+import contextlib
 import re
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -190,6 +192,18 @@ def _leave_gate(session: Session, transaction: SessionTransaction) -> None:
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions live for one user action; objects stay readable after commit."""
     return sessionmaker(engine, expire_on_commit=False, class_=WriterSession)
+
+
+@contextlib.contextmanager
+def single_read(sessions: sessionmaker[Session]) -> Iterator[Connection]:
+    """A connection for one short read that needs no transaction around it (one statement). On
+    PostgreSQL it runs in autocommit: no BEGIN before it and no ROLLBACK when it goes back to the
+    pool, two of the three round trips such a read costs in a session."""
+    engine = sessions.kw["bind"]
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+        yield conn
 
 
 def alembic_config(which: Which, url: str) -> Config:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.online import Connection, Membership, OnlineSyncConflict, SyncFieldChange, SyncSnapshot, Tenant
 from models.online.company_data import SYNCED_ONLINE_MODELS
+from services.db import single_read
 from services.errors import NotFound, PermissionDenied
 from services.online.audit import record
 from services.sync.protocol.messages import CompanyInfo, ProtocolError
@@ -221,8 +222,8 @@ class ConnectionService:
         """The active connection holding this bearer token, else a 401."""
         if not token or len(token) > 200:
             raise ProtocolError(401, "unauthorized", "a valid sync token is required")
-        with self._sessions() as s:
-            row = s.execute(
+        with single_read(self._sessions) as conn:
+            row = conn.execute(
                 select(Connection.id, Connection.tenant_id, Tenant.uuid, Connection.last_round_trip_at)
                 .join(Tenant, Tenant.id == Connection.tenant_id)
                 .where(Connection.token_hash == hash_token(token), Connection.status == "active")

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.db import single_read
 from services.sync.protocol.messages import (
     ContractRequest,
     ContractResponse,
@@ -306,9 +307,11 @@ class SyncServer:
         """One page of changes after the cursor, read in one consistent transaction (a reading
         one: on SQLite it does not take the write lock)."""
         with self._sessions() as s:
-            conn = s.connection()
-            if store.is_postgres(conn):
-                conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            postgres = self._sessions.kw["bind"].dialect.name == "postgresql"
+            # On PostgreSQL one snapshot for the whole page ("BEGIN ISOLATION LEVEL ...", one command).
+            conn = s.connection(
+                execution_options={"isolation_level": "REPEATABLE READ"} if postgres else None
+            )
             page = read_page(conn, tenant_id=ctx.tenant_id, cursor=req.cursor, limit=req.limit)
             applied = conn.exec_driver_sql(
                 f"SELECT last_mutation_id FROM connections WHERE id = {store.ph(conn)}", (ctx.connection_id,)
@@ -351,8 +354,7 @@ class SyncServer:
 
     def _seqs(self, ctx: ConnectionContext) -> tuple[int, int]:
         """The tenant's sequence and the connection's last clean push, in one read."""
-        with self._sessions() as s:
-            conn = s.connection()
+        with single_read(self._sessions) as conn:
             p = store.ph(conn)
             row = conn.exec_driver_sql(
                 "SELECT t.seq, c.clean_push_seq FROM tenants t JOIN connections c ON c.tenant_id = t.id "
