@@ -8,20 +8,16 @@ already converted exactly as SQLAlchemy would convert them.
 
 from __future__ import annotations
 
-import contextlib
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from operator import itemgetter
-from queue import Empty, Queue
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import Connection, Table, insert
 
 from models.collation import sort_key, sort_key_columns
 
 Processor = Callable[[Any], Any]
-T = TypeVar("T")
 FILL_CACHE_KIB = 128 * 1024
 
 
@@ -90,10 +86,7 @@ class BulkInsert:
                 self._processors.append((index, _remembering(processor)))
 
     def params(self, rows: Sequence[dict[str, Any]]) -> list[Any]:
-        """Driver parameters for ``rows`` (dicts with a value for every column but the key).
-
-        Pure computation, so it may run in another thread than ``execute``.
-        """
+        """Driver parameters for ``rows`` (dicts with a value for every column but the key)."""
         get, processors = self._get, self._processors
         params: list[Any] = []
         for row in rows:
@@ -110,43 +103,6 @@ class BulkInsert:
         if params:
             self._connection.exec_driver_sql(self._sql, params)
         return len(params)
-
-
-def prefetched(items: Iterator[T], depth: int = 2) -> Iterator[T]:
-    """Yield ``items``, computed ahead by a worker thread.
-
-    The database driver releases the GIL while SQLite writes a batch, so the next batch is built
-    on the second core meanwhile. Errors of the producer are raised in the consumer.
-    """
-    queue: Queue[tuple[bool, Any]] = Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for item in items:
-                if stop.is_set():
-                    return
-                queue.put((True, item))
-            queue.put((False, None))
-        except BaseException as error:
-            queue.put((False, error))
-
-    worker = threading.Thread(target=produce, name="demo-data-rows", daemon=True)
-    worker.start()
-    try:
-        while True:
-            more, item = queue.get()
-            if not more:
-                if item is not None:
-                    raise item
-                return
-            yield item
-    finally:
-        stop.set()
-        while worker.is_alive():  # unblock a producer waiting on a full queue
-            with contextlib.suppress(Empty):
-                queue.get(timeout=0.05)
-        worker.join()
 
 
 def _remembering(processor: Processor) -> Processor:

@@ -31,7 +31,7 @@ from models.local.online_link import SyncConnection
 from models.types import utcnow
 from services.errors import Conflict, NotFound, ValidationFailed
 from services.local.company import CompanyService
-from services.local.demo_data.bulk import BulkInsert, prefetched, roomy_cache, triggers_suspended
+from services.local.demo_data.bulk import BulkInsert, roomy_cache, triggers_suspended
 from services.local.demo_data.pools import pools_for, slug
 from services.local.demo_data.rows import Row, RowFactory
 from services.local.demo_data.vocabulary import VOCABULARIES
@@ -182,18 +182,14 @@ def _reindex_company(connection: Connection, company_id: int) -> None:
 
 
 def _write_all(s: Session, factory: RowFactory, plan: DemoDataPlan, company_name: str) -> dict[str, int]:
-    """Insert every register; the next batch is generated while the current one is written."""
+    """Insert every register, a chunk of rows at a time."""
     connection = s.connection()
     inserts = {
         name: BulkInsert(connection, cast(Table, model.__table__)) for name, model in REGISTERS.items()
     }
-    batches = (
-        (register, inserts[register].params(rows))
-        for register, rows in _batches(factory, plan, f"{slug(company_name) or 'company'}.example")
-    )
     counts = dict.fromkeys(REGISTERS, 0)
-    for register, params in prefetched(batches):
-        counts[register] += inserts[register].execute(params)
+    for register, rows in _batches(factory, plan, f"{slug(company_name) or 'company'}.example"):
+        counts[register] += inserts[register].execute(inserts[register].params(rows))
     return counts
 
 
