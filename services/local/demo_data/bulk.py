@@ -2,18 +2,18 @@
 
 A Core ``insert()`` with a list of dicts spends most of its time building a parameter dict per
 row. Here the statement is compiled once per table, each column's bind processor is looked up
-once, and every row becomes one tuple (or dict, for drivers with named parameters) of values
-already converted exactly as SQLAlchemy would convert them.
+once, and every row (a tuple) becomes one tuple (or dict, for drivers with named parameters) of
+values already converted exactly as SQLAlchemy would convert them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Connection, Dialect, Table, insert
 
 from models.collation import sort_key, sort_key_columns
 
@@ -92,37 +92,64 @@ def indexes_suspended(connection: Connection, tables: Sequence[str]) -> Iterator
 
 
 class BulkInsert:
-    """A compiled INSERT of every column but the integer key (and the row version), for one table
-    and connection."""
+    """A compiled INSERT of one table, for rows given as tuples of ``columns``.
 
-    def __init__(self, connection: Connection, table: Table) -> None:
+    ``constants`` are the values every row shares (the company, the fill time): converted once
+    and added to each row, like the sort keys derived from the row's own values. Together they
+    must cover every column but the integer key and the row version (which starts at its server
+    default, 1).
+    """
+
+    def __init__(
+        self, connection: Connection, table: Table, *, columns: Sequence[str], constants: Mapping[str, Any]
+    ) -> None:
         dialect = connection.dialect
-        # The row version starts at its server default (1).
-        names = [column.key for column in table.columns if not column.primary_key and column.key != "version"]
-        compiled = insert(table).compile(dialect=dialect, column_keys=names)
+        sort_keys = sort_key_columns(table)
+        order = [*columns, *constants, *sort_keys]
+        wanted = {
+            column.key for column in table.columns if not column.primary_key and column.key != "version"
+        }
+        if len(set(order)) != len(order) or set(order) != wanted:
+            raise ValueError(f"{table.name}: columns {sorted(set(order) ^ wanted)} missing or extra")
+        compiled = insert(table).compile(dialect=dialect, column_keys=order)
         self._connection = connection
         self._sql = str(compiled)
         self._positional = bool(compiled.positional)
-        self._names = list(compiled.positiontup or names) if self._positional else names
-        self._get = itemgetter(*self._names)
-        self._sort_keys = tuple(sort_key_columns(table).items())  # derived from the row's own values
-        self._processors: list[tuple[int, Processor]] = []
-        for index, name in enumerate(self._names):
-            processor = table.columns[name].type.dialect_impl(dialect).bind_processor(dialect)
-            if processor is not None:
-                self._processors.append((index, _remembering(processor)))
+        self._names = list(compiled.positiontup or order) if self._positional else order
+        position = {name: index for index, name in enumerate(order)}
+        permutation = [position[name] for name in self._names]
+        self._reorder = None if permutation == list(range(len(order))) else itemgetter(*permutation)
+        processors = {name: _bind_processor(table, name, dialect) for name in order}
+        self._constants = tuple(
+            value if processors[name] is None else processors[name](value)  # type: ignore[misc]
+            for name, value in constants.items()
+        )
+        self._processors = [
+            (index, processor)
+            for index, name in enumerate(columns)
+            if (processor := processors[name]) is not None
+        ]
+        self._key_sources = [position[source] for source in sort_keys.values()]
 
-    def params(self, rows: Sequence[dict[str, Any]]) -> list[Any]:
-        """Driver parameters for ``rows`` (dicts with a value for every column but the key)."""
-        get, processors = self._get, self._processors
+    def params(self, rows: Sequence[tuple[Any, ...]]) -> list[Any]:
+        """Driver parameters for ``rows``."""
+        constants, processors, sources, reorder = (
+            self._constants,
+            self._processors,
+            self._key_sources,
+            self._reorder,
+        )
         params: list[Any] = []
         for row in rows:
-            for key, source in self._sort_keys:
-                row[key] = sort_key(row[source])
-            values = list(get(row))
+            values = list(row)
             for index, processor in processors:
                 values[index] = processor(values[index])
-            params.append(tuple(values) if self._positional else dict(zip(self._names, values, strict=True)))
+            values += constants
+            for source in sources:
+                values.append(sort_key(row[source]))
+            params.append(reorder(values) if reorder else tuple(values))
+        if not self._positional:
+            params = [dict(zip(self._names, values, strict=True)) for values in params]
         return params
 
     def execute(self, params: list[Any]) -> int:
@@ -132,13 +159,20 @@ class BulkInsert:
         return len(params)
 
 
-def _remembering(processor: Processor) -> Processor:
-    """Convert a value that repeats row after row (the fill time, a company id) only once."""
-    last: list[Any] = [object(), None]
+def _bind_processor(table: Table, name: str, dialect: Dialect) -> Processor | None:
+    processor: Processor | None = table.columns[name].type.dialect_impl(dialect).bind_processor(dialect)
+    return processor
+
+
+def _memoized(processor: Processor) -> Processor:
+    """Convert each distinct value once: demo values repeat (dates, prices, rates, flags)."""
+    converted: dict[Any, Any] = {}
 
     def process(value: Any) -> Any:
-        if value is not last[0]:
-            last[0], last[1] = value, processor(value)
-        return last[1]
+        try:
+            return converted[value]
+        except KeyError:
+            result = converted[value] = processor(value)
+            return result
 
     return process

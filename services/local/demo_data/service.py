@@ -33,7 +33,7 @@ from services.errors import Conflict, NotFound, ValidationFailed
 from services.local.company import CompanyService
 from services.local.demo_data.bulk import BulkInsert, indexes_suspended, roomy_cache, triggers_suspended
 from services.local.demo_data.pools import pools_for, slug
-from services.local.demo_data.rows import Row, RowFactory
+from services.local.demo_data.rows import COLUMNS, Row, RowFactory
 from services.local.demo_data.vocabulary import VOCABULARIES
 from services.local.registers import fulltext
 from services.local.views import CompanyView
@@ -190,8 +190,10 @@ def _reindex_company(connection: Connection, company_id: int) -> None:
 def _write_all(s: Session, factory: RowFactory, plan: DemoDataPlan, company_name: str) -> dict[str, int]:
     """Insert every register, a chunk of rows at a time."""
     connection = s.connection()
+    constants = {"company_id": factory.company_id, "updated_at": factory.now}
     inserts = {
-        name: BulkInsert(connection, cast(Table, model.__table__)) for name, model in REGISTERS.items()
+        name: BulkInsert(connection, cast(Table, model.__table__), columns=COLUMNS[name], constants=constants)
+        for name, model in REGISTERS.items()
     }
     counts = dict.fromkeys(REGISTERS, 0)
     for register, rows in _batches(factory, plan, f"{slug(company_name) or 'company'}.example"):
