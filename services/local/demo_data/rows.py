@@ -30,6 +30,7 @@ STATUS_MIX = tuple(
     status for status, weight in zip(ORDER_STATUSES, (2, 3, 5), strict=True) for _ in range(weight)
 )
 MINUTES = {"call": (5, 30), "meeting": (30, 120), "task": (15, 240), "email": (5, 15)}
+QUARTERS = (0, 15, 30, 45)
 # The values of a register's row, in order (the company, the fill time and sort keys aside).
 COLUMNS: dict[str, tuple[str, ...]] = {
     "employees": ("uuid", "first_name", "last_name", "email", "phone", "position"),
@@ -267,27 +268,38 @@ class RowFactory:
             yield orders, lines
 
     def activity_chunks(self, count: int) -> Iterator[list[Row]]:
-        for start in range(0, count, CHUNK):
-            yield [self._activity() for _ in range(start, min(start + CHUNK, count))]
-
-    def _activity(self) -> Row:
-        """A call, meeting, task or e-mail in office hours, from a year ago to two months ahead."""
-        kind = self._pick(ACTIVITY_KINDS)
-        day = self.now.date() + dt.timedelta(days=self._int(-365, 60))
-        start = dt.datetime(
-            day.year, day.month, day.day, self._int(7, 16), self._pick((0, 15, 30, 45)), tzinfo=dt.UTC
-        )
-        end = start + dt.timedelta(minutes=self._int(*MINUTES[kind]))
-        contact_uuid, contact_name = self._pick(self.contacts) if self._random() < 0.9 else (None, "")
-        subject = self._pick(self.vocabulary.subjects[kind])
-        return (
-            self._uuid(),
-            kind,
-            f"{subject}: {contact_name}"[:200] if contact_name else subject,
-            start,
-            end,
-            end < self.now and self._random() < 0.9,
-            contact_uuid,
-            self._pick(self.employees),
-            "",
-        )
+        """Calls, meetings, tasks and e-mails in office hours, from a year ago to two months ahead."""
+        random, uuid, now = self._random, self._uuid, self.now
+        contacts, employees, subjects = self.contacts, self.employees, self.vocabulary.subjects
+        today = now.date()
+        days = [today + dt.timedelta(days=offset) for offset in range(-365, 61)]
+        durations = [
+            dt.timedelta(minutes=minutes) for minutes in range(max(h for _, h in MINUTES.values()) + 1)
+        ]
+        for first in range(0, count, CHUNK):
+            rows: list[Row] = []
+            for _ in range(first, min(first + CHUNK, count)):
+                kind = ACTIVITY_KINDS[int(random() * len(ACTIVITY_KINDS))]
+                day = days[int(random() * len(days))]
+                hour, minute = 7 + int(random() * 10), QUARTERS[int(random() * len(QUARTERS))]
+                start = dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=dt.UTC)
+                low, high = MINUTES[kind]
+                end = start + durations[low + int(random() * (high - low + 1))]
+                contact_uuid, contact_name = (
+                    contacts[int(random() * len(contacts))] if random() < 0.9 else (None, "")
+                )
+                subject = subjects[kind][int(random() * len(subjects[kind]))]
+                rows.append(
+                    (
+                        uuid(),
+                        kind,
+                        f"{subject}: {contact_name}"[:200] if contact_name else subject,
+                        start,
+                        end,
+                        end < now and random() < 0.9,
+                        contact_uuid,
+                        employees[int(random() * len(employees))],
+                        "",
+                    )
+                )
+            yield rows
