@@ -2,26 +2,22 @@
 
 A Core ``insert()`` with a list of dicts spends most of its time building a parameter dict per
 row. Here the statement is compiled once per table, each column's bind processor is looked up
-once, and every row becomes one tuple (or dict, for drivers with named parameters) of values
-already converted exactly as SQLAlchemy would convert them.
+once, and every row (a tuple) becomes one tuple (or dict, for drivers with named parameters) of
+values already converted exactly as SQLAlchemy would convert them.
 """
 
 from __future__ import annotations
 
-import contextlib
-import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from operator import itemgetter
-from queue import Empty, Queue
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Connection, Dialect, Table, insert
 
 from models.collation import sort_key, sort_key_columns
 
 Processor = Callable[[Any], Any]
-T = TypeVar("T")
 FILL_CACHE_KIB = 128 * 1024
 
 
@@ -68,41 +64,92 @@ def triggers_suspended(connection: Connection, tables: Sequence[str]) -> Iterato
         connection.exec_driver_sql(sql)
 
 
-class BulkInsert:
-    """A compiled INSERT of every column but the integer key (and the row version), for one table
-    and connection."""
+@contextmanager
+def indexes_suspended(connection: Connection, tables: Sequence[str]) -> Iterator[None]:
+    """Drop the secondary indexes of ``tables`` for the block and build them again after it.
 
-    def __init__(self, connection: Connection, table: Table) -> None:
+    For a block that writes most of the rows the tables will hold: SQLite builds an index from
+    scratch by sorting, several times faster than it inserts the same keys one row at a time in
+    random order (names, cities, references). Unique indexes stay: they check the rows and serve
+    the foreign key look-ups of the block. As with ``triggers_suspended``, a rollback brings the
+    dropped indexes back.
+    """
+    if connection.dialect.name != "sqlite" or not tables:
+        yield
+        return
+    marks = ", ".join("?" for _ in tables)
+    indexes = connection.exec_driver_sql(
+        "SELECT m.name, m.sql FROM sqlite_master AS m JOIN pragma_index_list(m.tbl_name) AS i "
+        "ON i.name = m.name WHERE m.type = 'index' AND i.\"unique\" = 0 "
+        f"AND m.tbl_name IN ({marks}) ORDER BY m.name",
+        tuple(tables),
+    ).all()
+    for name, _sql in indexes:
+        connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield
+    for _name, sql in indexes:
+        connection.exec_driver_sql(sql)
+
+
+class BulkInsert:
+    """A compiled INSERT of one table, for rows given as tuples of ``columns``.
+
+    ``constants`` are the values every row shares (the company, the fill time): converted once
+    and added to each row, like the sort keys derived from the row's own values. Together they
+    must cover every column but the integer key and the row version (which starts at its server
+    default, 1).
+    """
+
+    def __init__(
+        self, connection: Connection, table: Table, *, columns: Sequence[str], constants: Mapping[str, Any]
+    ) -> None:
         dialect = connection.dialect
-        # The row version starts at its server default (1).
-        names = [column.key for column in table.columns if not column.primary_key and column.key != "version"]
-        compiled = insert(table).compile(dialect=dialect, column_keys=names)
+        sort_keys = sort_key_columns(table)
+        order = [*columns, *constants, *sort_keys]
+        wanted = {
+            column.key for column in table.columns if not column.primary_key and column.key != "version"
+        }
+        if len(set(order)) != len(order) or set(order) != wanted:
+            raise ValueError(f"{table.name}: columns {sorted(set(order) ^ wanted)} missing or extra")
+        compiled = insert(table).compile(dialect=dialect, column_keys=order)
         self._connection = connection
         self._sql = str(compiled)
         self._positional = bool(compiled.positional)
-        self._names = list(compiled.positiontup or names) if self._positional else names
-        self._get = itemgetter(*self._names)
-        self._sort_keys = tuple(sort_key_columns(table).items())  # derived from the row's own values
-        self._processors: list[tuple[int, Processor]] = []
-        for index, name in enumerate(self._names):
-            processor = table.columns[name].type.dialect_impl(dialect).bind_processor(dialect)
-            if processor is not None:
-                self._processors.append((index, _remembering(processor)))
+        self._names = list(compiled.positiontup or order) if self._positional else order
+        position = {name: index for index, name in enumerate(order)}
+        permutation = [position[name] for name in self._names]
+        self._reorder = None if permutation == list(range(len(order))) else itemgetter(*permutation)
+        processors = {name: _bind_processor(table, name, dialect) for name in order}
+        self._constants = tuple(
+            value if processors[name] is None else processors[name](value)  # type: ignore[misc]
+            for name, value in constants.items()
+        )
+        self._processors = [
+            (index, processor)
+            for index, name in enumerate(columns)
+            if (processor := processors[name]) is not None
+        ]
+        self._key_sources = [position[source] for source in sort_keys.values()]
 
-    def params(self, rows: Sequence[dict[str, Any]]) -> list[Any]:
-        """Driver parameters for ``rows`` (dicts with a value for every column but the key).
-
-        Pure computation, so it may run in another thread than ``execute``.
-        """
-        get, processors = self._get, self._processors
+    def params(self, rows: Sequence[tuple[Any, ...]]) -> list[Any]:
+        """Driver parameters for ``rows``."""
+        constants, processors, sources, reorder = (
+            self._constants,
+            self._processors,
+            self._key_sources,
+            self._reorder,
+        )
         params: list[Any] = []
         for row in rows:
-            for key, source in self._sort_keys:
-                row[key] = sort_key(row[source])
-            values = list(get(row))
+            values = list(row)
             for index, processor in processors:
                 values[index] = processor(values[index])
-            params.append(tuple(values) if self._positional else dict(zip(self._names, values, strict=True)))
+            values += constants
+            for source in sources:
+                values.append(sort_key(row[source]))
+            params.append(reorder(values) if reorder else tuple(values))
+        if not self._positional:
+            params = [dict(zip(self._names, values, strict=True)) for values in params]
         return params
 
     def execute(self, params: list[Any]) -> int:
@@ -112,50 +159,20 @@ class BulkInsert:
         return len(params)
 
 
-def prefetched(items: Iterator[T], depth: int = 2) -> Iterator[T]:
-    """Yield ``items``, computed ahead by a worker thread.
-
-    The database driver releases the GIL while SQLite writes a batch, so the next batch is built
-    on the second core meanwhile. Errors of the producer are raised in the consumer.
-    """
-    queue: Queue[tuple[bool, Any]] = Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for item in items:
-                if stop.is_set():
-                    return
-                queue.put((True, item))
-            queue.put((False, None))
-        except BaseException as error:
-            queue.put((False, error))
-
-    worker = threading.Thread(target=produce, name="demo-data-rows", daemon=True)
-    worker.start()
-    try:
-        while True:
-            more, item = queue.get()
-            if not more:
-                if item is not None:
-                    raise item
-                return
-            yield item
-    finally:
-        stop.set()
-        while worker.is_alive():  # unblock a producer waiting on a full queue
-            with contextlib.suppress(Empty):
-                queue.get(timeout=0.05)
-        worker.join()
+def _bind_processor(table: Table, name: str, dialect: Dialect) -> Processor | None:
+    processor: Processor | None = table.columns[name].type.dialect_impl(dialect).bind_processor(dialect)
+    return processor
 
 
-def _remembering(processor: Processor) -> Processor:
-    """Convert a value that repeats row after row (the fill time, a company id) only once."""
-    last: list[Any] = [object(), None]
+def _memoized(processor: Processor) -> Processor:
+    """Convert each distinct value once: demo values repeat (dates, prices, rates, flags)."""
+    converted: dict[Any, Any] = {}
 
     def process(value: Any) -> Any:
-        if value is not last[0]:
-            last[0], last[1] = value, processor(value)
-        return last[1]
+        try:
+            return converted[value]
+        except KeyError:
+            result = converted[value] = processor(value)
+            return result
 
     return process

@@ -31,9 +31,9 @@ from models.local.online_link import SyncConnection
 from models.types import utcnow
 from services.errors import Conflict, NotFound, ValidationFailed
 from services.local.company import CompanyService
-from services.local.demo_data.bulk import BulkInsert, prefetched, roomy_cache, triggers_suspended
+from services.local.demo_data.bulk import BulkInsert, indexes_suspended, roomy_cache, triggers_suspended
 from services.local.demo_data.pools import pools_for, slug
-from services.local.demo_data.rows import Row, RowFactory
+from services.local.demo_data.rows import COLUMNS, Row, RowFactory
 from services.local.demo_data.vocabulary import VOCABULARIES
 from services.local.registers import fulltext
 from services.local.views import CompanyView
@@ -78,6 +78,11 @@ class DemoDataPlan:
             activities=total * 17 // 100,
         )
 
+    def expected_rows(self, register: str) -> int:
+        """About how many rows the fill writes to ``register`` (at least)."""
+        following = {"contact_persons": self.contacts, "sales_order_lines": 2 * self.sales_orders}
+        return following.get(register) or getattr(self, register)
+
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class DemoDataReport:
@@ -119,7 +124,8 @@ class DemoDataService:
             connection = s.connection()
             with roomy_cache(connection), triggers_suspended(connection, TABLES):
                 _delete_company_data(s, company_id)
-                counts = _write_all(s, factory, plan, company.name)
+                with indexes_suspended(connection, _mostly_filled(connection, plan)):
+                    counts = _write_all(s, factory, plan, company.name)
                 _reindex_company(connection, company_id)
         return DemoDataReport(
             company_id=company_id,
@@ -182,19 +188,32 @@ def _reindex_company(connection: Connection, company_id: int) -> None:
 
 
 def _write_all(s: Session, factory: RowFactory, plan: DemoDataPlan, company_name: str) -> dict[str, int]:
-    """Insert every register; the next batch is generated while the current one is written."""
+    """Insert every register, a chunk of rows at a time."""
     connection = s.connection()
+    constants = {"company_id": factory.company_id, "updated_at": factory.now}
     inserts = {
-        name: BulkInsert(connection, cast(Table, model.__table__)) for name, model in REGISTERS.items()
+        name: BulkInsert(connection, cast(Table, model.__table__), columns=COLUMNS[name], constants=constants)
+        for name, model in REGISTERS.items()
     }
-    batches = (
-        (register, inserts[register].params(rows))
-        for register, rows in _batches(factory, plan, f"{slug(company_name) or 'company'}.example")
-    )
     counts = dict.fromkeys(REGISTERS, 0)
-    for register, params in prefetched(batches):
-        counts[register] += inserts[register].execute(params)
+    for register, rows in _batches(factory, plan, f"{slug(company_name) or 'company'}.example"):
+        counts[register] += inserts[register].execute(inserts[register].params(rows))
     return counts
+
+
+def _mostly_filled(connection: Connection, plan: DemoDataPlan) -> list[str]:
+    """The tables the fill writes more rows to than other companies hold in them (all of them in
+    a new database): building their indexes afresh afterwards is the cheaper way."""
+    tables = []
+    for register, model in REGISTERS.items():
+        table = model.__tablename__
+        ours = plan.expected_rows(register)
+        theirs = connection.exec_driver_sql(
+            f'SELECT count(*) FROM (SELECT 1 FROM "{table}" LIMIT ?)', (ours + 1,)
+        ).scalar_one()
+        if theirs <= ours:
+            tables.append(table)
+    return tables
 
 
 def _batches(factory: RowFactory, plan: DemoDataPlan, mail_domain: str) -> Iterator[tuple[str, list[Row]]]:

@@ -15,8 +15,9 @@ from models.local.online_link import SyncConnection
 from services.config import Settings
 from services.container import Services, bootstrap
 from services.errors import Conflict, NotFound, ValidationFailed
-from services.local.demo_data import DemoDataService, run_demo_data_command
+from services.local.demo_data import DemoDataPlan, DemoDataService, run_demo_data_command
 from services.local.demo_data.rows import RowFactory
+from services.local.demo_data.service import _mostly_filled
 from services.sync.client.tracking import install_change_tracking
 from tests.benchmarks.consistency import broken_references, orders_with_wrong_total
 from tests.sealing import TEST_SEAL
@@ -221,3 +222,41 @@ def test_the_sync_change_tracking_is_intact_after_a_fill(services: Services, dem
     demo.fill(company.id, size="S")
     demo.fill(company.id, size="S")
     assert install_change_tracking(services.db.local_engine) == 0
+
+
+def index_definitions(services: Services) -> dict[str, str]:
+    assert services.db.local_engine is not None
+    with services.db.local_engine.connect() as conn:
+        found = conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        )
+        return {name: sql for name, sql in found}
+
+
+def test_the_indexes_are_all_back_after_a_fill_and_after_a_failed_one(
+    services: Services, demo: DemoDataService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = index_definitions(services)
+    assert "ix_contacts_company_name_sort" in before
+    company = demo.ensure_company("Indiziert GmbH")
+    demo.fill(company.id, size="S")
+    assert index_definitions(services) == before
+
+    def broken(self: RowFactory, count: int) -> Iterator[list[dict[str, object]]]:
+        raise RuntimeError("disk full")
+        yield []
+
+    monkeypatch.setattr(RowFactory, "activity_chunks", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        demo.fill(company.id, size="S")
+    assert index_definitions(services) == before
+
+
+def test_indexes_are_rebuilt_only_for_tables_the_fill_writes_most_rows_of(
+    services: Services, demo: DemoDataService
+) -> None:
+    assert services.db.local_engine is not None
+    demo.fill(demo.ensure_company("Andere GmbH").id, size="S")  # 5 employees, 20 products, 120 orders
+    plan = DemoDataPlan(employees=1, products=1_000, contacts=1, sales_orders=1_000, activities=1)
+    with services.db.local_engine.connect() as conn:
+        assert _mostly_filled(conn, plan) == ["products", "sales_orders", "sales_order_lines"]
