@@ -157,7 +157,10 @@ def _keep_current(online: OnlineServices, workspace: Workspace, stale: ui.elemen
             return
         _show_stale(stale, staleness_text(header))
 
-    ui.timer(STALE_EVERY, refresh)
+    # Not at once: the page has just read the header. A timer that starts at once waits for the
+    # browser's connection, and NiceGUI then sends the page before its function has finished, so
+    # what the page reads after this (a list's first page) would come in a later message.
+    ui.timer(STALE_EVERY, refresh, immediate=False)
 
 
 @contextmanager

@@ -56,11 +56,12 @@ class RegisterList:
 
     def __init__(self, online: OnlineServices, workspace: Workspace, register: str) -> None:
         self.lists, self.records = online.workspace.lists, online.workspace.records
-        self.online, self.access = online, online.workspace.access
+        self.online = online
         self.persons = online.workspace.persons
         self.register, self.view = register, LIST_VIEWS[register]
         self.online_id = workspace.online_id.id
         self.tenant_uuid = workspace.header.tenant_uuid
+        self.tenant_id = workspace.page.tenant_id
         self.can_edit = register in workspace.page.editable
         self.uuids: dict[int, str] = {}
         self.open_form: tuple[str, TrackedForm] | None = None  # the record open in the dialog
@@ -99,21 +100,17 @@ class RegisterList:
         if search:
             self.table.search.value = search  # its change event loads the list
         await self.table.load()
-        await self._follow()
+        self._follow()
 
-    async def _follow(self) -> None:
+    def _follow(self) -> None:
         """The rows on screen and an open record follow changes as they are committed."""
-        try:
-            ctx = await call(self.access.context, self.online_id, self.tenant_uuid)
-        except CallFailed:
-            return
         rows, form = Refresher(self.table.load), Refresher(self._reread_open)
 
         def changed() -> None:
             rows.poke()
             form.poke()
 
-        watch_tenant(self.online, ctx.tenant_id, changed)
+        watch_tenant(self.online, self.tenant_id, changed)
 
     async def _reread_open(self) -> None:
         if self.open_form is None:

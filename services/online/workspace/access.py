@@ -140,6 +140,7 @@ class WorkspacePage:
     companies: tuple[CompanyChoice, ...]  # to switch between the caller's accounts
     access: dict[str, Access]  # module -> the caller's access
     editable: frozenset[str]  # the registers the caller may create and change online
+    tenant_id: int  # the account's key (a page follows its changes by it)
 
 
 def contract_today() -> dt.date:
@@ -230,7 +231,13 @@ class WorkspaceAccess:
             companies = _companies(s, online_id_id)
         access = {m: ctx.access(m) for m in MODULES}
         editable = frozenset(r for r, m in EDITABLE_MODULES.items() if access[m] == "full")
-        return WorkspacePage(header=header, companies=tuple(companies), access=access, editable=editable)
+        return WorkspacePage(
+            header=header,
+            companies=tuple(companies),
+            access=access,
+            editable=editable,
+            tenant_id=ctx.tenant_id,
+        )
 
     def _header(self, s: Session, ctx: TenantContext) -> WorkspaceHeader:
         last = s.scalar(

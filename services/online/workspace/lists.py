@@ -13,7 +13,14 @@ from typing import Any
 from sqlalchemy import literal_column, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.online import OnlineActivity, OnlineContact, OnlineEmployee, OnlineProduct, OnlineSalesOrder
+from models.online import (
+    OnlineActivity,
+    OnlineContact,
+    OnlineEmployee,
+    OnlineProduct,
+    OnlineSalesOrder,
+    Tenant,
+)
 from models.online.base import OnlineBase
 from services.errors import NotFound
 from services.online.workspace import search_index
@@ -24,6 +31,7 @@ from services.records.views import ListPage, Option, RegisterRow
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 200
+MAX_KEPT_TOTALS = 10_000  # (account, register) pairs whose list total is kept
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -89,8 +97,14 @@ LIST_VIEWS = {
 
 
 class WorkspaceLists:
+    """The lists of the synced registers. The number of live records of a list without search is
+    kept per account and register along with the account's sequence number, which every write
+    transaction of the account raises first (``services.sync.server.store.bump_seq``): while it
+    stays the same, so does that number, and a page opened again does not count the rows again."""
+
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
+        self._totals: dict[tuple[int, str], tuple[int, int]] = {}  # (tenant, register) -> (seq, total)
 
     def contacts(self, online_id_id: int, tenant_uuid: str, **request: Any) -> ListPage:
         """One page of the company's contacts (see ``rows``)."""
@@ -118,7 +132,12 @@ class WorkspaceLists:
             ctx = resolve_context(
                 s, online_id_id=online_id_id, tenant_uuid=tenant_uuid, module=view.module, level="read"
             )
-            return _page(
+            key, seq, total = (ctx.tenant_id, register), None, None
+            if not search.strip():
+                seq = s.scalar(select(Tenant.seq).where(Tenant.id == ctx.tenant_id))
+                kept = self._totals.get(key)
+                total = kept[1] if kept is not None and kept[0] == seq else None
+            found = _page(
                 s,
                 view,
                 ctx.tenant_id,
@@ -128,7 +147,13 @@ class WorkspaceLists:
                 page=page,
                 page_size=max(1, min(page_size, MAX_PAGE_SIZE)),
                 language=language,
+                total=total,
             )
+            if seq is not None and total is None:
+                if len(self._totals) >= MAX_KEPT_TOTALS:
+                    self._totals.clear()
+                self._totals[key] = (seq, found.total)
+            return found
 
     def options(
         self, online_id_id: int, tenant_uuid: str, *, register: str, search: str = "", limit: int = 20
@@ -151,12 +176,14 @@ def _page(
     page: int,
     page_size: int,
     language: str,
+    total: int | None = None,
 ) -> ListPage:
+    """``total``: the number of live records when it is known already (a list without search)."""
     model: Any = view.model
     sort = sort if sort in view.sortable else view.sortable[0]
     column = order_column(model, sort, language=language, dialect=s.get_bind().dialect.name)
     query = select(model.uuid).where(model.tenant_id == tenant_id, model.deleted.is_(False))
-    walk, total = None, None
+    walk = None
     text = search.strip()[:100]
     if text:
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

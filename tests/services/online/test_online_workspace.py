@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from models.online import Connection, Membership, OnlineId, Tenant
 from services.clock import FrozenClock
@@ -285,6 +286,7 @@ def test_a_page_opens_with_one_call_that_carries_header_companies_and_the_roles_
     assert [c.tenant_uuid for c in page.companies] == [mine.tenant_uuid, other.tenant_uuid]
     assert (page.access["users"], page.access["products"]) == ("full", "read")
     assert page.editable == {"contacts", "activities", "sales_orders"}
+    assert page.tenant_id == mine.tenant_id
     read = workspace(online).access.open_page(reader, mine.tenant_uuid, module="contacts")
     assert (read.access["contacts"], read.access["users"], read.editable) == ("read", "none", frozenset())
     with pytest.raises(NoAccess):
@@ -340,3 +342,39 @@ def test_a_save_waits_for_a_concurrent_revocation_of_the_membership_and_then_wri
         with pytest.raises(CompanyNotFound):  # ... and then sees that Ben is no member any more
             saving.result(timeout=30)
     assert workspace(online).lists.contacts(owner, mine.tenant_uuid).total == 0
+
+
+def test_a_list_opened_again_counts_its_rows_again_only_after_a_write_to_the_account(
+    online: Services,
+) -> None:
+    owner = person(online, "chef@example.com")
+    mine, theirs = company(online, owner, "Müller GmbH"), company(online, owner, "Schmidt KG")
+    uuids = contacts(online, mine.tenant_id, *({"name": f"Kunde {i:02d}"} for i in range(3)))
+    engine = online.db.online_engine
+    assert engine is not None
+    counts: list[str] = []
+
+    def remember(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "count(" in statement.lower():
+            counts.append(statement)
+
+    def total() -> int:
+        return workspace(online).lists.contacts(owner, mine.tenant_uuid).total
+
+    event.listen(engine, "before_cursor_execute", remember)
+    try:
+        assert (total(), total(), len(counts)) == (3, 3, 1)  # the second open counts nothing
+        assert workspace(online).lists.contacts(owner, mine.tenant_uuid, search="Kunde 0").total == 3
+        assert workspace(online).lists.contacts(owner, theirs.tenant_uuid).total == 0
+        contacts(online, theirs.tenant_id, {"name": "Kunde Fremd"})  # another account's write
+        counted = len(counts)
+        assert (total(), len(counts)) == (3, counted)
+        contacts(online, mine.tenant_id, {"name": "Kunde 03"})
+        assert total() == 4
+        online.online.sync_server.apply_online_change(
+            mine.tenant_id, table="contacts", uuid=uuids[0], fields=None, delete=True
+        )
+        assert (total(), total()) == (3, 3)
+        assert len(counts) == counted + 2
+    finally:
+        event.remove(engine, "before_cursor_execute", remember)
