@@ -47,22 +47,24 @@ def uuid7() -> uuid.UUID:
 def new_uuids(count: int) -> list[str]:
     """``count`` UUIDv7 strings in ascending order, for bulk inserts.
 
-    One clock read and one ``os.urandom`` call for the whole batch: about ten times cheaper per
-    UUID than ``new_uuid``, and sorted so that the unique index is appended to, not scattered.
+    One clock read and one ``os.urandom`` call for the whole batch, turned into hex at once:
+    several times cheaper per UUID than ``new_uuid``, and sorted so that the unique index is
+    appended to, not scattered. Each UUID takes 19 random hex digits: three for ``rand_a``, one
+    whose top two bits pick the variant digit (8, 9, a or b) and fifteen for the rest of ``rand_b``.
     """
-    stamp = (int(time.time() * 1000) & ((1 << 48) - 1)) << 80 | 0x7 << 76 | 0b10 << 62
-    noise = os.urandom(10 * count)
-    values = sorted(
-        stamp | (word >> 62) << 64 | (word & ((1 << 62) - 1))
-        for word in (
-            int.from_bytes(noise[i : i + 10], "big") & ((1 << 74) - 1) for i in range(0, 10 * count, 10)
-        )
-    )
-    texts = []
-    for value in values:
-        h = f"{value:032x}"
-        texts.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
+    stamp = f"{int(time.time() * 1000) & ((1 << 48) - 1):012x}"
+    head = f"{stamp[:8]}-{stamp[8:]}-7"
+    digits = os.urandom(10 * count).hex()  # 20 digits per UUID, 19 used
+    variant = _VARIANT_DIGIT
+    texts = [
+        f"{head}{digits[i : i + 3]}-{variant[digits[i + 3]]}{digits[i + 4 : i + 7]}-{digits[i + 7 : i + 19]}"
+        for i in range(0, 20 * count, 20)
+    ]
+    texts.sort()  # the same length and prefix: text order is numeric order
     return texts
+
+
+_VARIANT_DIGIT = {digit: "89ab"[int(digit, 16) >> 2] for digit in "0123456789abcdef"}
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):

@@ -125,7 +125,7 @@ class BulkInsert:
             for name, value in constants.items()
         )
         self._processors = [
-            (index, processor)
+            (index, _memoized(processor))
             for index, name in enumerate(columns)
             if (processor := processors[name]) is not None
         ]
