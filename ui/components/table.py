@@ -22,6 +22,21 @@ Fetch = Callable[[str, str, bool, int, int], Awaitable[ListPage]]
 SEARCH_DELAY = 0.3
 
 
+class _PagedTable(ui.table):
+    """A Quasar table whose pagination the server sets. Quasar reports its pagination once when the
+    table mounts; the same pagination again changes nothing, so it sends nothing back (otherwise
+    every page open would send the whole table, rows and all, a second time)."""
+
+    @property
+    def pagination(self) -> dict[str, Any]:
+        return self._props["pagination"]
+
+    @pagination.setter
+    def pagination(self, value: dict[str, Any]) -> None:
+        if value != self._props["pagination"]:
+            self._props["pagination"] = value
+
+
 class RegisterTable:
     """Search + table + pager; ``fetch(search, sort, descending, page, page_size)`` gives a page."""
 
@@ -50,7 +65,7 @@ class RegisterTable:
             "descending": False,
             "rowsNumber": 0,
         }
-        self.table = ui.table(columns=columns, rows=[], row_key="id", pagination=pagination)
+        self.table = _PagedTable(columns=columns, rows=[], row_key="id", pagination=pagination)
         self.table.mark("register-table").classes("w-full").props(
             'flat bordered :rows-per-page-options="[10, 25, 50, 100]"'
         )
