@@ -87,11 +87,12 @@ def build_app(settings: Settings) -> Services:
     """Create services and register the HTTP API and pages on NiceGUI's FastAPI app."""
     # The web stack and the services are imported here, not at the top: they take seconds to
     # import, and the sub-commands (demo-data) need neither.
-    from nicegui import app
+    from nicegui import app, background_tasks
 
     from services.api.limits import BodyLimitMiddleware
     from services.clock import shifted_clock
     from services.container import bootstrap, build_services
+    from services.memory import trim_forever
     from ui.app import register_pages
 
     app.add_middleware(BodyLimitMiddleware)
@@ -105,6 +106,8 @@ def build_app(settings: Settings) -> Services:
         _serve_local(app, services.local)
     register_pages(services)
     app.on_shutdown(services.stop)
+    # Memory freed after a busy spell (a sync burst, a large page) goes back to the system.
+    app.on_startup(lambda: background_tasks.create(trim_forever(), name="memory-trim"))
     return services
 
 
@@ -201,6 +204,9 @@ def serve(settings: Settings) -> None:
 
     Storage.path = storage  # also when NiceGUI was imported before (the `user` test fixture)
     Storage.redis_url = settings.redis_url or None
+    from services.memory import limit_arenas
+
+    limit_arenas()  # the sync worker threads share a few malloc arenas instead of one each
     build_app(settings)
     warn_about_mailbox(settings)
     print(f"Business Software + Online Desktop on {settings.base_url}/", flush=True)

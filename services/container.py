@@ -45,7 +45,6 @@ from services.online.audit_log import AuditLog
 from services.online.housekeeping import OnlineHousekeeping
 from services.online.identity import IdentityService
 from services.online.mail import MailService
-from services.online.mail_smtp import SmtpConfig, SmtpDelivery
 from services.online.tokens import LinkTokens
 from services.online.users.accepting import InvitationAcceptance
 from services.online.users.directory import UserDirectory
@@ -70,7 +69,8 @@ from services.sync.client.tracking import install_change_tracking
 from services.sync.server.notify import TenantNotifier
 from services.sync.server.service import SyncServer
 
-if TYPE_CHECKING:  # psycopg is imported only where the online database is PostgreSQL
+if TYPE_CHECKING:  # imported only where used: psycopg with PostgreSQL, aiosmtplib with SMTP
+    from services.online.mail_smtp import SmtpDelivery
     from services.sync.server.listen import PostgresWakeups
 
 
@@ -287,6 +287,8 @@ def _build_online(
     mail = MailService(sessions, backend=settings.mail_backend, clock=clock)
     delivery = None
     if settings.mail_backend == "smtp":
+        from services.online.mail_smtp import SmtpConfig, SmtpDelivery
+
         delivery = SmtpDelivery(sessions, SmtpConfig.from_settings(settings), clock=clock)
         mail.on_queued(delivery.wake)
     tokens = LinkTokens(secret_key, clock=clock)

@@ -17,9 +17,8 @@ import asyncio
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -43,6 +42,9 @@ from services.sync.client.http import HttpLink
 from services.sync.client.status import SyncStatusService
 from services.sync.protocol.messages import PROTOCOL_VERSION, CompanyInfo
 from services.sync.protocol.tables import SCHEMA_VERSION
+
+if TYPE_CHECKING:  # imported where first used: a process that makes no call does without httpx
+    import httpx
 
 ID_PATH = "/api/online/v1/id"
 DISCONNECT_PATH = "/api/online/v1/sync/connections/disconnect"
@@ -274,6 +276,8 @@ class ConnectWizardService:
             "schema_version": SCHEMA_VERSION,
             "tenant": stored.tenant_uuid,
         }
+        import httpx
+
         try:
             response = await self._with_client(
                 lambda http: http.post(
@@ -315,6 +319,8 @@ class ConnectWizardService:
         company account's UUID."""
         with self._sessions() as s:
             licence = installed_licence(s)
+        import httpx
+
         try:
             response = await self._with_client(
                 lambda http: post_connection(
@@ -361,6 +367,8 @@ class ConnectWizardService:
     async def _post(self, path: str, body: dict[str, Any], language: str) -> httpx.Response:
         """POST to the Online Desktop; its messages come back in ``language``."""
         headers = {"Accept-Language": language}
+        import httpx
+
         try:
             return await self._with_client(
                 lambda http: http.post(self.online_url + path, json=body, headers=headers)

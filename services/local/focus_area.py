@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import quote
 
-import httpx
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -167,6 +166,8 @@ class FocusAreaService:
             kept = self._kept.pop(token_hash(session_token), None)
         if kept is None:
             return
+        import httpx
+
         with contextlib.suppress(httpx.HTTPError):  # the token ends by itself within the hour
             await self._http.client.post(
                 self._login.online_url + "/api/online/v1/id/logout",
@@ -181,6 +182,8 @@ class FocusAreaService:
             raise NotAuthenticated("focus.login_needed")
         status = await asyncio.to_thread(self.status, company_id)
         base = status.online_url if status.is_connected and status.online_url else self._login.online_url
+        import httpx
+
         try:
             response = await self._http.client.post(
                 base + FOCUS_LOGIN_PATH, headers={"Authorization": f"Bearer {kept.token}"}

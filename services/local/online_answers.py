@@ -9,12 +9,13 @@ translated "refused (status, code)", a network failure one of three translated r
 
 from __future__ import annotations
 
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from services.errors import PermissionDenied, ServiceError, ValidationFailed
 from services.i18n import catalogue
+
+if TYPE_CHECKING:  # imported where first used: a process that makes no call does without httpx
+    import httpx
 
 # The sync API's refusals (ProtocolError codes) this program can explain in words.
 SYNC_REFUSALS = frozenset(
@@ -54,6 +55,8 @@ def answer_of(response: httpx.Response) -> dict[str, Any]:
 
 def unreachable(url: str, exc: httpx.HTTPError) -> ServiceError:
     """The Online Desktop could not be asked: refused, too slow, or another network failure."""
+    import httpx
+
     if isinstance(exc, httpx.TimeoutException):
         return ServiceError("wizard2.unreachable.timeout", url=url)
     if isinstance(exc, httpx.ConnectError):

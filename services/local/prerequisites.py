@@ -13,7 +13,6 @@ import asyncio
 import datetime as dt
 from dataclasses import dataclass
 
-import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.types import utcnow
@@ -102,6 +101,8 @@ class PrerequisiteService:
     async def check_online_reachable(self) -> Condition:
         """Condition 10: ``GET /api/online/v1/health`` answers 200 with status ok."""
         url = self._settings.online_base_url + HEALTH_PATH
+        import httpx
+
         try:
             response = await self._http.client.get(url, timeout=self._health_timeout)
         except httpx.TimeoutException:

@@ -10,10 +10,10 @@ installation or a changed secret key does not open: ``SealBroken``.
 from __future__ import annotations
 
 import base64
+from typing import TYPE_CHECKING
 
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet
 
 PREFIX = "sealed1:"
 
@@ -23,11 +23,29 @@ class SealBroken(Exception):
 
 
 class TokenSeal:
+    """Seals and opens with a key derived from ``secret_key`` for ``purpose``.
+
+    The key is derived on first use: cryptography's native library (several MB) is loaded only
+    by a process that seals or opens something.
+    """
+
     def __init__(self, secret_key: str, purpose: str = "sync-connection-token") -> None:
-        derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode()).derive(
-            secret_key.encode()
-        )
-        self._fernet = Fernet(base64.urlsafe_b64encode(derived))
+        self._secret_key = secret_key
+        self._purpose = purpose
+        self._cipher: Fernet | None = None
+
+    @property
+    def _fernet(self) -> Fernet:
+        if self._cipher is None:
+            from cryptography.fernet import Fernet
+            from cryptography.hazmat.primitives import hashes
+            from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+            derived = HKDF(
+                algorithm=hashes.SHA256(), length=32, salt=None, info=self._purpose.encode()
+            ).derive(self._secret_key.encode())
+            self._cipher = Fernet(base64.urlsafe_b64encode(derived))
+        return self._cipher
 
     def seal(self, secret: str) -> str:
         """The encrypted form to store ("" stays "": no secret)."""
@@ -39,7 +57,10 @@ class TokenSeal:
             return ""
         if not sealed.startswith(PREFIX):
             raise SealBroken("not a sealed value")
+        fernet = self._fernet
+        from cryptography.fernet import InvalidToken
+
         try:
-            return self._fernet.decrypt(sealed[len(PREFIX) :].encode()).decode()
+            return fernet.decrypt(sealed[len(PREFIX) :].encode()).decode()
         except InvalidToken:
             raise SealBroken("sealed with another key, or altered") from None

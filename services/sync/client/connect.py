@@ -7,9 +7,8 @@ an Online ID login token), and storing the answer in the company's ``sync_connec
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,6 +17,9 @@ from services.secrets.sealing import TokenSeal
 from services.sync.client.store import LocalStore
 from services.sync.protocol.messages import PROTOCOL_VERSION, CompanyInfo
 from services.sync.protocol.tables import SCHEMA_VERSION
+
+if TYPE_CHECKING:  # the caller's client brings httpx along
+    import httpx
 
 CONNECTIONS_PATH = "/api/online/v1/sync/connections"
 

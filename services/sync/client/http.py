@@ -18,14 +18,16 @@ import ipaddress
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import httpx
 import orjson
 from pydantic import BaseModel, ValidationError
 
 from services.errors import ServiceError
 from services.sync.protocol.messages import request_fields
+
+if TYPE_CHECKING:  # httpx is imported by the first call: a process that makes none does without it
+    import httpx
 
 M = TypeVar("M", bound=BaseModel)
 API = "/api/online/v1/sync"
@@ -45,14 +47,19 @@ class HttpLink:
         connect_timeout: float = 5.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self._timeout = httpx.Timeout(timeout, connect=connect_timeout)
+        self._timeout, self._connect_timeout = timeout, connect_timeout
         self._transport = transport  # tests answer requests in-process
         self._client: httpx.AsyncClient | None = None
 
     @property
     def client(self) -> httpx.AsyncClient:
         if self._client is None or self._client.is_closed:
-            self._client = httpx.AsyncClient(timeout=self._timeout, transport=self._transport)
+            import httpx
+
+            self._client = httpx.AsyncClient(
+                timeout=httpx.Timeout(self._timeout, connect=self._connect_timeout),
+                transport=self._transport,
+            )
         return self._client
 
     async def close(self) -> None:
@@ -112,6 +119,8 @@ GZIP_MAGIC = b"\x1f\x8b"  # a JSON body starts with "{", a gzip one with these t
 
 def is_loopback(url: str) -> bool:
     """Does ``url`` name this machine (no network between the two sides)?"""
+    import httpx
+
     host = httpx.URL(url).host
     if host == "localhost":
         return True
@@ -144,6 +153,8 @@ class SyncClient:
         if body[:2] == GZIP_MAGIC:
             headers["Content-Encoding"] = "gzip"
         headers["Accept-Encoding"] = "gzip" if self.compress else "identity"
+        import httpx
+
         try:
             response = await self._http.post(
                 f"{self._base}{API}{path}", content=body, headers=headers, timeout=seconds
@@ -156,6 +167,8 @@ class SyncClient:
 
     async def health(self) -> bool:
         """Is the Online Desktop reachable again? (to retry at once when the network returns)"""
+        import httpx
+
         try:
             response = await self._http.get(f"{self._base}/api/online/v1/health", timeout=3.0)
         except httpx.HTTPError:
