@@ -7,6 +7,9 @@ the Online Desktop services.
 
 from __future__ import annotations
 
+from nicegui import app
+from starlette.responses import RedirectResponse
+
 from services.container import LocalServices, OnlineServices, Services
 from ui import errors
 from ui.components.language import use_page_languages
@@ -40,6 +43,8 @@ def register_pages(services: Services) -> None:
         register_local(services.local)
     if services.online is not None:
         register_online(services.online)
+        if services.local is None:
+            register_online_root()
 
 
 def register_local(local: LocalServices) -> Shell:
@@ -68,3 +73,12 @@ def register_local(local: LocalServices) -> Shell:
 def register_online(online: OnlineServices) -> None:
     for area in (pages, link_pages, focus_page, mailbox_pages, home, workspace, users_page):
         area.register(online)
+
+
+def register_online_root() -> None:
+    """``/`` of a process that runs only the Online Desktop (``--role online``, e.g. behind the
+    balancer) leads to its start page, which asks for the Online ID login when needed."""
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/online")
