@@ -49,19 +49,13 @@ def triggers_suspended(connection: Connection, tables: Sequence[str]) -> Iterato
     of a bulk insert. Dropping and re-creating happen in the caller's transaction: if the block
     fails, the rollback brings the triggers back.
     """
-    if connection.dialect.name != "sqlite":
+    with _dropped(
+        connection,
+        "TRIGGER",
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({marks})",
+        tables,
+    ):
         yield
-        return
-    marks = ", ".join("?" for _ in tables)
-    triggers = connection.exec_driver_sql(
-        f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({marks})",
-        tuple(tables),
-    ).all()
-    for name, _sql in triggers:
-        connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
-    yield
-    for _name, sql in triggers:
-        connection.exec_driver_sql(sql)
 
 
 @contextmanager
@@ -74,20 +68,30 @@ def indexes_suspended(connection: Connection, tables: Sequence[str]) -> Iterator
     the foreign key look-ups of the block. As with ``triggers_suspended``, a rollback brings the
     dropped indexes back.
     """
+    with _dropped(
+        connection,
+        "INDEX",
+        "SELECT m.name, m.sql FROM sqlite_master AS m JOIN pragma_index_list(m.tbl_name) AS i "
+        "ON i.name = m.name WHERE m.type = 'index' AND i.\"unique\" = 0 "
+        "AND m.tbl_name IN ({marks}) ORDER BY m.name",
+        tables,
+    ):
+        yield
+
+
+@contextmanager
+def _dropped(connection: Connection, kind: str, listing: str, tables: Sequence[str]) -> Iterator[None]:
+    """SQLite: drop the schema objects ``listing`` names (name, sql) for ``tables`` for the block,
+    then create them again from their stored SQL (inside the caller's transaction)."""
     if connection.dialect.name != "sqlite" or not tables:
         yield
         return
     marks = ", ".join("?" for _ in tables)
-    indexes = connection.exec_driver_sql(
-        "SELECT m.name, m.sql FROM sqlite_master AS m JOIN pragma_index_list(m.tbl_name) AS i "
-        "ON i.name = m.name WHERE m.type = 'index' AND i.\"unique\" = 0 "
-        f"AND m.tbl_name IN ({marks}) ORDER BY m.name",
-        tuple(tables),
-    ).all()
-    for name, _sql in indexes:
-        connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    found = connection.exec_driver_sql(listing.format(marks=marks), tuple(tables)).all()
+    for name, _sql in found:
+        connection.exec_driver_sql(f'DROP {kind} "{name}"')
     yield
-    for _name, sql in indexes:
+    for _name, sql in found:
         connection.exec_driver_sql(sql)
 
 
