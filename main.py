@@ -90,16 +90,11 @@ def build_app(settings: Settings) -> Services:
     from nicegui import app, background_tasks
 
     from services.api.limits import BodyLimitMiddleware
-    from services.clock import shifted_clock
-    from services.container import bootstrap, build_services
     from services.memory import trim_forever
     from ui.app import register_pages
 
     app.add_middleware(BodyLimitMiddleware)
-    services = build_services(settings, clock=shifted_clock(settings.clock_offset_seconds))
-    password = bootstrap(services, initial_admin_password=os.environ.get("INITIAL_ADMIN_PASSWORD"))
-    if password:
-        print(f"First start: log in as 'admin' with the one-time password {password}", flush=True)
+    services = start_services(settings)
     if services.online is not None:
         _serve_online(app, services.online, services)
     if services.local is not None:
@@ -109,6 +104,65 @@ def build_app(settings: Settings) -> Services:
     # Memory freed after a busy spell (a sync burst, a large page) goes back to the system.
     app.on_startup(lambda: background_tasks.create(trim_forever(), name="memory-trim"))
     return services
+
+
+def start_services(settings: Settings) -> Services:
+    """The services of this process, after the start-up work (see ``bootstrap``); on the first
+    start this prints the administrator's one-time password."""
+    from services.clock import shifted_clock
+    from services.container import bootstrap, build_services
+
+    services = build_services(settings, clock=shifted_clock(settings.clock_offset_seconds))
+    password = bootstrap(services, initial_admin_password=os.environ.get("INITIAL_ADMIN_PASSWORD"))
+    if password:
+        print(f"First start: log in as 'admin' with the one-time password {password}", flush=True)
+    return services
+
+
+def prepare_in_child(settings: Settings) -> bool:
+    """Pending migrations and the first start's work (administrator, sample company with its demo
+    data) in a short-lived child process, where the platform forks: alembic, Faker and the heap
+    they leave behind (about 16 MB) stay out of the server, which then finds the databases at
+    head and the sample company there. Should the child fail, the server does all of it itself
+    (and reports what went wrong) as it does where there is no fork. True when the child did it.
+
+    Forks only while this process runs no other thread and before it opened a database.
+    """
+    import threading
+
+    if not (hasattr(os, "fork") and sys.platform.startswith("linux")) or threading.active_count() > 1:
+        return False
+    import services.container  # noqa: F401 - imported once, before the fork: the child inherits it
+    from services.db import migrations_pending
+
+    try:
+        pending = migrations_pending(
+            local_url=settings.local_db_url if settings.runs_local else None,
+            online_url=settings.online_db_url if settings.runs_online else None,
+        )
+    except Exception:  # a database that does not answer: the server's own start reports it
+        return False
+    if not pending:
+        return False
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        code = 1
+        try:
+            start_services(settings).db.dispose()
+            code = 0
+        except BaseException:  # the server repeats the work and reports the error
+            pass
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        log.warning("Preparing the databases in a child process failed; this process does it itself")
+        return False
+    return True
 
 
 def include(app: Any, router: Any) -> None:
@@ -193,12 +247,17 @@ def _serve_local(app: Any, local: LocalServices) -> None:
     app.on_shutdown(manager.shutdown)  # before services.stop closes the HTTP client
 
 
-def serve(settings: Settings) -> None:
+def serve(settings: Settings, *, own_process: bool = True) -> None:
+    """Run the web application. ``own_process``: this process is the server's alone (False under
+    the NiceGUI ``user`` test fixture, which runs it inside the test process)."""
     from services.config import require_shared_secret, secret_key_for
 
     require_shared_secret(settings)
     storage_secret = secret_key_for(settings)
     storage = prepare_storage(settings)
+    if own_process:
+        prepare_in_child(settings)
+    import_web_stack(settings)
     from nicegui import ui
     from nicegui.storage import Storage
 
@@ -228,6 +287,21 @@ def serve(settings: Settings) -> None:
         proxy_headers=bool(proxies),
         forwarded_allow_ips=",".join(proxies) or "",
     )
+
+
+# Imported by NiceGUI's socket.io layer for its client (requests, aiohttp) and its Redis managers
+# (redis): about 16 MB a server without Redis never uses. The client libraries load when first
+# used; redis is left out unless NiceGUI keeps its storage there (REDIS_URL).
+CLIENT_ONLY = ("requests", "aiohttp")
+REDIS_ONLY = ("redis",)
+
+
+def import_web_stack(settings: Settings) -> None:
+    """Import NiceGUI (and FastAPI, uvicorn, socket.io) without what this server does not use."""
+    from services.lean_imports import lean_imports
+
+    with lean_imports(lazy=CLIENT_ONLY, absent=() if settings.redis_url else REDIS_ONLY):
+        import nicegui  # noqa: F401
 
 
 def prepare_storage(settings: Settings) -> Path:
@@ -324,6 +398,6 @@ def sync_command(settings: Settings, args: argparse.Namespace) -> int:
 if __name__ in {"__main__", "__mp_main__"}:
     if os.environ.get("NICEGUI_USER_SIMULATION"):
         # Under the NiceGUI `user` test fixture: settings come from the environment only.
-        serve(Settings())
+        serve(Settings(), own_process=False)
     else:
         sys.exit(main(sys.argv[1:]))

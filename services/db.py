@@ -273,6 +273,21 @@ def at_head(which: Which, engine: Engine) -> bool:
     return versions == [head]
 
 
+def migrations_pending(*, local_url: str | None, online_url: str | None) -> bool:
+    """Whether one of these databases (None: not used) still has migrations to run; on a first
+    start all of them have. Costs no alembic import when none has."""
+    for which, url in (("local", local_url), ("online", online_url)):
+        if url is None:
+            continue
+        engine = make_engine(url, poolclass=NullPool)
+        try:
+            if not at_head(which, engine):  # type: ignore[arg-type]
+                return True
+        finally:
+            engine.dispose()
+    return False
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Databases:
     """Both databases of a process (either may be absent in a split deployment)."""

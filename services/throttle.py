@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from services.clock import SYSTEM_CLOCK, Clock
@@ -114,7 +114,11 @@ class Throttler:
         """Create the row if missing without racing a concurrent first failure, then lock it."""
         m = self._model
         values = {"key": key, "failures": 0, "last_failure_at": self._clock()}
-        insert = postgresql.insert if s.get_bind().dialect.name == "postgresql" else sqlite.insert
+        insert: Any = sqlite.insert
+        if s.get_bind().dialect.name == "postgresql":
+            from sqlalchemy.dialects import postgresql  # loaded with the engine: no cost at start
+
+            insert = postgresql.insert
         s.execute(insert(m).values(values).on_conflict_do_nothing())
         row = s.scalar(
             select(m).where(m.key == key).with_for_update().execution_options(populate_existing=True)
