@@ -13,6 +13,7 @@ from services.sync.protocol.messages import (
     VerifyRequest,
 )
 from services.sync.protocol.tables import DIGEST_BLOCK, TABLES, TableDigest
+from services.sync.server.connections import ConnectionContext
 from services.sync.server.service import SyncServer
 from tests.sync.helpers import columnar, connect, fields
 
@@ -31,16 +32,7 @@ def activity(n: int) -> dict[str, object]:
             "notes": "ß"}  # fmt: skip
 
 
-def test_verify_matches_the_client_for_numbers_flags_times_and_nulls(server: SyncServer) -> None:
-    ctx, _token = connect(server)
-    rows = {
-        "products": {new_uuid(): product(n) for n in range(DIGEST_BLOCK + 10)},  # two blocks
-        "activities": {new_uuid(): activity(n) for n in range(50)},
-    }
-    early = next(iter(rows["activities"]))
-    rows["activities"][early]["start_at"] = (
-        "0999-05-01 10:00:00.000000"  # four digits for the year, as SQLite keeps it
-    )
+def upload(server: SyncServer, ctx: ConnectionContext, rows: dict[str, dict[str, dict[str, object]]]) -> None:
     begin = server.begin_snapshot(
         ctx,
         SnapshotBeginRequest(
@@ -55,12 +47,48 @@ def test_verify_matches_the_client_for_numbers_flags_times_and_nulls(server: Syn
         server.snapshot_page(ctx, request)
     server.finish_snapshot(ctx, SnapshotFinishRequest(**fields(ctx), snapshot_id=begin.snapshot_id))
 
+
+def client_digest(table: str, table_rows: dict[str, dict[str, object]]) -> TableDigest:
+    """The checksum the Business Software computes for these rows (wire values, uuid byte order)."""
+    _columns, data = columnar(table, table_rows)
+    order = sorted(range(len(data[0])), key=lambda i: data[0][i].encode())
+    expected = TableDigest(TABLES[table])
+    for start in range(0, len(order), DIGEST_BLOCK):
+        block = order[start : start + DIGEST_BLOCK]
+        expected.add([[column[i] for i in block] for column in data])
+    return expected
+
+
+def test_verify_matches_the_client_for_numbers_flags_times_and_nulls(server: SyncServer) -> None:
+    ctx, _token = connect(server)
+    rows = {
+        "products": {new_uuid(): product(n) for n in range(DIGEST_BLOCK + 10)},  # two blocks
+        "activities": {new_uuid(): activity(n) for n in range(50)},
+    }
+    early = next(iter(rows["activities"]))
+    rows["activities"][early]["start_at"] = (
+        "0999-05-01 10:00:00.000000"  # four digits for the year, as SQLite keeps it
+    )
+    upload(server, ctx, rows)
+
     tables = server.verify(ctx, VerifyRequest(**fields(ctx), tables=list(rows))).tables
     for table, table_rows in rows.items():
-        _columns, data = columnar(table, table_rows)
-        order = sorted(range(len(data[0])), key=lambda i: data[0][i].encode())
-        expected = TableDigest(TABLES[table])
-        for start in range(0, len(order), DIGEST_BLOCK):
-            block = order[start : start + DIGEST_BLOCK]
-            expected.add([[column[i] for i in block] for column in data])
+        expected = client_digest(table, table_rows)
         assert (tables[table].count, tables[table].checksum) == (len(table_rows), expected.checksum), table
+
+
+def test_a_price_with_more_decimals_than_its_scale_counts_as_stored_rounded_half_away_from_zero(
+    server: SyncServer,
+) -> None:
+    """2.675 at scale 2 is 2.68 on every side: PostgreSQL stores it so, SQLite formats it so."""
+    ctx, _token = connect(server)
+    rows = {"products": {new_uuid(): product(n) for n in range(20)}}
+    ties = [2.675, -0.125, 1.005]
+    for n, row in enumerate(rows["products"].values()):
+        row["price"] = ties[n % len(ties)]
+    upload(server, ctx, rows)
+
+    summary = server.verify(ctx, VerifyRequest(**fields(ctx), tables=["products"])).tables["products"]
+    rounded = {2.675: 2.68, -0.125: -0.13, 1.005: 1.01}
+    stored = {key: {**row, "price": rounded[row["price"]]} for key, row in rows["products"].items()}  # type: ignore[index]
+    assert (summary.count, summary.checksum) == (20, client_digest("products", stored).checksum)
