@@ -28,6 +28,7 @@ from services.sync.protocol.tables import (
 )
 from services.sync.server import store as store
 from services.sync.server.pg_digest import in_sql, pg_digest
+from services.sync.server.pg_digest import prepare as prepare_pg_digest
 
 COLLATE_C = ' COLLATE "C"'  # byte order, like SQLite's
 Row = tuple[Any, ...]  # (seq, uuid, deleted, *columns)
@@ -143,6 +144,7 @@ def summarize(conn: Connection, *, tenant_id: int, tables: list[str]) -> dict[st
     result: dict[str, TableSummary] = {}
     p = store.ph(conn)
     postgres = store.is_postgres(conn)
+    ordered = prepare_pg_digest(conn) if postgres else True
     for name in tables:
         spec = TABLES[name]
         if not postgres:  # SQLite joins the columns itself
@@ -152,7 +154,7 @@ def summarize(conn: Connection, *, tenant_id: int, tables: list[str]) -> dict[st
             result[name] = TableSummary(count=digest.count, checksum=digest.checksum)
             continue
         if in_sql(spec):  # PostgreSQL joins the columns itself too
-            digest = pg_digest(conn, spec=spec, table=spec.online_table, tenant_id=tenant_id)
+            digest = pg_digest(conn, spec=spec, table=spec.online_table, tenant_id=tenant_id, ordered=ordered)
             result[name] = TableSummary(count=digest.count, checksum=digest.checksum)
             continue
         cols = ", ".join(f'"{c}"' for c in spec.column_names)

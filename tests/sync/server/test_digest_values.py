@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 from models.types import new_uuid
+from services.db import Databases
 from services.sync.protocol.messages import (
     SnapshotBeginRequest,
     SnapshotFinishRequest,
@@ -13,8 +16,10 @@ from services.sync.protocol.messages import (
     VerifyRequest,
 )
 from services.sync.protocol.tables import DIGEST_BLOCK, TABLES, TableDigest
+from services.sync.server import pg_digest
 from services.sync.server.connections import ConnectionContext
 from services.sync.server.service import SyncServer
+from services.sync.server.store import is_postgres
 from tests.sync.helpers import columnar, connect, fields
 
 
@@ -92,3 +97,29 @@ def test_a_price_with_more_decimals_than_its_scale_counts_as_stored_rounded_half
     rounded = {2.675: 2.68, -0.125: -0.13, 1.005: 1.01}
     stored = {key: {**row, "price": rounded[row["price"]]} for key, row in rows["products"].items()}  # type: ignore[index]
     assert (summary.count, summary.checksum) == (20, client_digest("products", stored).checksum)
+
+
+def test_on_postgresql_the_sorted_input_alone_gives_the_order_each_aggregate_would_name(
+    server: SyncServer, online_dbs: Databases
+) -> None:
+    """Before PostgreSQL 16 the aggregates rely on the rows sorted by block and uuid; from 16 on
+    they name the order too. Both give the checksum the Business Software computes."""
+    assert online_dbs.online is not None
+    ctx, _token = connect(server)
+    rows = {"products": {new_uuid(): product(n) for n in range(2 * DIGEST_BLOCK + 7)}}
+    upload(server, ctx, rows)
+    expected = client_digest("products", rows["products"])
+    with online_dbs.online.begin() as s:
+        conn = s.connection()
+        if not is_postgres(conn):
+            pytest.skip("PostgreSQL only")
+        pg_digest.prepare(conn)
+        for ordered in (True, False):
+            got = pg_digest.pg_digest(
+                conn,
+                spec=TABLES["products"],
+                table="online_products",
+                tenant_id=ctx.tenant_id,
+                ordered=ordered,
+            )
+            assert (got.count, got.checksum) == (len(rows["products"]), expected.checksum), ordered
