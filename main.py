@@ -282,6 +282,7 @@ def serve(settings: Settings, *, own_process: bool = True) -> None:
         # still open after this are cancelled, so the process stops promptly.
         timeout_graceful_shutdown=2,
         favicon="🗂️",
+        tailwind=False,  # the pages' Tailwind CSS is compiled ahead of time (ui/styles)
         session_middleware_kwargs={"same_site": "lax", "https_only": settings.base_url.startswith("https")},
         # X-Forwarded-For counts only from the configured proxies (uvicorn would trust loopback).
         proxy_headers=bool(proxies),

@@ -11,7 +11,7 @@ from nicegui import app
 from starlette.responses import RedirectResponse
 
 from services.container import LocalServices, OnlineServices, Services
-from ui import errors
+from ui import errors, styles
 from ui.components.language import use_page_languages
 from ui.id import focus_page, link_pages, pages
 from ui.local import (
@@ -38,6 +38,7 @@ from ui.shell import Shell
 
 def register_pages(services: Services) -> None:
     use_page_languages()
+    styles.install()
     errors.register()
     if services.local is not None:
         register_local(services.local)
