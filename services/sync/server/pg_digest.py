@@ -4,13 +4,14 @@ Fetching every row (a Python object per value, a ``datetime`` and a ``Decimal`` 
 value) made the online half of a verify cost more than the whole sync's reading. Here
 PostgreSQL numbers the tenant's live rows in byte order of their uuid, cuts them into blocks of
 ``DIGEST_BLOCK`` rows and joins each block's column itself (``string_agg`` over the UTF-8 bytes,
-NULL as a zero byte, values separated by ``\\x1f``): exactly the bytes ``TableDigest`` hashes.
+NULL as a zero byte, values separated by ``\\x1f``; over the text of a column without NULLs):
+exactly the bytes ``TableDigest`` hashes.
 Each value is formatted in SQL as its wire text (numerics with their scale, dates ISO, times with
 microseconds). A table whose numbers could lose digits as floats is read the ordinary way, so the
 checksum is always the one the Business Software computes.
 
 The numbered rows are sorted once by block and uuid and each aggregate takes them in that order:
-an ``ORDER BY`` inside each of the eleven aggregates made PostgreSQL before 16 sort every block
+an ``ORDER BY`` inside each aggregate made PostgreSQL before 16 sort every block
 once per column (from 16 on it sees the input is sorted and the ``ORDER BY`` costs nothing, so
 there it stays). The verify's sorts get ``SORT_MEMORY`` instead of spilling to disk.
 """
@@ -24,6 +25,7 @@ from services.sync.protocol.tables import DIGEST_BLOCK, ColumnSpec, TableDigest,
 FLOAT_DIGITS = 15  # numerics of at most this many digits format alike from NUMERIC and from float
 NULL = "'\\x00'::bytea"
 SEPARATOR = "'\\x1f'::bytea"
+TEXT_SEPARATOR = "E'\\x1f'"
 ORDER = 'uuid COLLATE "C"'
 SORT_MEMORY = "64MB"  # work_mem of a verify transaction: a size-L table sorts in memory
 PRESORTED_AGGREGATES = 160000  # server_version_num from which sorted input skips an aggregate's sort
@@ -45,8 +47,12 @@ def _text(column: ColumnSpec) -> str:
     return name
 
 
-def _joined(expression: str, *, ordered: bool) -> str:
+def _joined(expression: str, *, nullable: bool, ordered: bool) -> str:
+    """A block's column joined: as bytes where a NULL must become a zero byte (text cannot hold
+    one), as text, a quarter cheaper, where the column has no NULL (encoded in Python)."""
     order = f" ORDER BY {ORDER}" if ordered else ""
+    if not nullable:
+        return f"string_agg({expression}, {TEXT_SEPARATOR}{order})"
     return f"string_agg(coalesce(convert_to({expression}, 'UTF8'), {NULL}), {SEPARATOR}{order})"
 
 
@@ -72,7 +78,12 @@ def pg_digest(
     transaction; streamed block by block (a server-side cursor). ``ordered`` (see ``prepare``):
     each aggregate names its order itself; otherwise it relies on the sorted input alone."""
     digest = TableDigest(spec)
-    joined = ", ".join(_joined(e, ordered=ordered) for e in ["uuid", *(_text(c) for c in spec.columns)])
+    joined = ", ".join(
+        [
+            _joined("uuid", nullable=False, ordered=ordered),
+            *(_joined(_text(c), nullable=c.nullable, ordered=ordered) for c in spec.columns),
+        ]
+    )
     numbered = (
         f"SELECT (row_number() OVER (ORDER BY {ORDER}) - 1) / {DIGEST_BLOCK} AS block, * "
         f'FROM "{table}" WHERE tenant_id = %s AND deleted = false'
@@ -85,7 +96,9 @@ def pg_digest(
     try:
         while (row := result.fetchone()) is not None:
             count, *columns = row
-            digest.add_encoded(count, [bytes(c) for c in columns])
+            # a NULL where the column allows none gives an empty text: the checksums then differ
+            parts = [(c or "").encode() if c is None or isinstance(c, str) else bytes(c) for c in columns]
+            digest.add_encoded(count, parts)
     finally:
         result.close()
     return digest
