@@ -24,7 +24,12 @@ from services.sync.protocol.tables import DATETIME_FORMAT, TableSpec
 from services.sync.server.copy_text import copy_lines, copy_payload, copy_value
 from services.sync.server.search_index import defer_merge
 
-VALUES_ROWS = 500  # rows per multi-row INSERT on SQLite
+# Rows per multi-row INSERT on SQLite, up to what the statement's variable limit allows: inside
+# a transaction each statement that may fail half-way keeps a statement journal of the index and
+# table pages it changes (a temporary file beyond 64 KiB), and a page of 10,000 rows touches most
+# pages of its random indexes (uuid, name, city) in every statement: 500-row statements copied
+# each such page some 20 times per snapshot page, statements of a few thousand rows 4 times.
+VALUES_ROWS = 5000
 # SQLite page cache while a snapshot page is written: a page's rows land all over the tables'
 # indexes (uuids, names, dates, totals), which outgrow the default 2 MB cache at a few thousand
 # rows; with a larger one each index page is read once per snapshot page instead of once per row.
@@ -143,8 +148,9 @@ def write_columns(
 def _insert_values(
     cursor: sqlite3.Cursor, head: str, tail: str, leading: tuple[Any, ...], rows: Sequence[Sequence[Any]]
 ) -> None:
-    """SQLite: insert rows with multi-row ``VALUES`` statements of up to ``VALUES_ROWS`` rows each
-    (about twice as fast as ``executemany``, which runs the statement once per row). ``leading``
+    """SQLite: insert rows with multi-row ``VALUES`` statements of up to ``VALUES_ROWS`` rows each,
+    as many as the variable limit allows (about twice as fast as ``executemany``, which runs the
+    statement once per row, and fewer statement journals, see ``VALUES_ROWS``). ``leading``
     (tenant, sequence, time) are bound once per statement as ``?1``-``?3``, so the statement text
     repeats and its compiled form is reused from the driver's cache."""
     width = len(rows[0])

@@ -22,6 +22,7 @@ from services.sync.protocol.messages import (
     VerifyRequest,
 )
 from services.sync.protocol.tables import TABLES, TableDigest
+from services.sync.server import bulk
 from services.sync.server.search_index import GIN_INDEXES, merge_pending
 from services.sync.server.service import SyncServer
 from tests.sync.helpers import columnar, connect, contact, fields, many_contacts, person
@@ -79,8 +80,9 @@ def push(server: SyncServer, ctx, *mutations: Mutation):  # type: ignore[no-unty
 
 
 def test_a_snapshot_page_uploaded_twice_leaves_one_copy_and_verify_matches_the_client(
-    server: SyncServer,
+    server: SyncServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(bulk, "VALUES_ROWS", 500)
     ctx, _token = connect(server)
     rows = many_contacts(1200)  # several multi-row statements on SQLite
     begin = server.begin_snapshot(ctx, begin_request(ctx, ["contacts"]))
