@@ -102,7 +102,9 @@ def build_app(settings: Settings) -> Services:
     register_pages(services)
     app.on_shutdown(services.stop)
     # Memory freed after a busy spell (a sync burst, a large page) goes back to the system.
-    app.on_startup(lambda: background_tasks.create(trim_forever(), name="memory-trim"))
+    # Also the idle connections of a quiet SQLite database close, and their page caches with them.
+    release = services.db.close_idle_connections
+    app.on_startup(lambda: background_tasks.create(trim_forever(release=release), name="memory-trim"))
     return services
 
 
@@ -221,9 +223,11 @@ SYNC_THREADS = 32
 
 def _sync_threads() -> None:
     import asyncio
-    from concurrent.futures import ThreadPoolExecutor
 
-    pool = ThreadPoolExecutor(max_workers=SYNC_THREADS, thread_name_prefix="sync")
+    from services.thread_pool import IdleEndingThreadPool
+
+    # Threads a burst started end when idle: their memory goes back once the burst is over.
+    pool = IdleEndingThreadPool(SYNC_THREADS, thread_name_prefix="sync")
     asyncio.get_running_loop().set_default_executor(pool)
 
 

@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import time
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,9 @@ RESTORE_PRAGMAS = "sqlite_restore_pragmas"  # connection info: the settings to r
 MIGRATION_LOCKS: dict[str, int] = {"local": 0x0D5C_0001, "online": 0x0D5C_0002}
 PING_AFTER_IDLE = 1.0  # seconds in the pool after which a PostgreSQL connection is checked before use
 RETURNED_AT = "returned_at"  # connection info: when it last went back to the pool (monotonic)
+# SQLite: after this many seconds without a checkout or a checkin, the pool's idle connections
+# are closed (``Databases.close_idle_connections``), and with them their page caches.
+SQLITE_QUIET_SECONDS = 30.0
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -71,6 +75,9 @@ def make_engine(url: str, *, pool: PoolSettings | None = None, **kwargs: Any) ->
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "checkin", _restore_pragmas)
+        _last_use[engine] = time.monotonic()
+        event.listen(engine, "checkout", lambda *_: _used(engine))
+        event.listen(engine, "checkin", lambda *_: _used(engine))
         # SQLAlchemy emits BEGIN itself, so that writers can use "BEGIN IMMEDIATE" (see WriterSession).
         event.listen(engine, "begin", _sqlite_begin)
         return engine
@@ -89,6 +96,29 @@ def make_engine(url: str, *, pool: PoolSettings | None = None, **kwargs: Any) ->
     event.listen(engine, "checkin", _returned)
     event.listen(engine, "checkout", _ping_if_idle(engine))
     return engine
+
+
+_last_use: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictionary()
+
+
+def _used(engine: Engine) -> None:
+    _last_use[engine] = time.monotonic()
+
+
+def close_idle_connections(engine: Engine, *, quiet_seconds: float = SQLITE_QUIET_SECONDS) -> bool:
+    """SQLite: close the connections idle in the pool when none was checked out or returned for
+    ``quiet_seconds`` and none is out now; each holds a page cache of up to 2 MB and its prepared
+    statements, which a quiet server does not need. The next use opens a connection again (well
+    under a millisecond). True when it closed them; other databases: False."""
+    last = _last_use.get(engine)
+    if last is None or time.monotonic() - last < quiet_seconds:
+        return False
+    pool = engine.pool
+    checked_out = getattr(pool, "checkedout", None)
+    if checked_out is None or checked_out() or not getattr(pool, "checkedin", lambda: 0)():
+        return False
+    pool.dispose()  # closes only the connections in the pool; one checked out meanwhile stays open
+    return True
 
 
 def _returned(dbapi_conn: Any, record: Any) -> None:
@@ -301,6 +331,12 @@ class Databases:
         for engine in (self.local_engine, self.online_engine):
             if engine is not None:
                 engine.dispose()
+
+    def close_idle_connections(self) -> None:
+        """Close the idle SQLite connections of a quiet database (see ``close_idle_connections``)."""
+        for engine in (self.local_engine, self.online_engine):
+            if engine is not None:
+                close_idle_connections(engine)
 
 
 def open_databases(

@@ -13,6 +13,7 @@ import asyncio
 import ctypes
 import ctypes.util
 import sys
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -45,13 +46,20 @@ def trim() -> bool:
     return bool(libc is not None and libc.malloc_trim(0))
 
 
-async def trim_forever(seconds: float = TRIM_SECONDS) -> None:
-    """``trim`` every ``seconds`` (in a worker thread: it walks the whole heap)."""
+async def trim_forever(seconds: float = TRIM_SECONDS, *, release: Callable[[], object] | None = None) -> None:
+    """``trim`` every ``seconds`` (in a worker thread: it walks the whole heap), after calling
+    ``release`` (which lets go of caches that are not needed now, so that their memory is free)."""
     if _libc() is None:
         return
+
+    def release_and_trim() -> bool:
+        if release is not None:
+            release()
+        return trim()
+
     while True:
         await asyncio.sleep(seconds)
         try:
-            await asyncio.to_thread(trim)
+            await asyncio.to_thread(release_and_trim)
         except RuntimeError:  # the default executor is shut down: the process is stopping
             return

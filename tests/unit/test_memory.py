@@ -39,3 +39,24 @@ async def test_trim_forever_trims_at_each_interval(monkeypatch: pytest.MonkeyPat
     with pytest.raises(asyncio.CancelledError):
         await task
     assert len(calls) >= 3
+
+
+@linux
+async def test_trim_forever_lets_caches_go_before_each_trim(monkeypatch: pytest.MonkeyPatch) -> None:
+    order: list[str] = []
+    second = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    def trim() -> bool:
+        order.append("trim")
+        if order.count("trim") == 2:
+            loop.call_soon_threadsafe(second.set)
+        return True
+
+    monkeypatch.setattr(memory, "trim", trim)
+    task = asyncio.create_task(memory.trim_forever(0.01, release=lambda: order.append("release")))
+    await asyncio.wait_for(second.wait(), 10)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert order[:4] == ["release", "trim", "release", "trim"]
